@@ -1,0 +1,338 @@
+package components
+
+import (
+	"fmt"
+	"strconv"
+
+	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
+	batchv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/batch/v1"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	k8sapps "k8s.io/api/apps/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/ordinal-dev/ordinal/components/internal/bridge"
+	"github.com/ordinal-dev/ordinal/pkg/cluster"
+	"github.com/ordinal-dev/ordinal/pkg/labels"
+	"github.com/ordinal-dev/ordinal/pkg/naming"
+	"github.com/ordinal-dev/ordinal/pkg/validation"
+)
+
+// DatabaseClusterType is the DatabaseCluster's Pulumi type token.
+const DatabaseClusterType = "ordinal:index:DatabaseCluster"
+
+// Provider annotations understood by pulumi-kubernetes.
+const (
+	annotationDeletionPropagation = "pulumi.com/deletionPropagationPolicy"
+	annotationTimeoutSeconds      = "pulumi.com/timeoutSeconds"
+	annotationWaitFor             = "pulumi.com/waitFor"
+	annotationReplaceUnready      = "pulumi.com/replaceUnready"
+)
+
+// DefaultAwaitTimeoutSeconds bounds how long `pulumi up` waits for the
+// StatefulSet to be Ready and the init Job to complete.
+const DefaultAwaitTimeoutSeconds = 600
+
+// StatefulSetDeletion is what happens to the pods when Pulumi deletes the
+// StatefulSet object (on replacement or destroy).
+type StatefulSetDeletion string
+
+const (
+	// DeletionOrphan (the default) deletes only the StatefulSet object and
+	// keeps its pods running. When a change replaces the StatefulSet (new
+	// volumeClaimTemplates, serviceName, podManagementPolicy), the new one
+	// adopts the running pods and their claims instead of killing every pod
+	// at once. On destroy, the pods stay until you delete them
+	// (kubectl delete pod -l app.kubernetes.io/instance=<name>).
+	DeletionOrphan StatefulSetDeletion = "orphan"
+	// DeletionBackground deletes the pods with the StatefulSet. Claims are
+	// still kept (see cluster.ClaimRetention).
+	DeletionBackground StatefulSetDeletion = "background"
+)
+
+// DatabaseClusterArgs are the arguments of NewDatabaseCluster.
+type DatabaseClusterArgs struct {
+	// Namespace of every namespaced object; nil uses the provider's default.
+	Namespace pulumi.StringInput
+	// Spec is the plain description of the cluster.
+	Spec cluster.Spec
+	// Image is the image of the first container (and of the init Job,
+	// unless set otherwise) when it comes from config or another resource.
+	Image pulumi.StringInput
+	// Images sets images by container name (cluster.InitContainerName for
+	// the init Job).
+	Images map[string]pulumi.StringInput
+	// Pool is the LocalVolumePool the claims bind to. The cluster requests
+	// its StorageClass, checks that it has room for every claim, and waits
+	// for it to exist.
+	Pool *LocalVolumePool
+	// StorageClassName is the class for claims that set none, when it
+	// comes from another resource; mutually exclusive with Pool.
+	StorageClassName pulumi.StringInput
+	// SecretData becomes the generated Secret, projected into the config
+	// directory with mode 0400 and usable with cluster.SecretEnv. Values are
+	// always treated as Pulumi secrets.
+	SecretData map[string]pulumi.StringInput
+	// Deletion of the StatefulSet's pods; default DeletionOrphan.
+	Deletion StatefulSetDeletion
+	// AwaitTimeoutSeconds bounds the wait for readiness and the init Job;
+	// default 600.
+	AwaitTimeoutSeconds int
+}
+
+// DatabaseCluster is a complete clustered database: StatefulSet, governing
+// and client Services, PodDisruptionBudget, init Job and config.
+type DatabaseCluster struct {
+	pulumi.ResourceState
+
+	// Plan is the validated plan the objects were built from.
+	Plan *cluster.Plan
+	// Network holds the Services and DNS names.
+	Network     *HeadlessNetwork
+	StatefulSet *appsv1.StatefulSet
+	// PDB is nil when disabled.
+	PDB *policyv1.PodDisruptionBudget
+	// InitJob is nil without spec.Init.
+	InitJob *batchv1.Job
+	// ConfigMap is nil without spec.Config.Data.
+	ConfigMap *corev1.ConfigMap
+	// Secret is nil without SecretData.
+	Secret *corev1.Secret
+
+	// StatefulSetName, ServiceName, PDBName and InitJobName name the objects
+	// ("" for those that do not exist).
+	StatefulSetName pulumi.StringOutput
+	ServiceName     pulumi.StringOutput
+	PDBName         pulumi.StringOutput
+	InitJobName     pulumi.StringOutput
+	// Namespace the cluster lives in.
+	Namespace pulumi.StringOutput
+	// PodFQDNs are the pods' stable DNS names, in ordinal order.
+	PodFQDNs pulumi.StringArrayOutput
+	// PeerList is "fqdn:port,..." on the first peer port.
+	PeerList pulumi.StringOutput
+	// ClientEndpoints are "host:port" of the client Service (or the
+	// governing Service without one) for each client port.
+	ClientEndpoints pulumi.StringArrayOutput
+	// ConfigChecksum is the SHA-256 of the generated ConfigMap's data.
+	ConfigChecksum pulumi.StringOutput
+}
+
+// NewDatabaseCluster validates args, then registers the cluster's objects.
+func NewDatabaseCluster(ctx *pulumi.Context, name string, args *DatabaseClusterArgs, opts ...pulumi.ResourceOption) (*DatabaseCluster, error) {
+	if args == nil {
+		args = &DatabaseClusterArgs{}
+	}
+	plan, images, err := PlanDatabaseCluster(name, args)
+	if err != nil {
+		return nil, err
+	}
+	c := &DatabaseCluster{Plan: plan}
+	if err := ctx.RegisterComponentResource(DatabaseClusterType, name, c, opts...); err != nil {
+		return nil, err
+	}
+	if err := c.register(ctx, name, args, images); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// PlanDatabaseCluster validates args and plans the cluster without
+// registering anything; NewDatabaseCluster calls it first. It also returns
+// the deploy-time images by container name.
+func PlanDatabaseCluster(name string, args *DatabaseClusterArgs) (*cluster.Plan, map[string]pulumi.StringInput, error) {
+	l := validation.New(cluster.Kind, name)
+	spec := cluster.Defaults(name, args.Spec)
+	images := map[string]pulumi.StringInput{}
+	for k, v := range args.Images {
+		if v != nil {
+			images[k] = v
+		}
+	}
+	if args.Image != nil {
+		if len(spec.Containers) == 0 {
+			l.Required(field.NewPath("spec", "containers"), "Image sets the first container's image; add the container")
+		} else if _, dup := images[spec.Containers[0].Name]; dup {
+			l.Forbidden(field.NewPath("image"), fmt.Sprintf("images[%q] also sets the first container's image; set only one", spec.Containers[0].Name))
+		} else {
+			images[spec.Containers[0].Name] = args.Image
+		}
+	}
+	opts := cluster.Options{
+		DeployTimeImages:       validation.SortedKeys(images),
+		DeployTimeStorageClass: args.StorageClassName != nil,
+		SecretKeys:             validation.SortedKeys(args.SecretData),
+	}
+	if args.Pool != nil {
+		opts.Pool = args.Pool.Plan
+		if args.StorageClassName != nil {
+			l.Forbidden(field.NewPath("storageClassName"), "the claims use the pool's StorageClass; set pool or storageClassName, not both")
+		}
+	}
+	for _, k := range opts.SecretKeys {
+		if args.SecretData[k] == nil {
+			l.Required(field.NewPath("secretData").Key(k), "give a value (e.g. cfg.RequireSecret(\""+k+"\")) or remove the key")
+		}
+	}
+	switch args.Deletion {
+	case "", DeletionOrphan, DeletionBackground:
+	default:
+		validation.NotSupported(l, field.NewPath("deletion"), args.Deletion, DeletionOrphan, DeletionBackground)
+	}
+	if args.AwaitTimeoutSeconds < 0 {
+		l.Invalid(field.NewPath("awaitTimeoutSeconds"), args.AwaitTimeoutSeconds, "must be >= 0 (0 means the default, 600)")
+	}
+	cluster.Validate(l, name, spec, opts)
+	if err := l.Err(); err != nil {
+		return nil, nil, err
+	}
+	return cluster.Build(name, spec, opts), images, nil
+}
+
+func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *DatabaseClusterArgs, images map[string]pulumi.StringInput) error {
+	plan, ns := c.Plan, args.Namespace
+	child := pulumi.Parent(c)
+	var err error
+	c.Network, err = newHeadlessNetwork(ctx, naming.Child(name, "network"), ns, plan.Network, child)
+	if err != nil {
+		return err
+	}
+	if plan.ConfigMap != nil {
+		if c.ConfigMap, err = registerConfigMap(ctx, naming.Child(name, "config"), plan.ConfigMap, ns, child); err != nil {
+			return err
+		}
+	}
+	var secretName pulumi.StringInput = pulumi.String("")
+	if plan.Secret != nil {
+		if c.Secret, err = registerSecret(ctx, naming.Child(name, "secret"), plan.Secret, ns, args.SecretData, child); err != nil {
+			return err
+		}
+		secretName = c.Secret.Metadata.Name().Elem()
+	}
+	var storageClass pulumi.StringInput = pulumi.String("")
+	if args.StorageClassName != nil {
+		storageClass = args.StorageClassName
+	}
+	deployed := deployedInputs(images, storageClass, secretName)
+
+	deps := []pulumi.Resource{c.Network}
+	if c.ConfigMap != nil {
+		deps = append(deps, c.ConfigMap)
+	}
+	if c.Secret != nil {
+		deps = append(deps, c.Secret)
+	}
+	if args.Pool != nil {
+		deps = append(deps, args.Pool)
+	}
+	stsSpec := deployed.ApplyT(func(d cluster.Deployed) (appsv1.StatefulSetSpec, error) {
+		sts, _ := plan.Resolve(d)
+		return bridge.Convert[appsv1.StatefulSetSpec](sts.Spec)
+	}).(appsv1.StatefulSetSpecOutput)
+	stsMeta := *plan.StatefulSet.DeepCopy()
+	stsMeta.Annotations = labels.Merge(stsMeta.Annotations, StatefulSetAnnotations(plan.Spec, args.Deletion, args.AwaitTimeoutSeconds))
+	c.StatefulSet, err = registerStatefulSet(ctx, naming.Child(name, "statefulset"), stsMeta, stsSpec, ns, child, pulumi.DependsOn(deps))
+	if err != nil {
+		return err
+	}
+	if plan.PDB != nil {
+		if c.PDB, err = registerPDB(ctx, naming.Child(name, "pdb"), plan.PDB, ns, child, pulumi.DependsOn([]pulumi.Resource{c.Network})); err != nil {
+			return err
+		}
+	}
+	if plan.InitJob != nil {
+		jobSpec := deployed.ApplyT(func(d cluster.Deployed) (batchv1.JobSpec, error) {
+			_, job := plan.Resolve(d)
+			return bridge.Convert[batchv1.JobSpec](job.Spec)
+		}).(batchv1.JobSpecOutput)
+		jobMeta := *plan.InitJob.DeepCopy()
+		jobMeta.Annotations = labels.Merge(jobMeta.Annotations, InitJobAnnotations(args.AwaitTimeoutSeconds))
+		// The Job depends on the network, never on the StatefulSet: the
+		// pods may only become Ready after the init ran (no deadlock).
+		if c.InitJob, err = registerJob(ctx, naming.Child(name, "init"), jobMeta, jobSpec, ns, child, pulumi.DependsOn(deps)); err != nil {
+			return err
+		}
+	}
+
+	c.Namespace = c.Network.Namespace
+	c.StatefulSetName = c.StatefulSet.Metadata.Name().Elem()
+	c.ServiceName = c.Network.ServiceName
+	c.PodFQDNs = c.Network.PodFQDNs
+	c.PeerList = c.Network.PeerList
+	c.ClientEndpoints = c.Network.ClientEndpoints
+	c.ConfigChecksum = pulumi.String(plan.ConfigChecksum).ToStringOutput()
+	c.PDBName = pulumi.String("").ToStringOutput()
+	if c.PDB != nil {
+		c.PDBName = c.PDB.Metadata.Name().Elem()
+	}
+	c.InitJobName = pulumi.String("").ToStringOutput()
+	if c.InitJob != nil {
+		c.InitJobName = c.InitJob.Metadata.Name().Elem()
+	}
+	return ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"namespace":       c.Namespace,
+		"statefulSetName": c.StatefulSetName,
+		"serviceName":     c.ServiceName,
+		"pdbName":         c.PDBName,
+		"initJobName":     c.InitJobName,
+		"podFqdns":        c.PodFQDNs,
+		"peerList":        c.PeerList,
+		"clientEndpoints": c.ClientEndpoints,
+		"configChecksum":  c.ConfigChecksum,
+	})
+}
+
+// deployedInputs gathers the deploy-time values into one output. Its
+// callback runs with zero values for unknowns during preview, which
+// Plan.Resolve accepts.
+func deployedInputs(images map[string]pulumi.StringInput, storageClass, secretName pulumi.StringInput) pulumi.Output {
+	names := validation.SortedKeys(images)
+	inputs := make([]any, 0, len(names)+2)
+	inputs = append(inputs, storageClass, secretName)
+	for _, n := range names {
+		inputs = append(inputs, images[n])
+	}
+	return pulumi.All(inputs...).ApplyT(func(vals []any) cluster.Deployed {
+		d := cluster.Deployed{Images: map[string]string{}}
+		d.StorageClassName, _ = vals[0].(string)
+		d.SecretName, _ = vals[1].(string)
+		for i, n := range names {
+			d.Images[n], _ = vals[i+2].(string)
+		}
+		return d
+	})
+}
+
+// StatefulSetAnnotations are the provider annotations on the StatefulSet:
+// orphan deletion (unless DeletionBackground), the await timeout, and, when
+// a partition holds the rollout or updates wait for manual pod deletion
+// (OnDelete), a readiness condition the provider can reach: the provider's
+// built-in await waits for every pod to run the new revision, which never
+// happens in those cases.
+func StatefulSetAnnotations(spec cluster.Spec, deletion StatefulSetDeletion, timeout int) map[string]string {
+	if timeout == 0 {
+		timeout = DefaultAwaitTimeoutSeconds
+	}
+	out := map[string]string{annotationTimeoutSeconds: strconv.Itoa(timeout)}
+	if deletion != DeletionBackground {
+		out[annotationDeletionPropagation] = string(DeletionOrphan)
+	}
+	if spec.UpdateStrategy.Type == k8sapps.OnDeleteStatefulSetStrategyType || spec.UpdateStrategy.Partition > 0 {
+		out[annotationWaitFor] = fmt.Sprintf("jsonpath={.status.readyReplicas}=%d", spec.Replicas)
+	}
+	return out
+}
+
+// InitJobAnnotations are the provider annotations on the init Job: a Job
+// that failed is replaced (re-run) on the next `up`; one that completed is
+// left alone.
+func InitJobAnnotations(timeout int) map[string]string {
+	if timeout == 0 {
+		timeout = DefaultAwaitTimeoutSeconds
+	}
+	return map[string]string{
+		annotationReplaceUnready: "true",
+		annotationTimeoutSeconds: strconv.Itoa(timeout),
+	}
+}

@@ -1,0 +1,107 @@
+package components
+
+import (
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/ordinal-dev/ordinal/pkg/naming"
+	"github.com/ordinal-dev/ordinal/pkg/network"
+)
+
+// HeadlessNetworkType is the HeadlessNetwork's Pulumi type token.
+const HeadlessNetworkType = "ordinal:index:HeadlessNetwork"
+
+// HeadlessNetworkArgs are the arguments of NewHeadlessNetwork.
+type HeadlessNetworkArgs struct {
+	// Namespace of the Services; nil uses the provider's default namespace.
+	Namespace pulumi.StringInput
+	// Spec describes the Services and the pods they serve.
+	Spec network.Spec
+}
+
+// HeadlessNetwork is the governing headless Service of a StatefulSet, an
+// optional client Service, and the stable DNS names of the pods.
+type HeadlessNetwork struct {
+	pulumi.ResourceState
+
+	// Plan is the validated plan the Services were built from.
+	Plan *network.Plan
+	// Service is the governing headless Service (clusterIP: None,
+	// publishNotReadyAddresses: true).
+	Service *corev1.Service
+	// ClientService is the client Service, nil unless requested.
+	ClientService *corev1.Service
+
+	// Namespace the Services live in.
+	Namespace pulumi.StringOutput
+	// ServiceName is the governing Service's name.
+	ServiceName pulumi.StringOutput
+	// ServiceFQDN is "<svc>.<ns>.svc.<clusterDomain>".
+	ServiceFQDN pulumi.StringOutput
+	// PodFQDNs lists "<sts>-<i>.<svc>.<ns>.svc.<clusterDomain>" in ordinal order.
+	PodFQDNs pulumi.StringArrayOutput
+	// PeerList is "fqdn:port,fqdn:port,..." on the first peer port.
+	PeerList pulumi.StringOutput
+	// ClientEndpoints are "host:port" for each client port.
+	ClientEndpoints pulumi.StringArrayOutput
+}
+
+// NewHeadlessNetwork validates args and registers the Services.
+func NewHeadlessNetwork(ctx *pulumi.Context, name string, args *HeadlessNetworkArgs, opts ...pulumi.ResourceOption) (*HeadlessNetwork, error) {
+	if args == nil {
+		args = &HeadlessNetworkArgs{}
+	}
+	plan, err := network.New(name, args.Spec)
+	if err != nil {
+		return nil, err
+	}
+	return newHeadlessNetwork(ctx, name, args.Namespace, plan, opts...)
+}
+
+func newHeadlessNetwork(ctx *pulumi.Context, name string, ns pulumi.StringInput, plan *network.Plan, opts ...pulumi.ResourceOption) (*HeadlessNetwork, error) {
+	c := &HeadlessNetwork{Plan: plan}
+	if err := ctx.RegisterComponentResource(HeadlessNetworkType, name, c, opts...); err != nil {
+		return nil, err
+	}
+	child := pulumi.Parent(c)
+	var err error
+	c.Service, err = registerService(ctx, naming.Child(name, "headless"), plan.Governing, ns, child)
+	if err != nil {
+		return nil, err
+	}
+	if plan.ClientSvc != nil {
+		c.ClientService, err = registerService(ctx, naming.Child(name, "client"), plan.ClientSvc, ns, child)
+		if err != nil {
+			return nil, err
+		}
+	}
+	// Names derive from the namespace the Service really landed in.
+	c.Namespace = namespaceOf(c.Service)
+	c.ServiceName = c.Service.Metadata.Name().Elem()
+	c.ServiceFQDN = c.Namespace.ApplyT(plan.ServiceFQDN).(pulumi.StringOutput)
+	c.PodFQDNs = c.Namespace.ApplyT(plan.PodFQDNs).(pulumi.StringArrayOutput)
+	c.PeerList = c.Namespace.ApplyT(plan.PeerList).(pulumi.StringOutput)
+	c.ClientEndpoints = c.Namespace.ApplyT(plan.ClientEndpoints).(pulumi.StringArrayOutput)
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"namespace":       c.Namespace,
+		"serviceName":     c.ServiceName,
+		"serviceFqdn":     c.ServiceFQDN,
+		"podFqdns":        c.PodFQDNs,
+		"peerList":        c.PeerList,
+		"clientEndpoints": c.ClientEndpoints,
+	}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// namespaceOf is the namespace a Service was created in ("default" when
+// neither the program nor the provider chose one).
+func namespaceOf(svc *corev1.Service) pulumi.StringOutput {
+	return svc.Metadata.Namespace().ApplyT(func(ns *string) string {
+		if ns == nil || *ns == "" {
+			return "default"
+		}
+		return *ns
+	}).(pulumi.StringOutput)
+}

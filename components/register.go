@@ -1,0 +1,108 @@
+package components
+
+import (
+	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
+	batchv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/batch/v1"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
+	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	k8sapps "k8s.io/api/apps/v1"
+	k8sbatch "k8s.io/api/batch/v1"
+	k8score "k8s.io/api/core/v1"
+	k8spolicy "k8s.io/api/policy/v1"
+	k8sstorage "k8s.io/api/storage/v1"
+
+	"github.com/ordinal-dev/ordinal/components/internal/bridge"
+)
+
+// The functions below register one planned k8s.io/api object as its typed
+// pulumi-kubernetes resource. Specs go through bridge.Convert; metadata is
+// built directly so the namespace stays a Pulumi input.
+
+func registerService(ctx *pulumi.Context, name string, svc *k8score.Service, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*corev1.Service, error) {
+	spec, err := bridge.Convert[corev1.ServiceSpec](svc.Spec)
+	if err != nil {
+		return nil, err
+	}
+	return corev1.NewService(ctx, name, &corev1.ServiceArgs{
+		Metadata: bridge.Meta(svc.ObjectMeta, ns, false),
+		Spec:     pulumi.ToOutput(spec).(corev1.ServiceSpecOutput),
+	}, opts...)
+}
+
+func registerPDB(ctx *pulumi.Context, name string, pdb *k8spolicy.PodDisruptionBudget, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*policyv1.PodDisruptionBudget, error) {
+	spec, err := bridge.Convert[policyv1.PodDisruptionBudgetSpec](pdb.Spec)
+	if err != nil {
+		return nil, err
+	}
+	return policyv1.NewPodDisruptionBudget(ctx, name, &policyv1.PodDisruptionBudgetArgs{
+		Metadata: bridge.Meta(pdb.ObjectMeta, ns, false),
+		Spec:     pulumi.ToOutput(spec).(policyv1.PodDisruptionBudgetSpecOutput),
+	}, opts...)
+}
+
+func registerConfigMap(ctx *pulumi.Context, name string, cm *k8score.ConfigMap, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*corev1.ConfigMap, error) {
+	return corev1.NewConfigMap(ctx, name, &corev1.ConfigMapArgs{
+		Metadata: bridge.Meta(cm.ObjectMeta, ns, false),
+		Data:     pulumi.ToStringMap(cm.Data),
+	}, opts...)
+}
+
+// registerSecret registers the generated Secret under a Pulumi autoname
+// ("<name>-<random>"): new content replaces it under a new name, which
+// rolls the pods that mount it. Values are marked secret before they reach
+// the engine, so state and logs hold only ciphertext.
+func registerSecret(ctx *pulumi.Context, name string, s *k8score.Secret, ns pulumi.StringInput, data map[string]pulumi.StringInput, opts ...pulumi.ResourceOption) (*corev1.Secret, error) {
+	stringData := pulumi.StringMap{}
+	for k, v := range data {
+		stringData[k] = pulumi.ToSecret(v).(pulumi.StringOutput)
+	}
+	return corev1.NewSecret(ctx, name, &corev1.SecretArgs{
+		Metadata:   bridge.Meta(s.ObjectMeta, ns, true),
+		Type:       pulumi.String(string(s.Type)),
+		StringData: stringData,
+	}, opts...)
+}
+
+func registerStatefulSet(ctx *pulumi.Context, name string, meta k8sapps.StatefulSet, spec appsv1.StatefulSetSpecOutput, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*appsv1.StatefulSet, error) {
+	return appsv1.NewStatefulSet(ctx, name, &appsv1.StatefulSetArgs{
+		Metadata: bridge.Meta(meta.ObjectMeta, ns, false),
+		Spec:     spec,
+	}, opts...)
+}
+
+func registerJob(ctx *pulumi.Context, name string, meta k8sbatch.Job, spec batchv1.JobSpecOutput, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*batchv1.Job, error) {
+	return batchv1.NewJob(ctx, name, &batchv1.JobArgs{
+		Metadata: bridge.Meta(meta.ObjectMeta, ns, false),
+		Spec:     spec,
+	}, opts...)
+}
+
+func registerStorageClass(ctx *pulumi.Context, name string, sc *k8sstorage.StorageClass, opts ...pulumi.ResourceOption) (*storagev1.StorageClass, error) {
+	args := &storagev1.StorageClassArgs{
+		Metadata:    bridge.Meta(sc.ObjectMeta, nil, false),
+		Provisioner: pulumi.String(sc.Provisioner),
+	}
+	if sc.ReclaimPolicy != nil {
+		args.ReclaimPolicy = pulumi.String(string(*sc.ReclaimPolicy))
+	}
+	if sc.VolumeBindingMode != nil {
+		args.VolumeBindingMode = pulumi.String(string(*sc.VolumeBindingMode))
+	}
+	if len(sc.MountOptions) > 0 {
+		args.MountOptions = pulumi.ToStringArray(sc.MountOptions)
+	}
+	return storagev1.NewStorageClass(ctx, name, args, opts...)
+}
+
+func registerPV(ctx *pulumi.Context, name string, pv *k8score.PersistentVolume, opts ...pulumi.ResourceOption) (*corev1.PersistentVolume, error) {
+	spec, err := bridge.Convert[corev1.PersistentVolumeSpec](pv.Spec)
+	if err != nil {
+		return nil, err
+	}
+	return corev1.NewPersistentVolume(ctx, name, &corev1.PersistentVolumeArgs{
+		Metadata: bridge.Meta(pv.ObjectMeta, nil, false),
+		Spec:     pulumi.ToOutput(spec).(corev1.PersistentVolumeSpecOutput),
+	}, opts...)
+}

@@ -1,0 +1,33 @@
+// Package cluster plans a DatabaseCluster: a StatefulSet with stable
+// identities and per-pod claims, its governing network, a PodDisruptionBudget
+// that keeps a quorum, a one-time init Job, and one projected volume that
+// merges ConfigMaps, Secrets and downward-API fields into a single config
+// directory.
+//
+// New validates a Spec (reporting every problem at once, before anything is
+// created) and returns a Plan of plain k8s.io/api objects. The plan is
+// deterministic: the same Spec always yields byte-identical manifests.
+//
+// # Data safety
+//
+// Claims are retained when the StatefulSet is deleted or scaled down
+// (persistentVolumeClaimRetentionPolicy Retain/Retain unless the user opts
+// in to deletion). Volume claim templates carry only immutable selector
+// labels, so a version bump never forces the StatefulSet to be replaced.
+//
+// # Configuration
+//
+// Config.Data becomes a ConfigMap named "<name>-config-<hash>", addressed by
+// its content: changing the data changes the name, the pod template refers to
+// the new name, and the pods roll. The full hash is also written to the pod
+// template annotation ordinal.dev/config-checksum. Env vars and projections
+// refer to the generated ConfigMap and Secret through the placeholder names
+// GeneratedConfigMap and GeneratedSecret (see ConfigEnv and SecretEnv).
+//
+// # Values supplied at deploy time
+//
+// Some values are only known when Pulumi runs (an image built by another
+// resource, a storage class created elsewhere, the generated Secret's name).
+// The plan leaves them as placeholders and Resolve fills them in; this keeps
+// every decision about which objects exist in plain Go values.
+package cluster

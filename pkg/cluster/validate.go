@@ -1,0 +1,846 @@
+package cluster
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/ordinal-dev/ordinal/pkg/labels"
+	"github.com/ordinal-dev/ordinal/pkg/network"
+	"github.com/ordinal-dev/ordinal/pkg/validation"
+)
+
+// MaxNameLength is the longest cluster name: the StatefulSet controller
+// labels each pod with "<name>-<10-character hash>", which must fit in 63.
+const MaxNameLength = 52
+
+// validator walks one Spec (defaults applied).
+type validator struct {
+	*validation.List
+	name string
+	spec Spec
+	opts Options
+	// containers maps every main container name to its index.
+	containers map[string]int
+	// ports maps the cluster's port names to numbers.
+	ports map[string]int32
+}
+
+// Validate records every problem of spec (defaults applied) and opts.
+func Validate(l *validation.List, name string, spec Spec, opts Options) {
+	v := &validator{List: l, name: name, spec: spec, opts: opts, containers: map[string]int{}, ports: map[string]int32{}}
+	root := field.NewPath("spec")
+	if v.DNSLabel(field.NewPath("name"), name) && len(name) > MaxNameLength {
+		v.Invalid(field.NewPath("name"), name, fmt.Sprintf("must be at most %d characters (the StatefulSet controller appends a revision hash to it in a 63-character label); use a shorter name", MaxNameLength))
+	}
+	for _, p := range spec.Ports {
+		v.ports[p.Name] = p.Port
+	}
+	v.workload(root)
+	network.ValidatePorts(l, root.Child("ports"), spec.Ports)
+	v.network(root.Child("network"))
+	v.podContainers(root)
+	v.claims(root.Child("claims"))
+	v.volumes(root.Child("volumes"))
+	if spec.Config != nil {
+		v.config(root.Child("config"))
+	}
+	v.disruption(root.Child("disruption"))
+	v.scheduling(root.Child("scheduling"))
+	v.security(root.Child("security"))
+	v.metadata(root)
+	if spec.Init != nil {
+		v.initJob(root.Child("init"))
+	}
+	v.deployTimeImages()
+}
+
+func (v *validator) deployTimeImages() {
+	known := map[string]bool{}
+	for _, c := range v.spec.Containers {
+		known[c.Name] = true
+	}
+	for _, c := range v.spec.InitContainers {
+		known[c.Name] = true
+	}
+	if v.spec.Init != nil {
+		known[InitContainerName] = true
+	}
+	for _, name := range v.opts.DeployTimeImages {
+		if !known[name] {
+			v.Invalid(field.NewPath("images").Key(name), name, "names no container; use the name of a container, an init container, or \"init\" for the init Job")
+		}
+	}
+}
+
+func (v *validator) workload(root *field.Path) {
+	s := v.spec
+	if s.Replicas < 1 {
+		v.Invalid(root.Child("replicas"), s.Replicas, "must be >= 1")
+	}
+	if s.OrdinalStart < 0 {
+		v.Invalid(root.Child("ordinalStart"), s.OrdinalStart, "must be >= 0")
+	}
+	switch s.PodManagementPolicy {
+	case appsv1.OrderedReadyPodManagement, appsv1.ParallelPodManagement:
+	default:
+		validation.NotSupported(v.List, root.Child("podManagementPolicy"), s.PodManagementPolicy, appsv1.OrderedReadyPodManagement, appsv1.ParallelPodManagement)
+	}
+	us := root.Child("updateStrategy")
+	switch s.UpdateStrategy.Type {
+	case appsv1.RollingUpdateStatefulSetStrategyType:
+		if p := s.UpdateStrategy.Partition; p < 0 {
+			v.Invalid(us.Child("partition"), p, "must be >= 0")
+		} else if p > s.Replicas && s.Replicas >= 1 {
+			v.Invalid(us.Child("partition"), p, fmt.Sprintf("must be <= replicas (%d): pods with an ordinal index >= partition are updated; use %d to hold every pod", s.Replicas, s.Replicas))
+		}
+		if mu := s.UpdateStrategy.MaxUnavailable; mu != nil {
+			v.intOrPercent(us.Child("maxUnavailable"), *mu, 1, s.Replicas)
+		}
+	case appsv1.OnDeleteStatefulSetStrategyType:
+		if s.UpdateStrategy.Partition != 0 {
+			v.Forbidden(us.Child("partition"), "partition only applies to type RollingUpdate; remove it or change type")
+		}
+		if s.UpdateStrategy.MaxUnavailable != nil {
+			v.Forbidden(us.Child("maxUnavailable"), "maxUnavailable only applies to type RollingUpdate; remove it or change type")
+		}
+	default:
+		validation.NotSupported(v.List, us.Child("type"), s.UpdateStrategy.Type, appsv1.RollingUpdateStatefulSetStrategyType, appsv1.OnDeleteStatefulSetStrategyType)
+	}
+	if s.MinReadySeconds < 0 {
+		v.Invalid(root.Child("minReadySeconds"), s.MinReadySeconds, "must be >= 0")
+	}
+	if s.RevisionHistoryLimit != nil && *s.RevisionHistoryLimit < 0 {
+		v.Invalid(root.Child("revisionHistoryLimit"), *s.RevisionHistoryLimit, "must be >= 0")
+	}
+	cr := root.Child("claimRetention")
+	for _, f := range []struct {
+		name string
+		val  appsv1.PersistentVolumeClaimRetentionPolicyType
+	}{{"whenDeleted", s.ClaimRetention.WhenDeleted}, {"whenScaled", s.ClaimRetention.WhenScaled}} {
+		switch f.val {
+		case appsv1.RetainPersistentVolumeClaimRetentionPolicyType, appsv1.DeletePersistentVolumeClaimRetentionPolicyType:
+		default:
+			validation.NotSupported(v.List, cr.Child(f.name), f.val, appsv1.RetainPersistentVolumeClaimRetentionPolicyType, appsv1.DeletePersistentVolumeClaimRetentionPolicyType)
+		}
+	}
+	if s.TerminationGracePeriodSeconds != nil && *s.TerminationGracePeriodSeconds < 0 {
+		v.Invalid(root.Child("terminationGracePeriodSeconds"), *s.TerminationGracePeriodSeconds, "must be >= 0")
+	}
+	if s.ServiceAccountName != "" {
+		v.DNSSubdomain(root.Child("serviceAccountName"), s.ServiceAccountName)
+	}
+	if s.PriorityClassName != "" {
+		v.DNSSubdomain(root.Child("priorityClassName"), s.PriorityClassName)
+	}
+	for i, n := range s.ImagePullSecrets {
+		v.DNSSubdomain(root.Child("imagePullSecrets").Index(i), n)
+	}
+}
+
+// intOrPercent checks an int (lo..hi) or a percentage ("0%".."100%").
+func (v *validator) intOrPercent(p *field.Path, val intstr.IntOrString, lo, hi int32) {
+	if val.Type == intstr.String {
+		if msgs := k8svalidation.IsValidPercent(val.StrVal); len(msgs) > 0 {
+			v.Invalid(p, val.StrVal, "must be an integer or a percentage such as \"50%\"")
+		} else if n := percent(val.StrVal); n > 100 {
+			v.Invalid(p, val.StrVal, "must be at most \"100%\"")
+		}
+		return
+	}
+	if val.IntVal < lo || val.IntVal > hi {
+		v.Invalid(p, val.IntVal, fmt.Sprintf("must be between %d and replicas (%d)", lo, hi))
+	}
+}
+
+func percent(s string) int {
+	n := 0
+	fmt.Sscanf(strings.TrimSuffix(s, "%"), "%d", &n)
+	return n
+}
+
+func (v *validator) network(p *field.Path) {
+	n := v.spec.Network
+	v.DNSLabel(p.Child("serviceName"), n.ServiceName)
+	for _, msg := range k8svalidation.IsDNS1123Subdomain(orStr(n.ClusterDomain, "cluster.local")) {
+		v.Invalid(p.Child("clusterDomain"), n.ClusterDomain, "must be a DNS domain such as \"cluster.local\" ("+msg+")")
+	}
+	if n.Client != nil {
+		ns := network.Defaults(v.name, network.Spec{ServiceName: n.ServiceName, Ports: v.spec.Ports, Client: n.Client})
+		network.ValidateClient(v.List, p.Child("client"), ns)
+	}
+}
+
+func orStr(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+// volumeNames returns every pod volume name with the field that declares it.
+func (v *validator) volumeNames() map[string]string {
+	out := map[string]string{}
+	for i, c := range v.spec.Claims {
+		out[c.Name] = fmt.Sprintf("spec.claims[%d]", i)
+	}
+	for i, vol := range v.spec.Volumes {
+		out[vol.Name] = fmt.Sprintf("spec.volumes[%d]", i)
+	}
+	if v.spec.Config != nil {
+		out[v.spec.Config.VolumeName] = "spec.config"
+	}
+	return out
+}
+
+func (v *validator) podContainers(root *field.Path) {
+	s := v.spec
+	cp := root.Child("containers")
+	if len(s.Containers) == 0 {
+		v.Required(cp, "add the database container, e.g. {Name: \"db\", Image: \"postgres:17\"}")
+	}
+	all := map[string]string{}
+	for i, c := range s.Containers {
+		if c.Name != "" {
+			if prev, dup := all[c.Name]; dup {
+				v.Duplicate(cp.Index(i).Child("name"), c.Name, prev+" already uses this name; give each container a unique name")
+			} else {
+				all[c.Name] = cp.Index(i).String()
+				v.containers[c.Name] = i
+			}
+		}
+	}
+	ip := root.Child("initContainers")
+	for i, c := range s.InitContainers {
+		if c.Name != "" {
+			if prev, dup := all[c.Name]; dup {
+				v.Duplicate(ip.Index(i).Child("name"), c.Name, prev+" already uses this name; give each container a unique name")
+			} else {
+				all[c.Name] = ip.Index(i).String()
+			}
+		}
+	}
+	vols := v.volumeNames()
+	for i, c := range s.Containers {
+		v.container(cp.Index(i), c, i, vols, true)
+	}
+	for i, c := range s.InitContainers {
+		v.container(ip.Index(i), c, -1, vols, false)
+	}
+}
+
+// container checks one container; index is its position among the main
+// containers (-1 for init containers).
+func (v *validator) container(p *field.Path, c corev1.Container, index int, vols map[string]string, main bool) {
+	v.DNSLabel(p.Child("name"), c.Name)
+	if c.Image == "" && !v.opts.deployTimeImage(c.Name) {
+		v.Required(p.Child("image"), fmt.Sprintf("set the image of container %q, or pass it to the component as an input", c.Name))
+	}
+	// Ports: the cluster's ports are added to the first container.
+	names := map[string]int32{}
+	if index == 0 {
+		for n, num := range v.ports {
+			names[n] = num
+		}
+	}
+	for j, port := range c.Ports {
+		pp := p.Child("ports").Index(j)
+		if port.Name == "" {
+			continue
+		}
+		if num, dup := names[port.Name]; dup && (index != 0 || num != port.ContainerPort) {
+			v.Duplicate(pp.Child("name"), port.Name, "this port name is already declared with another number; rename it")
+		}
+		names[port.Name] = port.ContainerPort
+		if msgs := k8svalidation.IsValidPortNum(int(port.ContainerPort)); len(msgs) > 0 {
+			v.Invalid(pp.Child("containerPort"), port.ContainerPort, "must be between 1 and 65535")
+		}
+	}
+	// Probes must refer to declared port names.
+	if main {
+		for _, pr := range []struct {
+			name  string
+			probe *corev1.Probe
+		}{{"readinessProbe", c.ReadinessProbe}, {"livenessProbe", c.LivenessProbe}, {"startupProbe", c.StartupProbe}} {
+			v.probe(p.Child(pr.name), pr.probe, names)
+		}
+	} else if c.ReadinessProbe != nil || c.LivenessProbe != nil {
+		if c.RestartPolicy == nil || *c.RestartPolicy != corev1.ContainerRestartPolicyAlways {
+			v.Forbidden(p.Child("readinessProbe"), "init containers cannot have readiness or liveness probes unless they are sidecars (restartPolicy: Always)")
+		}
+	}
+	// Mount paths: user mounts plus the ones the cluster adds.
+	mounts := map[string]string{}
+	add := func(mp string, what string, fp *field.Path) {
+		if prev, dup := mounts[path.Clean(mp)]; dup {
+			v.Duplicate(fp, mp, fmt.Sprintf("%s is already mounted at this path in container %q; use another path", prev, c.Name))
+			return
+		}
+		mounts[path.Clean(mp)] = what
+	}
+	for j, m := range c.VolumeMounts {
+		mp := p.Child("volumeMounts").Index(j)
+		if _, ok := vols[m.Name]; !ok {
+			v.Invalid(mp.Child("name"), m.Name, "names no volume; declare it in spec.volumes or spec.claims")
+		}
+		if !path.IsAbs(m.MountPath) {
+			v.Invalid(mp.Child("mountPath"), m.MountPath, "must be an absolute path")
+		}
+		add(m.MountPath, fmt.Sprintf("volume %q", m.Name), mp.Child("mountPath"))
+	}
+	if main {
+		for j, cl := range v.spec.Claims {
+			if contains(cl.Containers, c.Name) && cl.MountPath != "" {
+				add(cl.MountPath, fmt.Sprintf("claim %q", cl.Name), field.NewPath("spec", "claims").Index(j).Child("mountPath"))
+			}
+		}
+		if cfg := v.spec.Config; cfg != nil && contains(cfg.Containers, c.Name) {
+			add(cfg.MountPath, "the config directory", field.NewPath("spec", "config", "mountPath"))
+		}
+	}
+	v.resources(p.Child("resources"), c.Resources)
+	v.env(p.Child("env"), c.Env)
+	for j, ef := range c.EnvFrom {
+		efp := p.Child("envFrom").Index(j)
+		if ef.ConfigMapRef != nil && ef.ConfigMapRef.Name == GeneratedConfigMap && (v.spec.Config == nil || len(v.spec.Config.Data) == 0) {
+			v.Invalid(efp.Child("configMapRef", "name"), GeneratedConfigMap, "refers to the generated ConfigMap, but spec.config.data is empty; add data")
+		}
+		if ef.SecretRef != nil && ef.SecretRef.Name == GeneratedSecret && len(v.opts.SecretKeys) == 0 {
+			v.Invalid(efp.Child("secretRef", "name"), GeneratedSecret, "refers to the generated Secret, but the component was given no secret data")
+		}
+	}
+}
+
+func (v *validator) probe(p *field.Path, pr *corev1.Probe, ports map[string]int32) {
+	if pr == nil {
+		return
+	}
+	var port *intstr.IntOrString
+	var pp *field.Path
+	switch {
+	case pr.HTTPGet != nil:
+		port, pp = &pr.HTTPGet.Port, p.Child("httpGet", "port")
+	case pr.TCPSocket != nil:
+		port, pp = &pr.TCPSocket.Port, p.Child("tcpSocket", "port")
+	case pr.GRPC != nil:
+		if msgs := k8svalidation.IsValidPortNum(int(pr.GRPC.Port)); len(msgs) > 0 {
+			v.Invalid(p.Child("grpc", "port"), pr.GRPC.Port, "must be between 1 and 65535")
+		}
+	case pr.Exec != nil:
+		if len(pr.Exec.Command) == 0 {
+			v.Required(p.Child("exec", "command"), "give the command to run")
+		}
+	default:
+		v.Required(p, "set one handler: exec, httpGet, tcpSocket or grpc")
+	}
+	if port != nil {
+		if port.Type == intstr.String {
+			if _, ok := ports[port.StrVal]; !ok {
+				v.Invalid(pp, port.StrVal, "names no declared port; use one of "+quoted(keys(ports)))
+			}
+		} else if msgs := k8svalidation.IsValidPortNum(int(port.IntVal)); len(msgs) > 0 {
+			v.Invalid(pp, port.IntVal, "must be between 1 and 65535")
+		}
+	}
+	for _, f := range []struct {
+		name string
+		val  int32
+		min  int32
+	}{{"initialDelaySeconds", pr.InitialDelaySeconds, 0}, {"periodSeconds", pr.PeriodSeconds, 0}, {"timeoutSeconds", pr.TimeoutSeconds, 0}, {"successThreshold", pr.SuccessThreshold, 0}, {"failureThreshold", pr.FailureThreshold, 0}} {
+		if f.val < f.min {
+			v.Invalid(p.Child(f.name), f.val, fmt.Sprintf("must be >= %d", f.min))
+		}
+	}
+}
+
+func (v *validator) resources(p *field.Path, r corev1.ResourceRequirements) {
+	for _, name := range sortedResourceNames(r.Requests) {
+		req := r.Requests[name]
+		if req.Sign() < 0 {
+			v.Invalid(p.Child("requests").Key(string(name)), req.String(), "must not be negative")
+		}
+		if lim, ok := r.Limits[name]; ok && req.Cmp(lim) > 0 {
+			v.Invalid(p.Child("requests").Key(string(name)), req.String(), fmt.Sprintf("must be <= the limit %s; raise the limit or lower the request", lim.String()))
+		}
+	}
+	for _, name := range sortedResourceNames(r.Limits) {
+		if lim := r.Limits[name]; lim.Sign() < 0 {
+			v.Invalid(p.Child("limits").Key(string(name)), lim.String(), "must not be negative")
+		}
+	}
+}
+
+func sortedResourceNames(l corev1.ResourceList) []corev1.ResourceName {
+	out := make([]corev1.ResourceName, 0, len(l))
+	for k := range l {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+func (v *validator) env(p *field.Path, env []corev1.EnvVar) {
+	seen := map[string]bool{}
+	for i, e := range env {
+		ep := p.Index(i)
+		if e.Name == "" {
+			v.Required(ep.Child("name"), "name the variable")
+		} else if seen[e.Name] {
+			v.Duplicate(ep.Child("name"), e.Name, "this variable is already set; remove one")
+		}
+		seen[e.Name] = true
+		if e.Value != "" && e.ValueFrom != nil {
+			v.Forbidden(ep, "set value or valueFrom, not both")
+		}
+		if e.ValueFrom == nil {
+			continue
+		}
+		if ref := e.ValueFrom.ConfigMapKeyRef; ref != nil && ref.Name == GeneratedConfigMap {
+			if v.spec.Config == nil || !hasKey(v.spec.Config.Data, ref.Key) {
+				v.Invalid(ep.Child("valueFrom", "configMapKeyRef", "key"), ref.Key, "is not a key of spec.config.data; add it there or fix the key")
+			}
+		}
+		if ref := e.ValueFrom.SecretKeyRef; ref != nil && ref.Name == GeneratedSecret {
+			if !contains(v.opts.SecretKeys, ref.Key) {
+				v.Invalid(ep.Child("valueFrom", "secretKeyRef", "key"), ref.Key, "is not a key of the secret data given to the component; add it or fix the key")
+			}
+		}
+		if ref := e.ValueFrom.ResourceFieldRef; ref != nil && ref.ContainerName != "" {
+			if _, ok := v.containers[ref.ContainerName]; !ok {
+				v.Invalid(ep.Child("valueFrom", "resourceFieldRef", "containerName"), ref.ContainerName, "names no container of the pod")
+			}
+		}
+	}
+}
+
+func (v *validator) claims(p *field.Path) {
+	names := map[string]int{}
+	onPool := 0
+	for i, c := range v.spec.Claims {
+		cp := p.Index(i)
+		if v.DNSLabel(cp.Child("name"), c.Name) {
+			if j, dup := names[c.Name]; dup {
+				v.Duplicate(cp.Child("name"), c.Name, fmt.Sprintf("spec.claims[%d] already uses this name", j))
+			}
+			names[c.Name] = i
+		}
+		size, sizeOK := v.Quantity(cp.Child("size"), c.Size)
+		switch c.VolumeMode {
+		case corev1.PersistentVolumeFilesystem:
+			if c.MountPath == "" {
+				v.Required(cp.Child("mountPath"), "set where the containers mount the claim, e.g. \"/var/lib/data\"")
+			} else if !path.IsAbs(c.MountPath) {
+				v.Invalid(cp.Child("mountPath"), c.MountPath, "must be an absolute path")
+			}
+			if c.DevicePath != "" {
+				v.Forbidden(cp.Child("devicePath"), "devicePath applies to volumeMode Block; use mountPath")
+			}
+		case corev1.PersistentVolumeBlock:
+			if c.DevicePath == "" {
+				v.Required(cp.Child("devicePath"), "set the device path of the Block claim, e.g. \"/dev/xvda\"")
+			} else if !path.IsAbs(c.DevicePath) {
+				v.Invalid(cp.Child("devicePath"), c.DevicePath, "must be an absolute path")
+			}
+			if c.MountPath != "" {
+				v.Forbidden(cp.Child("mountPath"), "a Block claim is not mounted; use devicePath")
+			}
+		default:
+			validation.NotSupported(v.List, cp.Child("volumeMode"), c.VolumeMode, corev1.PersistentVolumeFilesystem, corev1.PersistentVolumeBlock)
+		}
+		for j, name := range c.Containers {
+			if _, ok := v.containers[name]; !ok {
+				v.Invalid(cp.Child("containers").Index(j), name, "names no container in spec.containers")
+			}
+		}
+		for j, m := range c.AccessModes {
+			switch m {
+			case corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany, corev1.ReadWriteOncePod:
+			default:
+				validation.NotSupported(v.List, cp.Child("accessModes").Index(j), m, corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany, corev1.ReadWriteOncePod)
+			}
+		}
+		if c.StorageClassName != "" {
+			v.DNSSubdomain(cp.Child("storageClassName"), c.StorageClassName)
+		}
+		v.Labels(cp.Child("labels"), c.Labels)
+		v.Annotations(cp.Child("annotations"), c.Annotations)
+		if pool := v.opts.Pool; pool != nil && sizeOK && v.spec.Replicas >= 1 && v.claimClass(c) == pool.Spec.StorageClassName {
+			onPool++
+			vols, nodes := pool.Fits(size)
+			if int32(vols) < v.spec.Replicas {
+				v.Invalid(cp.Child("size"), c.Size, fmt.Sprintf("the LocalVolumePool %q has %d volume(s) of at least this size, but %d replicas need one each; add volumes to the pool, or lower the size or the replicas", pool.Name, vols, v.spec.Replicas))
+			} else if v.spec.Scheduling.AntiAffinity == AntiAffinityHard && v.spec.Scheduling.AntiAffinityTopologyKey == pool.Spec.NodeLabelKey && int32(nodes) < v.spec.Replicas {
+				v.Invalid(field.NewPath("spec", "scheduling", "antiAffinity"), string(AntiAffinityHard), fmt.Sprintf("requires one node per pod, but the LocalVolumePool %q has fitting volumes on only %d node(s) for %d replicas; add nodes to the pool, use \"soft\", or lower the replicas", pool.Name, nodes, v.spec.Replicas))
+			}
+		}
+	}
+	if pool := v.opts.Pool; pool != nil && onPool > 1 && int32(len(pool.Volumes)) < int32(onPool)*v.spec.Replicas {
+		v.Invalid(p, onPool, fmt.Sprintf("claims on the LocalVolumePool %q need %d volumes (%d per pod), but the pool has %d; add volumes to the pool", pool.Name, int32(onPool)*v.spec.Replicas, onPool, len(pool.Volumes)))
+	}
+}
+
+// claimClass is the storage class a claim ends up with ("" when supplied at deploy time).
+func (v *validator) claimClass(c Claim) string {
+	if c.StorageClassName != "" {
+		return c.StorageClassName
+	}
+	if v.opts.Pool != nil && v.opts.StorageClassName == "" {
+		return v.opts.Pool.Spec.StorageClassName
+	}
+	return v.opts.StorageClassName
+}
+
+func (v *validator) volumes(p *field.Path) {
+	claims := map[string]bool{}
+	for _, c := range v.spec.Claims {
+		claims[c.Name] = true
+	}
+	seen := map[string]int{}
+	for i, vol := range v.spec.Volumes {
+		vp := p.Index(i).Child("name")
+		if !v.DNSLabel(vp, vol.Name) {
+			continue
+		}
+		if j, dup := seen[vol.Name]; dup {
+			v.Duplicate(vp, vol.Name, fmt.Sprintf("spec.volumes[%d] already uses this name", j))
+		} else if claims[vol.Name] {
+			v.Duplicate(vp, vol.Name, "a claim already uses this name; rename the volume")
+		} else if v.spec.Config != nil && vol.Name == v.spec.Config.VolumeName {
+			v.Duplicate(vp, vol.Name, "the config volume uses this name; rename the volume or set spec.config.volumeName")
+		}
+		seen[vol.Name] = i
+	}
+	if cfg := v.spec.Config; cfg != nil && claims[cfg.VolumeName] {
+		v.Duplicate(field.NewPath("spec", "config", "volumeName"), cfg.VolumeName, "a claim already uses this name; set another volumeName")
+	}
+}
+
+var downwardFields = map[string]bool{
+	"metadata.name": true, "metadata.namespace": true, "metadata.uid": true,
+	"metadata.labels": true, "metadata.annotations": true,
+}
+
+var resourceFields = map[string]bool{
+	"limits.cpu": true, "limits.memory": true, "limits.ephemeral-storage": true,
+	"requests.cpu": true, "requests.memory": true, "requests.ephemeral-storage": true,
+}
+
+func (v *validator) config(p *field.Path) {
+	cfg := v.spec.Config
+	if !path.IsAbs(cfg.MountPath) {
+		v.Invalid(p.Child("mountPath"), cfg.MountPath, "must be an absolute path such as \"/etc/ordinal\"")
+	}
+	v.DNSLabel(p.Child("volumeName"), cfg.VolumeName)
+	v.mode(p.Child("defaultMode"), cfg.DefaultMode)
+	v.mode(p.Child("secretMode"), cfg.SecretMode)
+	for j, name := range cfg.Containers {
+		if _, ok := v.containers[name]; !ok {
+			v.Invalid(p.Child("containers").Index(j), name, "names no container in spec.containers")
+		}
+	}
+	files := newFileSet(v.List)
+	for _, k := range validation.SortedKeys(cfg.Data) {
+		kp := p.Child("data").Key(k)
+		if msgs := k8svalidation.IsConfigMapKey(k); len(msgs) > 0 {
+			v.Invalid(kp, k, "must be a ConfigMap key ("+strings.Join(msgs, "; ")+")")
+			continue
+		}
+		files.add(kp, k)
+	}
+	for _, k := range v.opts.SecretKeys {
+		kp := field.NewPath("secretData").Key(k)
+		if msgs := k8svalidation.IsConfigMapKey(k); len(msgs) > 0 {
+			v.Invalid(kp, k, "must be a Secret key ("+strings.Join(msgs, "; ")+")")
+			continue
+		}
+		files.add(kp, k)
+	}
+	if len(cfg.Data) == 0 && len(v.opts.SecretKeys) == 0 && len(cfg.Sources) == 0 {
+		v.Required(p, "the config directory is empty: add data, secret data or sources, or remove spec.config")
+	}
+	for i, src := range cfg.Sources {
+		sp := p.Child("sources").Index(i)
+		set := 0
+		if src.ConfigMap != nil {
+			set++
+			ref := sp.Child("configMap")
+			v.projectedRef(ref, src.ConfigMap.Name, GeneratedConfigMap, keysOf(cfg.Data), src.ConfigMap.Items, files)
+		}
+		if src.Secret != nil {
+			set++
+			ref := sp.Child("secret")
+			v.projectedRef(ref, src.Secret.Name, GeneratedSecret, v.opts.SecretKeys, src.Secret.Items, files)
+		}
+		if src.DownwardAPI != nil {
+			set++
+			for j, it := range src.DownwardAPI.Items {
+				ip := sp.Child("downwardAPI", "items").Index(j)
+				files.add(ip.Child("path"), it.Path)
+				v.mode(ip.Child("mode"), it.Mode)
+				switch {
+				case it.FieldRef != nil && it.ResourceFieldRef != nil:
+					v.Forbidden(ip, "set fieldRef or resourceFieldRef, not both")
+				case it.FieldRef != nil:
+					fp := it.FieldRef.FieldPath
+					if !downwardFields[fp] && !strings.HasPrefix(fp, "metadata.labels['") && !strings.HasPrefix(fp, "metadata.annotations['") {
+						v.Invalid(ip.Child("fieldRef", "fieldPath"), fp, "a projected volume supports metadata.name, metadata.namespace, metadata.uid, metadata.labels, metadata.annotations (or one key of them)")
+					}
+				case it.ResourceFieldRef != nil:
+					rf := it.ResourceFieldRef
+					if rf.ContainerName == "" {
+						v.Required(ip.Child("resourceFieldRef", "containerName"), "name the container whose resources to expose")
+					} else if _, ok := v.containers[rf.ContainerName]; !ok {
+						v.Invalid(ip.Child("resourceFieldRef", "containerName"), rf.ContainerName, "names no container in spec.containers")
+					}
+					if !resourceFields[rf.Resource] {
+						v.Invalid(ip.Child("resourceFieldRef", "resource"), rf.Resource, "use one of limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory, requests.ephemeral-storage")
+					}
+				default:
+					v.Required(ip, "set fieldRef (e.g. metadata.labels) or resourceFieldRef (e.g. limits.cpu)")
+				}
+			}
+		}
+		if src.ServiceAccountToken != nil {
+			set++
+			files.add(sp.Child("serviceAccountToken", "path"), src.ServiceAccountToken.Path)
+		}
+		if src.ClusterTrustBundle != nil {
+			set++
+			files.add(sp.Child("clusterTrustBundle", "path"), src.ClusterTrustBundle.Path)
+		}
+		if src.PodCertificate != nil {
+			set++
+		}
+		if set != 1 {
+			v.Invalid(sp, set, "each source must set exactly one of configMap, secret, downwardAPI, serviceAccountToken, clusterTrustBundle")
+		}
+	}
+}
+
+func (v *validator) projectedRef(p *field.Path, name, generated string, keys []string, items []corev1.KeyToPath, files *fileSet) {
+	if name == generated {
+		if len(keys) == 0 {
+			v.Invalid(p.Child("name"), name, "refers to generated data, but none was given")
+		}
+	} else {
+		v.DNSSubdomain(p.Child("name"), name)
+	}
+	for j, it := range items {
+		ip := p.Child("items").Index(j)
+		if it.Key == "" {
+			v.Required(ip.Child("key"), "name the key to project")
+		} else if name == generated && !contains(keys, it.Key) {
+			v.Invalid(ip.Child("key"), it.Key, "is not a key of the generated data; add it or fix the key")
+		}
+		files.add(ip.Child("path"), it.Path)
+		v.mode(ip.Child("mode"), it.Mode)
+	}
+}
+
+func (v *validator) mode(p *field.Path, m *int32) {
+	if m != nil && (*m < 0 || *m > 0o777) {
+		v.Invalid(p, fmt.Sprintf("%#o", *m), "must be a file mode between 0000 and 0777, e.g. 0400")
+	}
+}
+
+// fileSet detects projected files that collide: the same path twice, or a
+// file whose path is a directory of another.
+type fileSet struct {
+	l     *validation.List
+	paths map[string]string
+}
+
+func newFileSet(l *validation.List) *fileSet { return &fileSet{l: l, paths: map[string]string{}} }
+
+func (f *fileSet) add(p *field.Path, rel string) {
+	switch {
+	case rel == "":
+		f.l.Required(p, "give the file's path relative to the config directory, e.g. \"my-group/my-config\"")
+		return
+	case path.IsAbs(rel):
+		f.l.Invalid(p, rel, "must be relative to the config directory; remove the leading \"/\"")
+		return
+	case hasDotDot(rel):
+		f.l.Invalid(p, rel, "must not contain \"..\"; projected files stay inside the config directory")
+		return
+	case strings.HasPrefix(rel, "..") || path.Clean(rel) != rel:
+		f.l.Invalid(p, rel, "must be a clean relative path (no \".\", \"..\" prefix, trailing or doubled slashes)")
+		return
+	}
+	if prev, dup := f.paths[rel]; dup {
+		f.l.Duplicate(p, rel, prev+" already projects a file at this path; choose another path")
+		return
+	}
+	for other, prev := range f.paths {
+		if strings.HasPrefix(other, rel+"/") || strings.HasPrefix(rel, other+"/") {
+			f.l.Invalid(p, rel, fmt.Sprintf("collides with %q from %s: one file cannot be another's directory", other, prev))
+			return
+		}
+	}
+	f.paths[rel] = p.String()
+}
+
+func hasDotDot(p string) bool {
+	for _, part := range strings.Split(p, "/") {
+		if part == ".." {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *validator) disruption(p *field.Path) {
+	d := v.spec.Disruption
+	if d == nil || d.Disabled {
+		return
+	}
+	n := v.spec.Replicas
+	if d.MinAvailable != nil && d.MaxUnavailable != nil {
+		v.Forbidden(p, "set minAvailable or maxUnavailable, not both")
+	}
+	if d.MinAvailable != nil {
+		v.intOrPercent(p.Child("minAvailable"), *d.MinAvailable, 0, n)
+	}
+	if d.MaxUnavailable != nil {
+		v.intOrPercent(p.Child("maxUnavailable"), *d.MaxUnavailable, 0, n)
+	}
+	if pol := d.UnhealthyPodEvictionPolicy; pol != nil {
+		switch *pol {
+		case policyv1.IfHealthyBudget, policyv1.AlwaysAllow:
+		default:
+			validation.NotSupported(v.List, p.Child("unhealthyPodEvictionPolicy"), *pol, policyv1.IfHealthyBudget, policyv1.AlwaysAllow)
+		}
+	}
+}
+
+func (v *validator) scheduling(p *field.Path) {
+	s := v.spec.Scheduling
+	switch s.AntiAffinity {
+	case AntiAffinitySoft, AntiAffinityHard, AntiAffinityNone:
+	default:
+		validation.NotSupported(v.List, p.Child("antiAffinity"), s.AntiAffinity, AntiAffinitySoft, AntiAffinityHard, AntiAffinityNone)
+	}
+	switch s.ZoneSpread {
+	case SpreadNone, SpreadSoft, SpreadHard:
+	default:
+		validation.NotSupported(v.List, p.Child("zoneSpread"), s.ZoneSpread, SpreadSoft, SpreadHard)
+	}
+	for _, f := range []struct{ name, val string }{{"antiAffinityTopologyKey", s.AntiAffinityTopologyKey}, {"zoneTopologyKey", s.ZoneTopologyKey}} {
+		for _, msg := range k8svalidation.IsQualifiedName(f.val) {
+			v.Invalid(p.Child(f.name), f.val, "must be a node label key ("+msg+")")
+		}
+	}
+	v.Labels(p.Child("nodeSelector"), s.NodeSelector)
+	for i, t := range s.Tolerations {
+		tp := p.Child("tolerations").Index(i)
+		switch t.Operator {
+		case "", corev1.TolerationOpEqual:
+		case corev1.TolerationOpExists:
+			if t.Value != "" {
+				v.Invalid(tp.Child("value"), t.Value, "must be empty when operator is Exists")
+			}
+		default:
+			validation.NotSupported(v.List, tp.Child("operator"), t.Operator, corev1.TolerationOpEqual, corev1.TolerationOpExists)
+		}
+		if t.Key == "" && t.Operator != corev1.TolerationOpExists {
+			v.Invalid(tp.Child("operator"), string(t.Operator), "an empty key needs operator Exists")
+		}
+	}
+	if v.spec.Replicas > 0 && s.AntiAffinity == AntiAffinityHard && len(s.NodeSelector) > 0 && v.opts.Pool == nil {
+		// Nothing more can be known without the node list.
+		return
+	}
+}
+
+func (v *validator) security(p *field.Path) {
+	s := v.spec.Security
+	switch s.Profile {
+	case SecurityRestricted:
+		for _, f := range []struct {
+			name string
+			val  *int64
+		}{{"runAsUser", s.RunAsUser}, {"runAsGroup", s.RunAsGroup}, {"fsGroup", s.FSGroup}} {
+			if f.val == nil {
+				continue
+			}
+			if *f.val == 0 {
+				v.Invalid(p.Child(f.name), *f.val, "the restricted profile runs as non-root; use a non-zero id such as 1000, or set profile \"none\"")
+			} else if msgs := k8svalidation.IsValidUserID(*f.val); len(msgs) > 0 {
+				v.Invalid(p.Child(f.name), *f.val, strings.Join(msgs, "; "))
+			}
+		}
+	case SecurityNone:
+	default:
+		validation.NotSupported(v.List, p.Child("profile"), s.Profile, SecurityRestricted, SecurityNone)
+	}
+}
+
+func (v *validator) metadata(root *field.Path) {
+	s := v.spec
+	reserved := labels.Identity{Instance: v.name, Component: "database"}.Selector()
+	for _, f := range []struct {
+		name string
+		m    map[string]string
+	}{{"labels", s.Labels}, {"podLabels", s.PodLabels}} {
+		v.Labels(root.Child(f.name), f.m)
+		for _, k := range validation.SortedKeys(f.m) {
+			if _, ok := reserved[k]; ok {
+				v.Forbidden(root.Child(f.name).Key(k), "this label selects the cluster's pods and is set by ordinal; remove it")
+			}
+		}
+	}
+	v.Annotations(root.Child("annotations"), s.Annotations)
+	v.Annotations(root.Child("podAnnotations"), s.PodAnnotations)
+}
+
+func (v *validator) initJob(p *field.Path) {
+	in := v.spec.Init
+	if len(in.Command) == 0 && len(in.Args) == 0 {
+		v.Required(p.Child("command"), "give the bootstrap command, e.g. [\"cockroach\", \"init\", \"--host=db-0.db\"]")
+	}
+	if in.Image == "" && !v.opts.deployTimeImage(InitContainerName) && len(v.spec.Containers) > 0 {
+		first := v.spec.Containers[0]
+		if first.Image == "" && !v.opts.deployTimeImage(first.Name) {
+			v.Required(p.Child("image"), "set the init Job's image (it defaults to the first container's image, which is not set either)")
+		}
+	}
+	if in.BackoffLimit != nil && *in.BackoffLimit < 0 {
+		v.Invalid(p.Child("backoffLimit"), *in.BackoffLimit, "must be >= 0")
+	}
+	if in.ActiveDeadlineSeconds != nil && *in.ActiveDeadlineSeconds <= 0 {
+		v.Invalid(p.Child("activeDeadlineSeconds"), *in.ActiveDeadlineSeconds, "must be > 0")
+	}
+	v.resources(p.Child("resources"), in.Resources)
+	v.env(p.Child("env"), in.Env)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }
+
+func keysOf(m map[string]string) []string { return validation.SortedKeys(m) }
+
+func keys(m map[string]int32) []string { return validation.SortedKeys(m) }
+
+func quoted(s []string) string {
+	out := make([]string, len(s))
+	for i, x := range s {
+		out[i] = fmt.Sprintf("%q", x)
+	}
+	return strings.Join(out, ", ")
+}

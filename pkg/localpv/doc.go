@@ -1,0 +1,10 @@
+// Package localpv plans a LocalVolumePool: one StorageClass for statically
+// provisioned local disks (provisioner kubernetes.io/no-provisioner, binding
+// delayed until a pod is scheduled) and one PersistentVolume per (node, path),
+// pinned to its node by a required nodeAffinity.
+//
+// Kubernetes never creates or wipes local volumes. The pool therefore keeps
+// data by default: reclaim policy Retain, and PV names derived from node and
+// path (never from list positions), so reordering or extending the node list
+// leaves existing volumes untouched.
+package localpv

@@ -1,0 +1,330 @@
+package localpv
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	storagev1 "k8s.io/api/storage/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/ordinal-dev/ordinal/pkg/labels"
+	"github.com/ordinal-dev/ordinal/pkg/naming"
+	"github.com/ordinal-dev/ordinal/pkg/validation"
+)
+
+// Kind is the component kind used in error messages.
+const Kind = "LocalVolumePool"
+
+// Provisioner is the StorageClass provisioner of statically created local PVs.
+const Provisioner = "kubernetes.io/no-provisioner"
+
+// DefaultNodeLabelKey is the node label local PVs are pinned by.
+const DefaultNodeLabelKey = "kubernetes.io/hostname"
+
+// Volume is one local disk: a path on a node.
+type Volume struct {
+	// Node is the value of the node label (by default the hostname).
+	Node string
+	// Path is the absolute path of the mounted disk (or block device) on the node.
+	Path string
+	// Capacity overrides the pool's capacity for this volume, e.g. "100Gi".
+	Capacity string
+}
+
+// Spec is the plain description of a LocalVolumePool. Give either Nodes with
+// Path (one volume per node), Volumes, or both.
+type Spec struct {
+	// StorageClassName defaults to the component's name.
+	StorageClassName string
+	// Nodes and Path are the shorthand for one volume per node at Path.
+	Nodes []string
+	Path  string
+	// Volumes lists volumes explicitly, e.g. several disks per node.
+	Volumes []Volume
+	// Capacity is the size of every volume that does not set its own.
+	Capacity string
+	// AccessModes default to [ReadWriteOnce].
+	AccessModes []corev1.PersistentVolumeAccessMode
+	// VolumeMode is Filesystem (default) or Block.
+	VolumeMode corev1.PersistentVolumeMode
+	// FSType is the filesystem to expect on the disk (Filesystem mode only), optional.
+	FSType string
+	// ReclaimPolicy is Retain (default) or Delete. Delete only makes sense
+	// with an external cleaner; Kubernetes does not wipe local disks.
+	ReclaimPolicy corev1.PersistentVolumeReclaimPolicy
+	// NodeLabelKey is the node label matched by each PV's nodeAffinity.
+	NodeLabelKey string
+	// MountOptions are passed to the StorageClass and every PV.
+	MountOptions []string
+	// DefaultClass marks the StorageClass as the cluster default.
+	DefaultClass bool
+	// Labels and Annotations are added to the StorageClass and every PV.
+	Labels, Annotations map[string]string
+}
+
+// Plan is the planned StorageClass and PVs.
+type Plan struct {
+	Name         string
+	Spec         Spec
+	StorageClass *storagev1.StorageClass
+	Volumes      []*corev1.PersistentVolume
+	// Capacities holds each PV's capacity, in the order of Volumes.
+	Capacities []resource.Quantity
+}
+
+// Defaults returns a copy of spec with defaults applied.
+func Defaults(name string, spec Spec) Spec {
+	if spec.StorageClassName == "" {
+		spec.StorageClassName = name
+	}
+	if len(spec.AccessModes) == 0 {
+		spec.AccessModes = []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce}
+	}
+	if spec.VolumeMode == "" {
+		spec.VolumeMode = corev1.PersistentVolumeFilesystem
+	}
+	if spec.ReclaimPolicy == "" {
+		spec.ReclaimPolicy = corev1.PersistentVolumeReclaimRetain
+	}
+	if spec.NodeLabelKey == "" {
+		spec.NodeLabelKey = DefaultNodeLabelKey
+	}
+	return spec
+}
+
+// Entries expands Nodes/Path and Volumes into one list, in the order given.
+func (s Spec) Entries() []Volume {
+	out := make([]Volume, 0, len(s.Nodes)+len(s.Volumes))
+	for _, n := range s.Nodes {
+		out = append(out, Volume{Node: n, Path: s.Path})
+	}
+	return append(out, s.Volumes...)
+}
+
+// VolumeName is the PV name of a volume: "<class>-<node>-<hash of path>".
+// It depends only on node and path, so the list order never matters.
+func VolumeName(class string, v Volume) string {
+	node := strings.ToLower(strings.NewReplacer(".", "-", "_", "-").Replace(v.Node))
+	return fmt.Sprintf("%s-%s-%s", class, node, naming.Short(naming.ContentHash(v.Node, path.Clean(v.Path)), 6))
+}
+
+// Validate records every problem of spec (defaults applied) under root.
+func Validate(l *validation.List, root *field.Path, spec Spec) {
+	l.DNSSubdomain(root.Child("storageClassName"), spec.StorageClassName)
+	entries := spec.Entries()
+	if len(entries) == 0 {
+		l.Required(root.Child("nodes"), "list the nodes that have a local disk (with path), or give volumes")
+	}
+	if len(spec.Nodes) > 0 {
+		checkPath(l, root.Child("path"), spec.Path, spec.VolumeMode)
+	}
+	if spec.Path != "" && len(spec.Nodes) == 0 {
+		l.Forbidden(root.Child("path"), "path applies to nodes; list nodes, or set path on each entry of volumes")
+	}
+	if spec.Capacity != "" {
+		l.Quantity(root.Child("capacity"), spec.Capacity)
+	}
+	seen := map[string]string{}
+	for i, n := range spec.Nodes {
+		p := root.Child("nodes").Index(i)
+		checkNode(l, p, n)
+		key := n + "\x00" + path.Clean(spec.Path)
+		if prev, dup := seen[key]; dup {
+			l.Duplicate(p, n, prev+" already has a volume at this path; list each node once")
+		}
+		seen[key] = p.String()
+	}
+	for i, v := range spec.Volumes {
+		p := root.Child("volumes").Index(i)
+		checkNode(l, p.Child("node"), v.Node)
+		checkPath(l, p.Child("path"), v.Path, spec.VolumeMode)
+		if v.Capacity != "" {
+			l.Quantity(p.Child("capacity"), v.Capacity)
+		} else if spec.Capacity == "" {
+			l.Required(p.Child("capacity"), "set capacity here or the pool's capacity")
+		}
+		key := v.Node + "\x00" + path.Clean(v.Path)
+		if prev, dup := seen[key]; dup {
+			l.Duplicate(p, v.Node+":"+v.Path, prev+" already describes this node and path; remove one")
+		}
+		seen[key] = p.String()
+	}
+	if len(spec.Nodes) > 0 && spec.Capacity == "" {
+		l.Required(root.Child("capacity"), "set the size of each disk, e.g. \"100Gi\"")
+	}
+	if len(spec.AccessModes) == 0 {
+		l.Required(root.Child("accessModes"), "set at least ReadWriteOnce")
+	}
+	for i, m := range spec.AccessModes {
+		switch m {
+		case corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany, corev1.ReadWriteOncePod:
+		default:
+			validation.NotSupported(l, root.Child("accessModes").Index(i), m, corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany, corev1.ReadWriteOncePod)
+		}
+	}
+	switch spec.VolumeMode {
+	case corev1.PersistentVolumeFilesystem:
+	case corev1.PersistentVolumeBlock:
+		if spec.FSType != "" {
+			l.Forbidden(root.Child("fsType"), "a Block volume has no filesystem; remove fsType or use volumeMode Filesystem")
+		}
+	default:
+		validation.NotSupported(l, root.Child("volumeMode"), spec.VolumeMode, corev1.PersistentVolumeFilesystem, corev1.PersistentVolumeBlock)
+	}
+	switch spec.ReclaimPolicy {
+	case corev1.PersistentVolumeReclaimRetain, corev1.PersistentVolumeReclaimDelete:
+	default:
+		validation.NotSupported(l, root.Child("reclaimPolicy"), spec.ReclaimPolicy, corev1.PersistentVolumeReclaimRetain, corev1.PersistentVolumeReclaimDelete)
+	}
+	for _, msg := range k8svalidation.IsQualifiedName(spec.NodeLabelKey) {
+		l.Invalid(root.Child("nodeLabelKey"), spec.NodeLabelKey, "must be a label key such as \"kubernetes.io/hostname\" ("+msg+")")
+	}
+	l.Labels(root.Child("labels"), spec.Labels)
+	l.Annotations(root.Child("annotations"), spec.Annotations)
+}
+
+func checkNode(l *validation.List, p *field.Path, node string) {
+	if node == "" {
+		l.Required(p, "set the node's hostname label value, e.g. \"node-0\"")
+		return
+	}
+	for _, msg := range k8svalidation.IsValidLabelValue(node) {
+		l.Invalid(p, node, "must be a node label value ("+msg+")")
+	}
+}
+
+func checkPath(l *validation.List, p *field.Path, v string, mode corev1.PersistentVolumeMode) {
+	switch {
+	case v == "":
+		what := "the mount point of the disk on the node, e.g. \"/mnt/disks/ssd0\""
+		if mode == corev1.PersistentVolumeBlock {
+			what = "the block device on the node, e.g. \"/dev/nvme1n1\""
+		}
+		l.Required(p, "set "+what)
+	case !path.IsAbs(v):
+		l.Invalid(p, v, "must be an absolute path on the node, e.g. \"/mnt/disks/ssd0\"")
+	case v == "/" || path.Clean(v) != v:
+		l.Invalid(p, v, "must be a clean absolute path below \"/\" (no \"..\", \".\", trailing or doubled slashes)")
+	}
+}
+
+// New validates spec and plans the pool. name is the component's name.
+func New(name string, spec Spec) (*Plan, error) {
+	l := validation.New(Kind, name)
+	spec = Defaults(name, spec)
+	Validate(l, field.NewPath("spec"), spec)
+	if err := l.Err(); err != nil {
+		return nil, err
+	}
+	return Build(name, spec), nil
+}
+
+// Build plans the objects of a validated spec (defaults applied).
+func Build(name string, spec Spec) *Plan {
+	id := labels.Identity{Instance: name, Component: "storage"}
+	objLabels := id.Labels(spec.Labels)
+	binding := storagev1.VolumeBindingWaitForFirstConsumer
+	reclaim := spec.ReclaimPolicy
+	sc := &storagev1.StorageClass{
+		TypeMeta: metav1.TypeMeta{APIVersion: "storage.k8s.io/v1", Kind: "StorageClass"},
+		ObjectMeta: metav1.ObjectMeta{
+			Name:        spec.StorageClassName,
+			Labels:      objLabels,
+			Annotations: labels.Merge(nil, spec.Annotations),
+		},
+		Provisioner:       Provisioner,
+		ReclaimPolicy:     &reclaim,
+		VolumeBindingMode: &binding,
+		MountOptions:      spec.MountOptions,
+	}
+	if spec.DefaultClass {
+		sc.Annotations = labels.Merge(sc.Annotations, map[string]string{"storageclass.kubernetes.io/is-default-class": "true"})
+	}
+	plan := &Plan{Name: name, Spec: spec, StorageClass: sc}
+	for _, v := range spec.Entries() {
+		capStr := v.Capacity
+		if capStr == "" {
+			capStr = spec.Capacity
+		}
+		q := resource.MustParse(capStr)
+		mode := spec.VolumeMode
+		local := &corev1.LocalVolumeSource{Path: v.Path}
+		if spec.FSType != "" {
+			fs := spec.FSType
+			local.FSType = &fs
+		}
+		pv := &corev1.PersistentVolume{
+			TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "PersistentVolume"},
+			ObjectMeta: metav1.ObjectMeta{
+				Name:        VolumeName(spec.StorageClassName, v),
+				Labels:      labels.Merge(objLabels, map[string]string{NodeLabel: v.Node}),
+				Annotations: labels.Merge(nil, spec.Annotations),
+			},
+			Spec: corev1.PersistentVolumeSpec{
+				Capacity:                      corev1.ResourceList{corev1.ResourceStorage: q},
+				AccessModes:                   spec.AccessModes,
+				PersistentVolumeReclaimPolicy: spec.ReclaimPolicy,
+				StorageClassName:              spec.StorageClassName,
+				VolumeMode:                    &mode,
+				MountOptions:                  spec.MountOptions,
+				PersistentVolumeSource:        corev1.PersistentVolumeSource{Local: local},
+				NodeAffinity: &corev1.VolumeNodeAffinity{Required: &corev1.NodeSelector{
+					NodeSelectorTerms: []corev1.NodeSelectorTerm{{
+						MatchExpressions: []corev1.NodeSelectorRequirement{{
+							Key: spec.NodeLabelKey, Operator: corev1.NodeSelectorOpIn, Values: []string{v.Node},
+						}},
+					}},
+				}},
+			},
+		}
+		plan.Volumes = append(plan.Volumes, pv)
+		plan.Capacities = append(plan.Capacities, q)
+	}
+	return plan
+}
+
+// NodeLabel is the label on each PV naming its node, for kubectl selectors.
+const NodeLabel = "ordinal.dev/node"
+
+// DistinctNodes lists the pool's nodes once each, sorted.
+func (p *Plan) DistinctNodes() []string {
+	set := map[string]bool{}
+	for _, v := range p.Spec.Entries() {
+		set[v.Node] = true
+	}
+	out := make([]string, 0, len(set))
+	for n := range set {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TotalCapacity is the sum of all volumes' capacities.
+func (p *Plan) TotalCapacity() resource.Quantity {
+	total := resource.Quantity{Format: resource.BinarySI}
+	for _, q := range p.Capacities {
+		total.Add(q)
+	}
+	return total
+}
+
+// Fits counts the volumes that can hold a claim of the given size, and the
+// distinct nodes they are on.
+func (p *Plan) Fits(size resource.Quantity) (volumes int, nodes int) {
+	set := map[string]bool{}
+	entries := p.Spec.Entries()
+	for i, q := range p.Capacities {
+		if q.Cmp(size) >= 0 {
+			volumes++
+			set[entries[i].Node] = true
+		}
+	}
+	return volumes, len(set)
+}

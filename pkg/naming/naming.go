@@ -1,0 +1,113 @@
+package naming
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// DefaultClusterDomain is the DNS domain of a Kubernetes cluster unless the
+// user configures another one.
+const DefaultClusterDomain = "cluster.local"
+
+// Child returns the name of a component's child: "<component>-<suffix>".
+// Prefixing every child with its component's name keeps names unique in a
+// stack that holds several clusters.
+func Child(component, suffix string) string {
+	if suffix == "" {
+		return component
+	}
+	return component + "-" + suffix
+}
+
+// Ordinals returns the ordinals of a StatefulSet's pods, in order.
+func Ordinals(start, replicas int32) []int32 {
+	out := make([]int32, 0, max(replicas, 0))
+	for i := int32(0); i < replicas; i++ {
+		out = append(out, start+i)
+	}
+	return out
+}
+
+// PodName is the name the StatefulSet controller gives the pod with an ordinal.
+func PodName(statefulSet string, ordinal int32) string {
+	return statefulSet + "-" + strconv.Itoa(int(ordinal))
+}
+
+// PodHost is the pod's name qualified by its governing Service
+// ("db-0.db"). It resolves from any pod in the same namespace.
+func PodHost(statefulSet, service string, ordinal int32) string {
+	return PodName(statefulSet, ordinal) + "." + service
+}
+
+// ServiceFQDN is a Service's fully qualified name: "<svc>.<ns>.svc.<domain>".
+func ServiceFQDN(service, namespace, clusterDomain string) string {
+	if clusterDomain == "" {
+		clusterDomain = DefaultClusterDomain
+	}
+	return service + "." + namespace + ".svc." + clusterDomain
+}
+
+// PodFQDN is a StatefulSet pod's stable, fully qualified DNS name:
+// "<sts>-<i>.<svc>.<ns>.svc.<domain>".
+func PodFQDN(statefulSet, service, namespace, clusterDomain string, ordinal int32) string {
+	return PodName(statefulSet, ordinal) + "." + ServiceFQDN(service, namespace, clusterDomain)
+}
+
+// PodFQDNs lists PodFQDN for every ordinal, in ordinal order.
+func PodFQDNs(statefulSet, service, namespace, clusterDomain string, start, replicas int32) []string {
+	out := make([]string, 0, max(replicas, 0))
+	for _, o := range Ordinals(start, replicas) {
+		out = append(out, PodFQDN(statefulSet, service, namespace, clusterDomain, o))
+	}
+	return out
+}
+
+// PodHosts lists PodHost for every ordinal, in ordinal order.
+func PodHosts(statefulSet, service string, start, replicas int32) []string {
+	out := make([]string, 0, max(replicas, 0))
+	for _, o := range Ordinals(start, replicas) {
+		out = append(out, PodHost(statefulSet, service, o))
+	}
+	return out
+}
+
+// HostPort joins a host and a port: "host:port".
+func HostPort(host string, port int32) string {
+	return host + ":" + strconv.Itoa(int(port))
+}
+
+// JoinList renders hosts as "host:port,host:port,..." (the --join or
+// peer-list format most clustered databases accept). A port of 0 leaves
+// the hosts bare.
+func JoinList(hosts []string, port int32) string {
+	parts := make([]string, len(hosts))
+	for i, h := range hosts {
+		if port == 0 {
+			parts[i] = h
+		} else {
+			parts[i] = HostPort(h, port)
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// ContentHash returns a short, stable hex digest of the given parts, used for
+// content-addressed names and checksum annotations.
+func ContentHash(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d:%s;", len(p), p)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Short truncates a content hash to n characters for use in names.
+func Short(hash string, n int) string {
+	if len(hash) <= n {
+		return hash
+	}
+	return hash[:n]
+}

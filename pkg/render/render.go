@@ -1,0 +1,84 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/ordinal-dev/ordinal/pkg/cluster"
+	"github.com/ordinal-dev/ordinal/pkg/localpv"
+	"github.com/ordinal-dev/ordinal/pkg/network"
+)
+
+// Object is any Kubernetes object of k8s.io/api.
+type Object interface {
+	metav1.Object
+}
+
+// YAML renders objects as one multi-document YAML stream.
+func YAML(objs ...Object) ([]byte, error) {
+	var buf bytes.Buffer
+	for i, o := range objs {
+		b, err := yaml.Marshal(o)
+		if err != nil {
+			return nil, fmt.Errorf("render %s: %w", o.GetName(), err)
+		}
+		if i > 0 {
+			buf.WriteString("---\n")
+		}
+		buf.Write(b)
+	}
+	return buf.Bytes(), nil
+}
+
+// Network lists a network plan's objects in namespace ns.
+func Network(p *network.Plan, ns string) []Object {
+	out := []Object{p.Governing.DeepCopy()}
+	if p.ClientSvc != nil {
+		out = append(out, p.ClientSvc.DeepCopy())
+	}
+	return inNamespace(ns, out)
+}
+
+// Pool lists a pool's objects (cluster-scoped).
+func Pool(p *localpv.Plan) []Object {
+	out := []Object{p.StorageClass.DeepCopy()}
+	for _, pv := range p.Volumes {
+		out = append(out, pv.DeepCopy())
+	}
+	return out
+}
+
+// Cluster lists a cluster's objects in namespace ns, with deploy-time values
+// from d. The generated Secret is rendered without data: its values are
+// never part of a plan.
+func Cluster(p *cluster.Plan, ns string, d cluster.Deployed) []Object {
+	sts, job := p.Resolve(d)
+	var out []Object
+	if p.ConfigMap != nil {
+		out = append(out, p.ConfigMap.DeepCopy())
+	}
+	if p.Secret != nil {
+		s := p.Secret.DeepCopy()
+		s.Name = d.SecretName
+		out = append(out, s)
+	}
+	out = append(out, Network(p.Network, ns)...)
+	out = append(out, sts)
+	if p.PDB != nil {
+		out = append(out, p.PDB.DeepCopy())
+	}
+	if job != nil {
+		out = append(out, job)
+	}
+	return inNamespace(ns, out)
+}
+
+func inNamespace(ns string, objs []Object) []Object {
+	for _, o := range objs {
+		o.SetNamespace(ns)
+	}
+	return objs
+}

@@ -1,0 +1,11 @@
+// Package validation collects argument problems for the ordinal components
+// and reports them as one error that names the component, every field path
+// and the fix.
+//
+// It builds on k8s.io/apimachinery's field.ErrorList, so the checks that
+// Kubernetes itself performs (DNS-1123 names, label keys and values,
+// quantities, port names) are the same code the API server runs. A planner
+// appends to a List while it walks the arguments; when the walk is over,
+// List.Err returns nil or a single *Error listing every problem at once, so a
+// user fixes all of them in one edit instead of one per `pulumi up`.
+package validation

@@ -1,0 +1,390 @@
+#!/usr/bin/env bash
+# A local Kubernetes control plane on loopback, with kwok fake nodes.
+#
+#   scripts/cluster.sh up|down|status|env
+#
+# Components (binaries from .tools/bin, see scripts/install-tools.sh): etcd,
+# kube-apiserver, kube-controller-manager, kube-scheduler, kwok. Nothing listens
+# on anything but 127.0.0.1. See scripts/README.md for the environment variables.
+set -euo pipefail
+
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+STATE="${ORDINAL_CLUSTER_DIR:-${ORDINAL_TOOLS_DIR}/cluster}"
+PKI="${STATE}/pki"
+RUN="${STATE}/run"   # pid files and the port assignment of the running cluster
+LOGS="${STATE}/logs"
+DATA="${STATE}/data" # etcd data, removed by down
+KUBECONFIG_FILE="${STATE}/kubeconfig"
+NODES="${ORDINAL_NODES:-5}"
+BIN="${ORDINAL_TOOLS_BIN}"
+# Start order; stopped in reverse.
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+UP_TIMEOUT="${ORDINAL_CLUSTER_TIMEOUT:-90}"
+
+kubectl() { "${BIN}/kubectl" --kubeconfig "${KUBECONFIG_FILE}" "$@"; }
+
+# --- processes -------------------------------------------------------------
+
+pidfile() { echo "${RUN}/$1.pid"; }
+
+# pid_of NAME prints the pid of component NAME if it is running (and really is
+# that component: a recycled pid does not count).
+pid_of() {
+  local f pid
+  f=$(pidfile "$1")
+  [[ -f $f ]] || return 1
+  pid=$(<"$f")
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  [[ -r /proc/${pid}/cmdline ]] || return 1
+  tr '\0' ' ' <"/proc/${pid}/cmdline" | grep -qF -- "${BIN}/$1 " || return 1
+  echo "$pid"
+}
+
+# start NAME ARGS...: run .tools/bin/NAME detached, log to logs/NAME.log.
+start() {
+  local name=$1
+  shift
+  [[ -x "${BIN}/${name}" ]] || die "${BIN}/${name} not found: run scripts/install-tools.sh"
+  # setsid: own session, so a Ctrl-C in the calling terminal does not reach it.
+  setsid "${BIN}/${name}" "$@" </dev/null >"${LOGS}/${name}.log" 2>&1 &
+  echo $! >"$(pidfile "$name")"
+}
+
+# stop NAME: SIGTERM, then SIGKILL after a few seconds.
+stop() {
+  local name=$1 pid i
+  if pid=$(pid_of "$name"); then
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "${name} (pid ${pid}) did not stop on SIGTERM: SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      for i in $(seq 1 20); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+      done
+    fi
+  fi
+  rm -f "$(pidfile "$name")"
+}
+
+# fail_with_log NAME MESSAGE: print the tail of NAME's log and exit non-zero.
+fail_with_log() {
+  local name=$1
+  shift
+  log "---- tail of ${LOGS}/${name}.log ----"
+  tail -n 30 "${LOGS}/${name}.log" >&2 2>/dev/null || true
+  log "----"
+  die "$*"
+}
+
+# --- ports -----------------------------------------------------------------
+
+port_in_use() {
+  # Listening on 127.0.0.1 or on any address.
+  ss -Htln 2>/dev/null | awk '{print $4}' | grep -Eq "(^|:|\])$1\$"
+}
+
+# pick_port ENV_VALUE: ENV_VALUE if set (must be free), else a free random port.
+PICKED_PORTS=" "
+pick_port() {
+  local want=$1 what=$2 p i
+  if [[ -n $want ]]; then
+    port_in_use "$want" && die "port ${want} (${what}) is already in use"
+    echo "$want"
+    return
+  fi
+  for i in $(seq 1 100); do
+    p=$((20000 + RANDOM % 30000))
+    [[ $PICKED_PORTS == *" $p "* ]] && continue
+    port_in_use "$p" && continue
+    echo "$p"
+    return
+  done
+  die "no free port found for ${what}"
+}
+
+# --- certificates ----------------------------------------------------------
+
+gen_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
+
+# sign NAME SUBJECT EXTENSIONS: key + certificate signed by the cluster CA.
+sign() {
+  local name=$1 subj=$2 ext=$3
+  gen_key "${PKI}/${name}.key"
+  openssl req -new -key "${PKI}/${name}.key" -subj "$subj" -out "${PKI}/${name}.csr" 2>/dev/null
+  printf '%s\n' "$ext" >"${PKI}/${name}.ext"
+  openssl x509 -req -in "${PKI}/${name}.csr" -CA "${PKI}/ca.crt" -CAkey "${PKI}/ca.key" \
+    -CAcreateserial -days 3650 -sha256 -extfile "${PKI}/${name}.ext" \
+    -out "${PKI}/${name}.crt" 2>/dev/null
+  rm -f "${PKI}/${name}.csr" "${PKI}/${name}.ext"
+}
+
+ensure_pki() {
+  [[ -f "${PKI}/.complete" ]] && return
+  rm -rf "${PKI}"
+  mkdir -p "${PKI}"
+  gen_key "${PKI}/ca.key"
+  openssl req -x509 -new -key "${PKI}/ca.key" -subj "/CN=ordinal-local-ca" -days 3650 -sha256 \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
+    -out "${PKI}/ca.crt" 2>/dev/null
+  sign apiserver "/CN=kube-apiserver" "basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+subjectAltName=IP:127.0.0.1,IP:::1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
+  sign admin "/O=system:masters/CN=ordinal-admin" "basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=clientAuth"
+  gen_key "${PKI}/sa.key"
+  openssl pkey -in "${PKI}/sa.key" -pubout -out "${PKI}/sa.pub" 2>/dev/null
+  touch "${PKI}/.complete"
+}
+
+write_kubeconfig() {
+  local port=$1 tmp="${KUBECONFIG_FILE}.tmp"
+  cat >"$tmp" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: ordinal
+  cluster:
+    server: https://127.0.0.1:${port}
+    certificate-authority-data: $(base64 -w0 <"${PKI}/ca.crt")
+users:
+- name: ordinal-admin
+  user:
+    client-certificate-data: $(base64 -w0 <"${PKI}/admin.crt")
+    client-key-data: $(base64 -w0 <"${PKI}/admin.key")
+contexts:
+- name: ordinal
+  context:
+    cluster: ordinal
+    user: ordinal-admin
+    namespace: default
+current-context: ordinal
+EOF
+  chmod 600 "$tmp"
+  mv "$tmp" "${KUBECONFIG_FILE}"
+}
+
+# --- nodes -----------------------------------------------------------------
+
+nodes_manifest() {
+  local i
+  for ((i = 0; i < NODES; i++)); do
+    cat <<EOF
+---
+apiVersion: v1
+kind: Node
+metadata:
+  name: node-${i}
+  annotations:
+    kwok.x-k8s.io/node: fake
+    node.alpha.kubernetes.io/ttl: "0"
+  labels:
+    kubernetes.io/arch: amd64
+    kubernetes.io/os: linux
+    kubernetes.io/hostname: node-${i}
+    topology.kubernetes.io/zone: zone-$((i % 3))
+    type: kwok
+spec: {}
+status:
+  allocatable: {cpu: "32", memory: 256Gi, pods: "110", ephemeral-storage: 1Ti}
+  capacity: {cpu: "32", memory: 256Gi, pods: "110", ephemeral-storage: 1Ti}
+  nodeInfo:
+    architecture: amd64
+    operatingSystem: linux
+    kubeletVersion: fake
+    kubeProxyVersion: fake
+EOF
+  done
+}
+
+# --- health ----------------------------------------------------------------
+
+all_running() {
+  local c
+  for c in "${COMPONENTS[@]}"; do
+    pid_of "$c" >/dev/null || return 1
+  done
+}
+
+apiserver_ready() { kubectl get --raw /readyz --request-timeout=2s >/dev/null 2>&1; }
+
+nodes_ready() {
+  local ready
+  ready=$(kubectl get nodes -l type=kwok --request-timeout=5s \
+    -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' 2>/dev/null |
+    grep -c '^True$' || true)
+  [[ ${ready:-0} -ge $NODES ]]
+}
+
+default_sa_exists() { kubectl get serviceaccount default -n default --request-timeout=2s -o name >/dev/null 2>&1; }
+
+healthy() { all_running && [[ -f ${KUBECONFIG_FILE} ]] && apiserver_ready && nodes_ready; }
+
+# wait_for WHAT COMPONENT CMD...: poll CMD until it succeeds; fail (with the
+# component's log) at the deadline or if the component died.
+wait_for() {
+  local what=$1 comp=$2
+  shift 2
+  while ! "$@"; do
+    pid_of "$comp" >/dev/null || fail_with_log "$comp" "${comp} exited while waiting for ${what}"
+    if (($(date +%s) >= DEADLINE)); then
+      fail_with_log "$comp" "timed out after ${UP_TIMEOUT}s waiting for ${what}"
+    fi
+    sleep 0.2
+  done
+}
+
+# --- commands --------------------------------------------------------------
+
+cmd_up() {
+  local start
+  start=$(now_s)
+  if healthy; then
+    log "cluster already up (${STATE})"
+    return 0
+  fi
+  if [[ -d $RUN ]] && ls "$RUN"/*.pid >/dev/null 2>&1; then
+    log "cluster in ${STATE} is not healthy: restarting it"
+    cmd_down
+  fi
+  command -v openssl >/dev/null || die "openssl is required"
+  local c
+  for c in "${COMPONENTS[@]}" kubectl; do
+    [[ -x "${BIN}/${c}" ]] || die "${BIN}/${c} not found: run scripts/install-tools.sh"
+  done
+  [[ -d "${ORDINAL_TOOLS_DIR}/kwok-stages" ]] || die "${ORDINAL_TOOLS_DIR}/kwok-stages not found: run scripts/install-tools.sh kwok"
+
+  mkdir -p "$RUN" "$LOGS"
+  rm -rf "$DATA"
+  mkdir -p "$DATA"
+  ensure_pki
+
+  local etcd_port etcd_peer_port api_port
+  etcd_port=$(pick_port "${ORDINAL_ETCD_PORT:-}" etcd-client)
+  PICKED_PORTS+="${etcd_port} "
+  etcd_peer_port=$(pick_port "${ORDINAL_ETCD_PEER_PORT:-}" etcd-peer)
+  PICKED_PORTS+="${etcd_peer_port} "
+  api_port=$(pick_port "${ORDINAL_APISERVER_PORT:-}" kube-apiserver)
+  printf 'ETCD_PORT=%s\nETCD_PEER_PORT=%s\nAPISERVER_PORT=%s\n' \
+    "$etcd_port" "$etcd_peer_port" "$api_port" >"${RUN}/ports"
+  write_kubeconfig "$api_port"
+  DEADLINE=$(($(date +%s) + UP_TIMEOUT))
+
+  start etcd \
+    --name ordinal \
+    --data-dir "${DATA}/etcd" \
+    --listen-client-urls "http://127.0.0.1:${etcd_port}" \
+    --advertise-client-urls "http://127.0.0.1:${etcd_port}" \
+    --listen-peer-urls "http://127.0.0.1:${etcd_peer_port}" \
+    --initial-advertise-peer-urls "http://127.0.0.1:${etcd_peer_port}" \
+    --initial-cluster "ordinal=http://127.0.0.1:${etcd_peer_port}" \
+    --unsafe-no-fsync \
+    --log-level warn
+  wait_for "etcd" etcd curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:${etcd_port}/health"
+
+  start kube-apiserver \
+    --etcd-servers "http://127.0.0.1:${etcd_port}" \
+    --bind-address 127.0.0.1 \
+    --advertise-address 127.0.0.1 \
+    --secure-port "${api_port}" \
+    --tls-cert-file "${PKI}/apiserver.crt" \
+    --tls-private-key-file "${PKI}/apiserver.key" \
+    --client-ca-file "${PKI}/ca.crt" \
+    --service-account-issuer https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file "${PKI}/sa.pub" \
+    --service-account-signing-key-file "${PKI}/sa.key" \
+    --service-cluster-ip-range 10.96.0.0/16 \
+    --authorization-mode RBAC \
+    --endpoint-reconciler-type none \
+    --allow-privileged=true \
+    --profiling=false \
+    --v 1
+  wait_for "kube-apiserver /readyz" kube-apiserver apiserver_ready
+
+  start kube-controller-manager \
+    --kubeconfig "${KUBECONFIG_FILE}" \
+    --secure-port 0 \
+    --leader-elect=false \
+    --controllers '*' \
+    --service-account-private-key-file "${PKI}/sa.key" \
+    --root-ca-file "${PKI}/ca.crt" \
+    --cluster-signing-cert-file "${PKI}/ca.crt" \
+    --cluster-signing-key-file "${PKI}/ca.key" \
+    --profiling=false \
+    --v 1
+  start kube-scheduler \
+    --kubeconfig "${KUBECONFIG_FILE}" \
+    --secure-port 0 \
+    --leader-elect=false \
+    --profiling=false \
+    --v 1
+  local stages="${RUN}/kwok-stages.yaml" f
+  : >"$stages"
+  for f in "${ORDINAL_TOOLS_DIR}"/kwok-stages/*.yaml; do
+    { echo "---"; cat "$f"; } >>"$stages"
+  done
+  mkdir -p "${STATE}/kwok-home"
+  # HOME: keep a user's ~/.kwok/kwok.yaml out of it.
+  HOME="${STATE}/kwok-home" start kwok \
+    --kubeconfig "${KUBECONFIG_FILE}" \
+    --config "$stages" \
+    --manage-all-nodes=false \
+    --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
+    --cidr 10.244.0.0/16 \
+    --node-ip 10.255.0.1
+
+  nodes_manifest | kubectl apply -f - >/dev/null || fail_with_log kube-apiserver "creating the fake nodes failed"
+  wait_for "${NODES} Ready nodes" kwok nodes_ready
+  wait_for "ServiceAccount default/default" kube-controller-manager default_sa_exists
+  log "cluster up in $(elapsed "$start")s: ${NODES} nodes, API https://127.0.0.1:${api_port}, KUBECONFIG=${KUBECONFIG_FILE}"
+}
+
+cmd_down() {
+  local i
+  for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
+    stop "${COMPONENTS[$i]}"
+  done
+  rm -rf "$DATA" "$RUN" "${STATE}/kwok-home"
+  log "cluster down (${STATE})"
+}
+
+cmd_status() {
+  local c pid ok=0
+  for c in "${COMPONENTS[@]}"; do
+    if pid=$(pid_of "$c"); then
+      printf '%-24s running (pid %s)\n' "$c" "$pid"
+    else
+      printf '%-24s not running\n' "$c"
+      ok=1
+    fi
+  done
+  [[ $ok -eq 0 ]] || return 1
+  [[ -f ${KUBECONFIG_FILE} ]] || { echo "no kubeconfig"; return 1; }
+  if apiserver_ready; then echo "kube-apiserver           ready"; else echo "kube-apiserver           not ready"; return 1; fi
+  if nodes_ready; then echo "nodes                    ${NODES} Ready"; else echo "nodes                    not all Ready"; return 1; fi
+}
+
+cmd_env() {
+  printf 'export KUBECONFIG=%q\n' "${KUBECONFIG_FILE}"
+  # shellcheck disable=SC2016 # $PATH is for the shell that evals this
+  printf 'export PATH=%q:"$PATH"\n' "${BIN}"
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  env) cmd_env ;;
+  *)
+    echo "usage: $0 up|down|status|env" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,16 @@
+# shellcheck shell=bash disable=SC2034
+# Shared helpers for scripts/*.sh. Source it; it does not change shell options.
+
+# Repository root (parent of scripts/).
+ORDINAL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ORDINAL_TOOLS_DIR="${ORDINAL_ROOT}/.tools"
+ORDINAL_TOOLS_BIN="${ORDINAL_TOOLS_DIR}/bin"
+
+log() { printf '%s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# now_s prints seconds since the epoch with a fractional part.
+now_s() { date +%s.%N; }
+
+# elapsed START prints the seconds elapsed since START (from now_s), 1 decimal.
+elapsed() { awk -v s="$1" -v e="$(now_s)" 'BEGIN { printf "%.1f", e - s }'; }

@@ -7,6 +7,7 @@ import (
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	batchv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/batch/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	k8sapps "k8s.io/api/apps/v1"
@@ -99,6 +100,8 @@ type DatabaseCluster struct {
 	ConfigMap *corev1.ConfigMap
 	// Secret is nil without SecretData.
 	Secret *corev1.Secret
+	// NetworkPolicy is nil unless spec.NetworkPolicy is enabled.
+	NetworkPolicy *networkingv1.NetworkPolicy
 
 	// StatefulSetName, ServiceName, PDBName and InitJobName name the objects
 	// ("" for those that do not exist).
@@ -225,6 +228,13 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 	}
 	if args.Pool != nil {
 		deps = append(deps, args.Pool)
+	}
+	if plan.NetworkPolicy != nil {
+		// Before the pods and the init Job: they never run unconfined.
+		if c.NetworkPolicy, err = registerNetworkPolicy(ctx, naming.Child(name, "netpol"), plan.NetworkPolicy, ns, child); err != nil {
+			return err
+		}
+		deps = append(deps, c.NetworkPolicy)
 	}
 	stsSpec := deployed.ApplyT(func(d cluster.Deployed) (appsv1.StatefulSetSpec, error) {
 		sts, _ := plan.Resolve(d)

@@ -4,12 +4,14 @@ import (
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	batchv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/batch/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	k8sapps "k8s.io/api/apps/v1"
 	k8sbatch "k8s.io/api/batch/v1"
 	k8score "k8s.io/api/core/v1"
+	k8snetworking "k8s.io/api/networking/v1"
 	k8spolicy "k8s.io/api/policy/v1"
 	k8sstorage "k8s.io/api/storage/v1"
 
@@ -104,5 +106,16 @@ func registerPV(ctx *pulumi.Context, name string, pv *k8score.PersistentVolume, 
 	return corev1.NewPersistentVolume(ctx, name, &corev1.PersistentVolumeArgs{
 		Metadata: bridge.Meta(pv.ObjectMeta, nil, false),
 		Spec:     pulumi.ToOutput(spec).(corev1.PersistentVolumeSpecOutput),
+	}, opts...)
+}
+
+func registerNetworkPolicy(ctx *pulumi.Context, name string, np *k8snetworking.NetworkPolicy, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*networkingv1.NetworkPolicy, error) {
+	spec, err := bridge.Convert[networkingv1.NetworkPolicySpec](np.Spec)
+	if err != nil {
+		return nil, err
+	}
+	return networkingv1.NewNetworkPolicy(ctx, name, &networkingv1.NetworkPolicyArgs{
+		Metadata: bridge.Meta(np.ObjectMeta, ns, false),
+		Spec:     pulumi.ToOutput(spec).(networkingv1.NetworkPolicySpecOutput),
 	}, opts...)
 }

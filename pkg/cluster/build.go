@@ -7,6 +7,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -62,6 +63,8 @@ type Plan struct {
 	StatefulSet *appsv1.StatefulSet
 	InitJob     *batchv1.Job
 	PDB         *policyv1.PodDisruptionBudget
+	// NetworkPolicy is nil unless spec.NetworkPolicy is enabled.
+	NetworkPolicy *networkingv1.NetworkPolicy
 	// ConfigMap holds Config.Data under a content-addressed name.
 	ConfigMap *corev1.ConfigMap
 	// Secret is the generated Secret's metadata (no data); its name is
@@ -122,6 +125,7 @@ func Build(name string, spec Spec, opts Options) *Plan {
 	p.StatefulSet = p.statefulSet(objLabels)
 	p.PDB = p.pdb(objLabels)
 	p.InitJob = p.initJob(objLabels)
+	p.NetworkPolicy = p.networkPolicy(objLabels)
 	return p
 }
 
@@ -492,7 +496,7 @@ func (p *Plan) initJob(objLabels map[string]string) *batchv1.Job {
 		Image:     image,
 		Command:   in.Command,
 		Args:      in.Args,
-		Env:       append([]corev1.EnvVar(nil), in.Env...),
+		Env:       copyEnv(in.Env),
 		Resources: in.Resources,
 	}
 	spec := p.podSpec()
@@ -529,6 +533,19 @@ func (p *Plan) initJob(objLabels map[string]string) *batchv1.Job {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// copyEnv deep-copies env vars, so renaming references in the copy never
+// reaches the caller's Spec.
+func copyEnv(env []corev1.EnvVar) []corev1.EnvVar {
+	if env == nil {
+		return nil
+	}
+	out := make([]corev1.EnvVar, len(env))
+	for i := range env {
+		env[i].DeepCopyInto(&out[i])
+	}
+	return out
+}
 
 // Deployed holds the values Resolve fills in.
 type Deployed struct {

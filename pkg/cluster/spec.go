@@ -92,6 +92,9 @@ type Spec struct {
 
 	// Init is the one-time bootstrap Job; nil for none.
 	Init *InitJob
+
+	// NetworkPolicy confines traffic to peer and client ports; nil for none.
+	NetworkPolicy *NetworkPolicy
 }
 
 // UpdateStrategy is how template changes reach the pods.

@@ -60,6 +60,7 @@ func Validate(l *validation.List, name string, spec Spec, opts Options) {
 	if spec.Init != nil {
 		v.initJob(root.Child("init"))
 	}
+	v.networkPolicy(root.Child("networkPolicy"))
 	v.deployTimeImages()
 }
 
@@ -679,9 +680,9 @@ func (f *fileSet) add(p *field.Path, rel string) {
 		f.l.Duplicate(p, rel, prev+" already projects a file at this path; choose another path")
 		return
 	}
-	for other, prev := range f.paths {
+	for _, other := range validation.SortedKeys(f.paths) {
 		if strings.HasPrefix(other, rel+"/") || strings.HasPrefix(rel, other+"/") {
-			f.l.Invalid(p, rel, fmt.Sprintf("collides with %q from %s: one file cannot be another's directory", other, prev))
+			f.l.Invalid(p, rel, fmt.Sprintf("collides with %q from %s: one file cannot be another's directory", other, f.paths[other]))
 			return
 		}
 	}
@@ -786,6 +787,11 @@ func (v *validator) security(p *field.Path) {
 func (v *validator) metadata(root *field.Path) {
 	s := v.spec
 	reserved := labels.Identity{Instance: v.name, Component: "database"}.Selector()
+	for _, f := range []struct{ name, key, val string }{{"appName", labels.Name, s.AppName}, {"version", labels.Version, s.Version}, {"partOf", labels.PartOf, s.PartOf}} {
+		for _, msg := range k8svalidation.IsValidLabelValue(f.val) {
+			v.Invalid(root.Child(f.name), f.val, "becomes the label "+f.key+" and must be a label value ("+msg+")")
+		}
+	}
 	for _, f := range []struct {
 		name string
 		m    map[string]string

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/yaml"
 
 	"github.com/ordinal-dev/ordinal/pkg/cluster"
@@ -17,11 +19,16 @@ type Object interface {
 	metav1.Object
 }
 
-// YAML renders objects as one multi-document YAML stream.
+// YAML renders objects as one multi-document YAML stream. Status is left
+// out: controllers write it, and a zero status in a manifest only misleads.
 func YAML(objs ...Object) ([]byte, error) {
 	var buf bytes.Buffer
 	for i, o := range objs {
-		b, err := yaml.Marshal(o)
+		m, err := withoutStatus(o)
+		if err != nil {
+			return nil, fmt.Errorf("render %s: %w", o.GetName(), err)
+		}
+		b, err := yaml.Marshal(m)
 		if err != nil {
 			return nil, fmt.Errorf("render %s: %w", o.GetName(), err)
 		}
@@ -31,6 +38,28 @@ func YAML(objs ...Object) ([]byte, error) {
 		buf.Write(b)
 	}
 	return buf.Bytes(), nil
+}
+
+// withoutStatus converts o to a map without its status, nor the status of
+// its volume claim templates.
+func withoutStatus(o Object) (map[string]any, error) {
+	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(o)
+	if err != nil {
+		return nil, err
+	}
+	unstructured.RemoveNestedField(m, "status")
+	templates, _, _ := unstructured.NestedSlice(m, "spec", "volumeClaimTemplates")
+	for _, t := range templates {
+		if tm, ok := t.(map[string]any); ok {
+			unstructured.RemoveNestedField(tm, "status")
+		}
+	}
+	if len(templates) > 0 {
+		if err := unstructured.SetNestedSlice(m, templates, "spec", "volumeClaimTemplates"); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
 }
 
 // Network lists a network plan's objects in namespace ns.
@@ -53,7 +82,8 @@ func Pool(p *localpv.Plan) []Object {
 
 // Cluster lists a cluster's objects in namespace ns, with deploy-time values
 // from d. The generated Secret is rendered without data: its values are
-// never part of a plan.
+// never part of a plan. Without d.SecretName it keeps the placeholder name
+// cluster.GeneratedSecret, which the pod template then refers to as well.
 func Cluster(p *cluster.Plan, ns string, d cluster.Deployed) []Object {
 	sts, job := p.Resolve(d)
 	var out []Object
@@ -62,13 +92,18 @@ func Cluster(p *cluster.Plan, ns string, d cluster.Deployed) []Object {
 	}
 	if p.Secret != nil {
 		s := p.Secret.DeepCopy()
-		s.Name = d.SecretName
+		if d.SecretName != "" {
+			s.Name = d.SecretName
+		}
 		out = append(out, s)
 	}
 	out = append(out, Network(p.Network, ns)...)
 	out = append(out, sts)
 	if p.PDB != nil {
 		out = append(out, p.PDB.DeepCopy())
+	}
+	if p.NetworkPolicy != nil {
+		out = append(out, p.NetworkPolicy.DeepCopy())
 	}
 	if job != nil {
 		out = append(out, job)

@@ -9,6 +9,7 @@ import (
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
+	rbacv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	k8sapps "k8s.io/api/apps/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -102,6 +103,10 @@ type DatabaseCluster struct {
 	Secret *corev1.Secret
 	// NetworkPolicy is nil unless spec.NetworkPolicy is enabled.
 	NetworkPolicy *networkingv1.NetworkPolicy
+	// ServiceAccount, Role and RoleBinding are nil unless spec.Access is set.
+	ServiceAccount *corev1.ServiceAccount
+	Role           *rbacv1.Role
+	RoleBinding    *rbacv1.RoleBinding
 
 	// StatefulSetName, ServiceName, PDBName and InitJobName name the objects
 	// ("" for those that do not exist).
@@ -235,6 +240,19 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 			return err
 		}
 		deps = append(deps, c.NetworkPolicy)
+	}
+	if r := plan.RBAC; r != nil {
+		if c.ServiceAccount, err = registerServiceAccount(ctx, naming.Child(name, "sa"), r.ServiceAccount, ns, child); err != nil {
+			return err
+		}
+		if c.Role, err = registerRole(ctx, naming.Child(name, "role"), r.Role, ns, child); err != nil {
+			return err
+		}
+		if c.RoleBinding, err = registerRoleBinding(ctx, naming.Child(name, "rolebinding"), r.RoleBinding, ns, c.Network.Namespace, child,
+			pulumi.DependsOn([]pulumi.Resource{c.ServiceAccount, c.Role})); err != nil {
+			return err
+		}
+		deps = append(deps, c.RoleBinding)
 	}
 	stsSpec := deployed.ApplyT(func(d cluster.Deployed) (appsv1.StatefulSetSpec, error) {
 		sts, _ := plan.Resolve(d)

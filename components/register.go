@@ -6,6 +6,7 @@ import (
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
+	rbacv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	k8sapps "k8s.io/api/apps/v1"
@@ -13,6 +14,7 @@ import (
 	k8score "k8s.io/api/core/v1"
 	k8snetworking "k8s.io/api/networking/v1"
 	k8spolicy "k8s.io/api/policy/v1"
+	k8srbac "k8s.io/api/rbac/v1"
 	k8sstorage "k8s.io/api/storage/v1"
 
 	"github.com/ordinal-dev/ordinal/components/internal/bridge"
@@ -117,5 +119,42 @@ func registerNetworkPolicy(ctx *pulumi.Context, name string, np *k8snetworking.N
 	return networkingv1.NewNetworkPolicy(ctx, name, &networkingv1.NetworkPolicyArgs{
 		Metadata: bridge.Meta(np.ObjectMeta, ns, false),
 		Spec:     pulumi.ToOutput(spec).(networkingv1.NetworkPolicySpecOutput),
+	}, opts...)
+}
+
+func registerServiceAccount(ctx *pulumi.Context, name string, sa *k8score.ServiceAccount, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*corev1.ServiceAccount, error) {
+	args := &corev1.ServiceAccountArgs{Metadata: bridge.Meta(sa.ObjectMeta, ns, false)}
+	if sa.AutomountServiceAccountToken != nil {
+		args.AutomountServiceAccountToken = pulumi.Bool(*sa.AutomountServiceAccountToken)
+	}
+	return corev1.NewServiceAccount(ctx, name, args, opts...)
+}
+
+func registerRole(ctx *pulumi.Context, name string, role *k8srbac.Role, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*rbacv1.Role, error) {
+	rules, err := bridge.Convert[[]rbacv1.PolicyRule](role.Rules)
+	if err != nil {
+		return nil, err
+	}
+	return rbacv1.NewRole(ctx, name, &rbacv1.RoleArgs{
+		Metadata: bridge.Meta(role.ObjectMeta, ns, false),
+		Rules:    pulumi.ToOutput(rules).(rbacv1.PolicyRuleArrayOutput),
+	}, opts...)
+}
+
+// registerRoleBinding binds the Role to ServiceAccounts in subjectNS, the
+// namespace the cluster really landed in (ServiceAccount subjects must name it).
+func registerRoleBinding(ctx *pulumi.Context, name string, rb *k8srbac.RoleBinding, ns, subjectNS pulumi.StringInput, opts ...pulumi.ResourceOption) (*rbacv1.RoleBinding, error) {
+	subjects := rbacv1.SubjectArray{}
+	for _, s := range rb.Subjects {
+		subjects = append(subjects, rbacv1.SubjectArgs{Kind: pulumi.String(s.Kind), Name: pulumi.String(s.Name), Namespace: subjectNS})
+	}
+	return rbacv1.NewRoleBinding(ctx, name, &rbacv1.RoleBindingArgs{
+		Metadata: bridge.Meta(rb.ObjectMeta, ns, false),
+		RoleRef: rbacv1.RoleRefArgs{
+			ApiGroup: pulumi.String(rb.RoleRef.APIGroup),
+			Kind:     pulumi.String(rb.RoleRef.Kind),
+			Name:     pulumi.String(rb.RoleRef.Name),
+		},
+		Subjects: subjects,
 	}, opts...)
 }

@@ -65,6 +65,8 @@ type Plan struct {
 	PDB         *policyv1.PodDisruptionBudget
 	// NetworkPolicy is nil unless spec.NetworkPolicy is enabled.
 	NetworkPolicy *networkingv1.NetworkPolicy
+	// RBAC is nil unless spec.Access is set.
+	RBAC *RBAC
 	// ConfigMap holds Config.Data under a content-addressed name.
 	ConfigMap *corev1.ConfigMap
 	// Secret is the generated Secret's metadata (no data); its name is
@@ -126,6 +128,7 @@ func Build(name string, spec Spec, opts Options) *Plan {
 	p.PDB = p.pdb(objLabels)
 	p.InitJob = p.initJob(objLabels)
 	p.NetworkPolicy = p.networkPolicy(objLabels)
+	p.RBAC = p.rbac(objLabels)
 	return p
 }
 

@@ -5,6 +5,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/ordinal-dev/ordinal/pkg/localpv"
+	"github.com/ordinal-dev/ordinal/pkg/network"
 )
 
 // Default values applied by Defaults.
@@ -37,6 +38,7 @@ func Defaults(name string, spec Spec) Spec {
 	if spec.ClaimRetention.WhenScaled == "" {
 		spec.ClaimRetention.WhenScaled = appsv1.RetainPersistentVolumeClaimRetentionPolicyType
 	}
+	spec.Ports = network.DefaultPorts(spec.Ports)
 	if spec.Network.ServiceName == "" {
 		spec.Network.ServiceName = name
 	}
@@ -96,6 +98,13 @@ func Defaults(name string, spec Spec) Spec {
 		sec.FSGroup = orDefault(sec.FSGroup, DefaultUID)
 	}
 	spec.Security = sec
+	if spec.Access != nil {
+		// The pods use the account spec.access creates, with its token.
+		if spec.ServiceAccountName == "" {
+			spec.ServiceAccountName = name
+		}
+		spec.AutomountServiceAccountToken = true
+	}
 	if spec.Init != nil {
 		in := *spec.Init
 		if in.BackoffLimit == nil {

@@ -95,6 +95,9 @@ type Spec struct {
 
 	// NetworkPolicy confines traffic to peer and client ports; nil for none.
 	NetworkPolicy *NetworkPolicy
+	// Access creates a ServiceAccount with a least-privilege Role for the
+	// pods and mounts its token; nil (the default) runs them with no token.
+	Access *Access
 }
 
 // UpdateStrategy is how template changes reach the pods.

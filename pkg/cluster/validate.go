@@ -61,6 +61,7 @@ func Validate(l *validation.List, name string, spec Spec, opts Options) {
 		v.initJob(root.Child("init"))
 	}
 	v.networkPolicy(root.Child("networkPolicy"))
+	v.access(root.Child("access"))
 	v.deployTimeImages()
 }
 

@@ -97,6 +97,13 @@ func Cluster(p *cluster.Plan, ns string, d cluster.Deployed) []Object {
 		}
 		out = append(out, s)
 	}
+	if r := p.RBAC; r != nil {
+		rb := r.RoleBinding.DeepCopy()
+		for i := range rb.Subjects {
+			rb.Subjects[i].Namespace = ns
+		}
+		out = append(out, r.ServiceAccount.DeepCopy(), r.Role.DeepCopy(), rb)
+	}
 	out = append(out, Network(p.Network, ns)...)
 	out = append(out, sts)
 	if p.PDB != nil {

@@ -1,0 +1,95 @@
+package cluster
+
+import (
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// Access gives the pods (and the init Job) an identity in the Kubernetes
+// API with exactly the namespaced permissions listed, for engines that
+// discover peers or store state through the API. Without it the pods run
+// with no API token at all.
+type Access struct {
+	// Rules of the namespaced Role bound to the cluster's ServiceAccount.
+	// Wildcards ("*") are refused: name each verb and resource.
+	Rules []rbacv1.PolicyRule
+}
+
+// RBAC holds the objects planned for spec.Access; nil without it.
+type RBAC struct {
+	ServiceAccount *corev1.ServiceAccount
+	Role           *rbacv1.Role
+	RoleBinding    *rbacv1.RoleBinding
+}
+
+// rbac plans a ServiceAccount, a Role with the given rules and the binding,
+// all named after the cluster.
+func (p *Plan) rbac(objLabels map[string]string) *RBAC {
+	a := p.Spec.Access
+	if a == nil {
+		return nil
+	}
+	no := false
+	out := &RBAC{
+		ServiceAccount: &corev1.ServiceAccount{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
+			ObjectMeta: p.meta(p.Name, objLabels),
+			// The pods opt in to a token themselves (automountServiceAccountToken on the pod).
+			AutomountServiceAccountToken: &no,
+		},
+		Role: &rbacv1.Role{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "Role"},
+			ObjectMeta: p.meta(p.Name, objLabels),
+		},
+		RoleBinding: &rbacv1.RoleBinding{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "RoleBinding"},
+			ObjectMeta: p.meta(p.Name, objLabels),
+			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: p.Name},
+			// The subject's namespace is the binding's own; the component fills it in.
+			Subjects: []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: p.Name}},
+		},
+	}
+	for _, r := range a.Rules {
+		out.Role.Rules = append(out.Role.Rules, *r.DeepCopy())
+	}
+	return out
+}
+
+func (v *validator) access(p *field.Path) {
+	a := v.spec.Access
+	if a == nil {
+		return
+	}
+	if v.spec.ServiceAccountName != "" && v.spec.ServiceAccountName != v.name {
+		v.Forbidden(field.NewPath("spec", "serviceAccountName"), fmt.Sprintf("spec.access creates the ServiceAccount %q for the pods; remove serviceAccountName or remove access and bind your own account", v.name))
+	}
+	if len(a.Rules) == 0 {
+		v.Required(p.Child("rules"), "list the permissions the engine needs, e.g. {APIGroups: [\"\"], Resources: [\"endpoints\"], Verbs: [\"get\", \"list\", \"watch\"]}, or remove access")
+	}
+	for i, r := range a.Rules {
+		rp := p.Child("rules").Index(i)
+		if len(r.Verbs) == 0 {
+			v.Required(rp.Child("verbs"), "name the verbs, e.g. [\"get\", \"list\"]")
+		}
+		if len(r.Resources) == 0 && len(r.NonResourceURLs) == 0 {
+			v.Required(rp.Child("resources"), "name the resources, e.g. [\"configmaps\"]")
+		}
+		if len(r.NonResourceURLs) > 0 {
+			v.Forbidden(rp.Child("nonResourceURLs"), "a namespaced Role cannot grant non-resource URLs; remove them")
+		}
+		for _, f := range []struct {
+			name string
+			vals []string
+		}{{"verbs", r.Verbs}, {"resources", r.Resources}, {"apiGroups", r.APIGroups}, {"resourceNames", r.ResourceNames}} {
+			for j, s := range f.vals {
+				if s == rbacv1.VerbAll {
+					v.Invalid(rp.Child(f.name).Index(j), s, "wildcards grant more than an engine needs; list each "+f.name[:len(f.name)-1]+" explicitly")
+				}
+			}
+		}
+	}
+}

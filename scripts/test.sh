@@ -5,7 +5,7 @@
 #   scripts/test.sh unit    (make test-unit) go vet + unit tests (pkg, components, examples)
 #   scripts/test.sh bench                    every Go benchmark once (-benchtime 1x), so none rots
 #   scripts/test.sh fuzz    (make fuzz)      every fuzz target for ORDINAL_FUZZTIME (default 15s)
-#   scripts/test.sh e2e     (make test-e2e)  the end-to-end suite: real Pulumi engine, real
+#   scripts/test.sh e2e     (make test-e2e)  the end-to-end suites (./tests/..., tag e2e): real Pulumi engine, real
 #                                            kube-apiserver (it starts and stops its own local
 #                                            control plane unless ORDINAL_E2E_KUBECONFIG is set)
 #
@@ -56,7 +56,8 @@ run_e2e() {
   section "end-to-end suite"
   local status
   set +e
-  go test -tags e2e -count=1 -timeout 60m -v ./tests/e2e/... 2>&1 | tee "${ORDINAL_TOOLS_DIR}/e2e.log" |
+  # -p 1: each package starts its own local control plane; one at a time.
+  go test -tags e2e -p 1 -count=1 -timeout 75m -v ./tests/... 2>&1 | tee "${ORDINAL_TOOLS_DIR}/e2e.log" |
     grep --line-buffered -E '^(=== RUN|\s*--- |PASS|FAIL|ok|panic)|^\s+[a-z_]+\.go:[0-9]+:'
   status=${PIPESTATUS[0]}
   set -e

@@ -104,14 +104,7 @@ func Defaults(name string, spec Spec) Spec {
 	if spec.Selector == nil {
 		spec.Selector = labels.Identity{Instance: spec.StatefulSetName, Component: "database"}.Selector()
 	}
-	ports := make([]Port, len(spec.Ports))
-	for i, p := range spec.Ports {
-		if p.Protocol == "" {
-			p.Protocol = corev1.ProtocolTCP
-		}
-		ports[i] = p
-	}
-	spec.Ports = ports
+	spec.Ports = DefaultPorts(spec.Ports)
 	if spec.Client != nil {
 		c := *spec.Client
 		if c.Name == "" {
@@ -123,6 +116,18 @@ func Defaults(name string, spec Spec) Spec {
 		spec.Client = &c
 	}
 	return spec
+}
+
+// DefaultPorts returns a copy of ports with the protocol defaulted to TCP.
+func DefaultPorts(ports []Port) []Port {
+	out := make([]Port, len(ports))
+	for i, p := range ports {
+		if p.Protocol == "" {
+			p.Protocol = corev1.ProtocolTCP
+		}
+		out[i] = p
+	}
+	return out
 }
 
 // Validate records every problem of spec (defaults applied) under root.

@@ -254,7 +254,9 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 		}
 		deps = append(deps, c.RoleBinding)
 	}
-	stsSpec := deployed.ApplyT(func(d cluster.Deployed) (appsv1.StatefulSetSpec, error) {
+	// deployed is an AnyOutput: its appliers take any, not cluster.Deployed.
+	stsSpec := deployed.ApplyT(func(v any) (appsv1.StatefulSetSpec, error) {
+		d, _ := v.(cluster.Deployed)
 		sts, _ := plan.Resolve(d)
 		return bridge.Convert[appsv1.StatefulSetSpec](sts.Spec)
 	}).(appsv1.StatefulSetSpecOutput)
@@ -270,7 +272,8 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 		}
 	}
 	if plan.InitJob != nil {
-		jobSpec := deployed.ApplyT(func(d cluster.Deployed) (batchv1.JobSpec, error) {
+		jobSpec := deployed.ApplyT(func(v any) (batchv1.JobSpec, error) {
+			d, _ := v.(cluster.Deployed)
 			_, job := plan.Resolve(d)
 			return bridge.Convert[batchv1.JobSpec](job.Spec)
 		}).(batchv1.JobSpecOutput)

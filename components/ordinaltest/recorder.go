@@ -1,0 +1,469 @@
+package ordinaltest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+)
+
+// TB is the part of testing.TB the kit uses to fail a test; *testing.T and
+// *testing.B satisfy it.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}
+
+// Options are the resource options the engine received for a resource.
+// They come from the registration request the mock monitor forwards, so a
+// test can check protect, retainOnDelete, replaceOnChanges and explicit
+// dependencies without a real engine.
+type Options struct {
+	// Protect is true for pulumi.Protect(true).
+	Protect bool
+	// RetainOnDelete is true for pulumi.RetainOnDelete(true).
+	RetainOnDelete bool
+	// DeleteBeforeReplace is true for pulumi.DeleteBeforeReplace(true).
+	DeleteBeforeReplace bool
+	// ReplaceOnChanges are the property paths of pulumi.ReplaceOnChanges.
+	ReplaceOnChanges []string
+	// IgnoreChanges are the property paths of pulumi.IgnoreChanges.
+	IgnoreChanges []string
+	// Dependencies are the URNs the resource depends on (pulumi.DependsOn,
+	// with component resources expanded to their children, plus the
+	// resources its inputs came from).
+	Dependencies []string
+	// AliasCount is the number of aliases (the Kubernetes SDK adds type
+	// aliases to many resources on its own).
+	AliasCount int
+}
+
+// Resource is one resource the program registered.
+type Resource struct {
+	// Type is the type token, e.g. "kubernetes:apps/v1:StatefulSet".
+	Type string
+	// Name is the Pulumi (logical) name.
+	Name string
+	// URN is computed the way the engine computes it.
+	URN string
+	// Parent is the parent's URN; the stack's URN for top-level resources.
+	Parent string
+	// Custom is true for provider-managed resources, false for components.
+	Custom bool
+	// ID is the physical ID the mocks returned ("" for components).
+	ID string
+	// Inputs are the resource's inputs as the engine received them; secret
+	// values are resource.Secret property values.
+	Inputs resource.PropertyMap
+	// Plain holds Inputs as plain Go values (strings, float64, bool,
+	// []any, map[string]any), with secrets unwrapped and unknown values nil.
+	Plain map[string]any
+	// Outputs are what the mocks returned as the resource's state.
+	Outputs resource.PropertyMap
+	// Options are the resource options the engine received.
+	Options Options
+}
+
+// Lookup returns the plain input value at a property path such as
+// "spec.template.spec.containers[0].image" or `metadata.annotations["pulumi.com/waitFor"]`.
+func (r Resource) Lookup(path string) (any, bool) {
+	v, ok := r.input(path)
+	if !ok {
+		return nil, false
+	}
+	return plain(v), true
+}
+
+// Get returns the plain input value at a property path and fails the test
+// when there is none.
+func (r Resource) Get(t TB, path string) any {
+	t.Helper()
+	v, ok := r.Lookup(path)
+	if !ok {
+		t.Fatalf("%s %q has no input %s", r.Type, r.Name, path)
+	}
+	return v
+}
+
+// Has reports whether the inputs hold a value at path.
+func (r Resource) Has(path string) bool {
+	_, ok := r.input(path)
+	return ok
+}
+
+// IsSecret reports whether the input at path is a secret, or sits inside one.
+func (r Resource) IsSecret(path string) bool {
+	p, err := resource.ParsePropertyPath(path)
+	if err != nil {
+		return false
+	}
+	v := resource.NewProperty(r.Inputs)
+	for _, key := range p {
+		if isSecret(v) {
+			return true
+		}
+		v = unwrap(v)
+		next, ok := resource.PropertyPath{key}.Get(v)
+		if !ok {
+			return false
+		}
+		v = next
+	}
+	return isSecret(v)
+}
+
+func (r Resource) input(path string) (resource.PropertyValue, bool) {
+	p, err := resource.ParsePropertyPath(path)
+	if err != nil {
+		return resource.PropertyValue{}, false
+	}
+	v := resource.NewProperty(r.Inputs)
+	for _, key := range p {
+		next, ok := resource.PropertyPath{key}.Get(unwrap(v))
+		if !ok {
+			return resource.PropertyValue{}, false
+		}
+		v = next
+	}
+	return v, true
+}
+
+// String is "<type>::<name>".
+func (r Resource) String() string { return r.Type + "::" + r.Name }
+
+// Recorder is a pulumi.MockResourceMonitor that records every resource and
+// invoke. Give it to pulumi.WithMocks yourself, or use Run and RunErr.
+//
+// For Kubernetes resources (type tokens "kubernetes:<group>/<version>:<Kind>")
+// it answers like the real provider: the outputs echo the inputs,
+// metadata.name is filled in for autonamed objects (see AutoName),
+// metadata.namespace is "default" for namespaced objects that set none, and
+// the ID is "<namespace>/<name>" (just the name for cluster-scoped kinds).
+// Other resources echo their inputs.
+type Recorder struct {
+	// OutputsFor, when set, may replace the outputs of a resource (for
+	// example to simulate status fields); it receives the resource with its
+	// default outputs filled in, and returns nil to keep them.
+	OutputsFor func(r Resource) resource.PropertyMap
+	// CallResult, when set, answers invokes; by default an invoke returns
+	// an empty result.
+	CallResult func(args pulumi.MockCallArgs) (resource.PropertyMap, error)
+
+	mu        sync.Mutex
+	resources []Resource
+	calls     []pulumi.MockCallArgs
+}
+
+var _ pulumi.MockResourceMonitor = (*Recorder)(nil)
+
+// NewRecorder returns an empty Recorder.
+func NewRecorder() *Recorder { return &Recorder{} }
+
+// NewResource records a resource registration and returns its ID and outputs.
+func (rec *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	r := Resource{
+		Type:    args.TypeToken,
+		Name:    args.Name,
+		Custom:  args.Custom,
+		Inputs:  args.Inputs.Copy(),
+		Outputs: args.Inputs.Copy(),
+	}
+	if req := args.RegisterRPC; req != nil {
+		r.Parent = req.GetParent()
+		r.Options = options(req)
+	} else if req := args.ReadRPC; req != nil {
+		r.Parent = req.GetParent()
+	}
+	r.URN = urn(r.Parent, r.Type, r.Name)
+	r.Plain = plain(resource.NewProperty(r.Inputs)).(map[string]any)
+	if r.Custom {
+		r.ID = args.Name + "-id"
+		if args.ID != "" {
+			r.ID = args.ID
+		}
+		if kind, ok := kubernetesKind(r.Type); ok {
+			r.ID = kubernetesObject(r, kind)
+		}
+	}
+	if rec.OutputsFor != nil {
+		if out := rec.OutputsFor(r); out != nil {
+			r.Outputs = out
+		}
+	}
+	rec.mu.Lock()
+	rec.resources = append(rec.resources, r)
+	rec.mu.Unlock()
+	return r.ID, r.Outputs, nil
+}
+
+// Call records an invoke and answers it with CallResult (an empty result
+// by default).
+func (rec *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	rec.mu.Lock()
+	rec.calls = append(rec.calls, args)
+	rec.mu.Unlock()
+	if rec.CallResult != nil {
+		return rec.CallResult(args)
+	}
+	return resource.PropertyMap{}, nil
+}
+
+// Calls returns the invokes the program made, in the order they arrived.
+func (rec *Recorder) Calls() []pulumi.MockCallArgs {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return append([]pulumi.MockCallArgs(nil), rec.calls...)
+}
+
+// Resources returns every recorded resource, sorted by type and name
+// (registration order is not deterministic: the SDK registers resources
+// concurrently once their inputs resolve).
+func (rec *Recorder) Resources() []Resource {
+	rec.mu.Lock()
+	out := append([]Resource(nil), rec.resources...)
+	rec.mu.Unlock()
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Type != out[j].Type {
+			return out[i].Type < out[j].Type
+		}
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return out[i].URN < out[j].URN
+	})
+	return out
+}
+
+// Count is the number of recorded resources (components included).
+func (rec *Recorder) Count() int {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return len(rec.resources)
+}
+
+// Names returns the sorted names of the recorded resources, of the given
+// types only when types are given.
+func (rec *Recorder) Names(types ...string) []string {
+	var out []string
+	for _, r := range rec.Resources() {
+		if len(types) == 0 || contains(types, r.Type) {
+			out = append(out, r.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Keys returns "<type>::<name>" of every recorded resource, sorted.
+func (rec *Recorder) Keys() []string {
+	var out []string
+	for _, r := range rec.Resources() {
+		out = append(out, r.String())
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ByType returns the resources of one type token, sorted by name.
+func (rec *Recorder) ByType(typ string) []Resource {
+	var out []Resource
+	for _, r := range rec.Resources() {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Lookup returns the resource with a type token and name. It reports false
+// when there is none, or more than one (same name under different parents).
+func (rec *Recorder) Lookup(typ, name string) (Resource, bool) {
+	var found []Resource
+	for _, r := range rec.ByType(typ) {
+		if r.Name == name {
+			found = append(found, r)
+		}
+	}
+	if len(found) != 1 {
+		return Resource{}, false
+	}
+	return found[0], true
+}
+
+// Find returns the resource with a type token and name, and fails the test
+// (listing what was registered) when there is not exactly one.
+func (rec *Recorder) Find(t TB, typ, name string) Resource {
+	t.Helper()
+	r, ok := rec.Lookup(typ, name)
+	if !ok {
+		t.Fatalf("want exactly one %s named %q; registered:\n  %s", typ, name, strings.Join(rec.Keys(), "\n  "))
+	}
+	return r
+}
+
+// ByURN returns the resource with a URN.
+func (rec *Recorder) ByURN(urn string) (Resource, bool) {
+	for _, r := range rec.Resources() {
+		if r.URN == urn {
+			return r, true
+		}
+	}
+	return Resource{}, false
+}
+
+// ParentOf returns the parent of r; false for top-level resources, whose
+// parent is the stack.
+func (rec *Recorder) ParentOf(r Resource) (Resource, bool) {
+	return rec.ByURN(r.Parent)
+}
+
+// Children returns the resources whose parent is r, sorted by type and name.
+func (rec *Recorder) Children(r Resource) []Resource {
+	var out []Resource
+	for _, c := range rec.Resources() {
+		if c.Parent == r.URN {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// AutoName is the physical name the mocks give an object whose
+// metadata.name is left to Pulumi: the logical name plus "-" and 8
+// characters derived from it. The real provider appends 8 random
+// characters; the mocks are deterministic so tests can predict the name.
+func AutoName(name string) string {
+	sum := sha256.Sum256([]byte(name))
+	return name + "-" + hex.EncodeToString(sum[:])[:8]
+}
+
+// clusterScoped lists the built-in Kubernetes kinds that have no namespace.
+var clusterScoped = map[string]bool{
+	"APIService": true, "CertificateSigningRequest": true, "ClusterRole": true,
+	"ClusterRoleBinding": true, "ClusterTrustBundle": true, "CSIDriver": true,
+	"CSINode": true, "CustomResourceDefinition": true, "DeviceClass": true,
+	"FlowSchema": true, "IngressClass": true, "IPAddress": true,
+	"MutatingAdmissionPolicy": true, "MutatingAdmissionPolicyBinding": true,
+	"MutatingWebhookConfiguration": true, "Namespace": true, "Node": true,
+	"PersistentVolume": true, "PriorityClass": true,
+	"PriorityLevelConfiguration": true, "ResourceSlice": true,
+	"RuntimeClass": true, "ServiceCIDR": true, "StorageClass": true,
+	"StorageVersionMigration": true, "ValidatingAdmissionPolicy": true,
+	"ValidatingAdmissionPolicyBinding": true,
+	"ValidatingWebhookConfiguration":   true, "VolumeAttachment": true,
+	"VolumeAttributesClass": true,
+}
+
+// kubernetesKind returns the kind of a "kubernetes:<group>/<version>:<Kind>"
+// token of an ordinal Kubernetes object (not a Helm release or a list).
+func kubernetesKind(typ string) (string, bool) {
+	parts := strings.Split(typ, ":")
+	if len(parts) != 3 || parts[0] != "kubernetes" || !strings.Contains(parts[1], "/") ||
+		strings.HasPrefix(parts[1], "helm.sh/") || strings.HasSuffix(parts[2], "List") || strings.HasSuffix(parts[2], "Patch") {
+		return "", false
+	}
+	return parts[2], true
+}
+
+// kubernetesObject fills metadata.name and metadata.namespace into r's
+// outputs like the provider does, and returns the object's ID.
+func kubernetesObject(r Resource, kind string) string {
+	meta := resource.PropertyMap{}
+	if m, ok := r.Outputs["metadata"]; ok && m.IsObject() {
+		meta = m.ObjectValue().Copy()
+	}
+	name := plainString(meta["name"])
+	if name == "" {
+		name = AutoName(r.Name)
+		meta["name"] = resource.NewProperty(name)
+	}
+	id := name
+	if !clusterScoped[kind] {
+		ns := plainString(meta["namespace"])
+		if ns == "" {
+			ns = "default"
+			meta["namespace"] = resource.NewProperty(ns)
+		}
+		id = ns + "/" + name
+	}
+	r.Outputs["metadata"] = resource.NewProperty(meta)
+	return id
+}
+
+func plainString(v resource.PropertyValue) string {
+	s, _ := plain(v).(string)
+	return s
+}
+
+func options(req *pulumirpc.RegisterResourceRequest) Options {
+	return Options{
+		Protect:             req.GetProtect(),
+		RetainOnDelete:      req.GetRetainOnDelete(),
+		DeleteBeforeReplace: req.GetDeleteBeforeReplace(),
+		ReplaceOnChanges:    append([]string(nil), req.GetReplaceOnChanges()...),
+		IgnoreChanges:       append([]string(nil), req.GetIgnoreChanges()...),
+		Dependencies:        append([]string(nil), req.GetDependencies()...),
+		AliasCount:          len(req.GetAliases()),
+	}
+}
+
+// urn computes a resource's URN from its parent's, as the engine does.
+func urn(parent, typ, name string) string {
+	p := resource.URN(parent)
+	if !p.IsValid() {
+		return ""
+	}
+	parentType := tokens.Type("")
+	if p.QualifiedType() != resource.RootStackType {
+		parentType = p.QualifiedType()
+	}
+	return string(resource.NewURN(p.Stack(), p.Project(), parentType, tokens.Type(typ), name))
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func isSecret(v resource.PropertyValue) bool {
+	return v.IsSecret() || (v.IsOutput() && v.OutputValue().Secret)
+}
+
+// unwrap strips secret and output wrappers.
+func unwrap(v resource.PropertyValue) resource.PropertyValue {
+	for {
+		switch {
+		case v.IsSecret():
+			v = v.SecretValue().Element
+		case v.IsOutput() && v.OutputValue().Known:
+			v = v.OutputValue().Element
+		default:
+			return v
+		}
+	}
+}
+
+// plain converts a property value to plain Go values.
+func plain(v resource.PropertyValue) any {
+	return unwrap(v).MapRepl(nil, func(pv resource.PropertyValue) (any, bool) {
+		switch {
+		case pv.IsComputed(), pv.IsOutput() && !pv.OutputValue().Known:
+			return nil, true
+		case pv.IsSecret(), pv.IsOutput():
+			return plain(pv), true
+		case pv.IsResourceReference():
+			return string(pv.ResourceReferenceValue().URN), true
+		}
+		return nil, false
+	})
+}

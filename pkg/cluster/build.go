@@ -491,7 +491,9 @@ func (p *Plan) initJob(objLabels map[string]string) *batchv1.Job {
 	id.Component = "init"
 	jobLabels := id.Labels(p.Spec.Labels)
 	image := in.Image
-	if image == "" && !p.Options.deployTimeImage(InitContainerName) && len(p.Spec.Containers) > 0 {
+	// Without an image of its own, the Job runs the first container's image;
+	// when that one is supplied at deploy time, Resolve fills it in.
+	if image == "" && !p.Options.deployTimeImage(InitContainerName) && len(p.Spec.Containers) > 0 && !p.Options.deployTimeImage(p.Spec.Containers[0].Name) {
 		image = p.Spec.Containers[0].Image
 	}
 	c := corev1.Container{
@@ -582,8 +584,8 @@ func (p *Plan) Resolve(d Deployed) (*appsv1.StatefulSet, *batchv1.Job) {
 	if p.InitJob != nil {
 		job = p.InitJob.DeepCopy()
 		fallback := ""
-		if len(p.Spec.Containers) > 0 {
-			fallback = d.Images[p.Spec.Containers[0].Name]
+		if len(pod.Containers) > 0 {
+			fallback = pod.Containers[0].Image
 		}
 		resolveContainers(job.Spec.Template.Spec.Containers, d.Images, fallback)
 		p.resolveSecret(&job.Spec.Template.Spec, d.SecretName)

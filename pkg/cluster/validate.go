@@ -789,6 +789,9 @@ func (v *validator) metadata(root *field.Path) {
 	s := v.spec
 	reserved := labels.Identity{Instance: v.name, Component: "database"}.Selector()
 	for _, f := range []struct{ name, key, val string }{{"appName", labels.Name, s.AppName}, {"version", labels.Version, s.Version}, {"partOf", labels.PartOf, s.PartOf}} {
+		if f.val == v.name {
+			continue // an app name defaulted from the cluster's name was checked as "name"
+		}
 		for _, msg := range k8svalidation.IsValidLabelValue(f.val) {
 			v.Invalid(root.Child(f.name), f.val, "becomes the label "+f.key+" and must be a label value ("+msg+")")
 		}

@@ -9,16 +9,18 @@ import (
 
 	"github.com/ordinal-dev/ordinal/components/ordinaltest"
 	"github.com/ordinal-dev/ordinal/examples/cockroach"
+	"github.com/ordinal-dev/ordinal/examples/internal/exampletest"
+	"github.com/ordinal-dev/ordinal/pkg/engines"
 )
 
 const (
-	stsType  = "kubernetes:apps/v1:StatefulSet"
-	svcType  = "kubernetes:core/v1:Service"
-	pdbType  = "kubernetes:policy/v1:PodDisruptionBudget"
-	jobType  = "kubernetes:batch/v1:Job"
-	pvType   = "kubernetes:core/v1:PersistentVolume"
-	scType   = "kubernetes:storage.k8s.io/v1:StorageClass"
-	provType = "pulumi:providers:kubernetes"
+	stsType  = exampletest.StatefulSet
+	svcType  = exampletest.Service
+	pdbType  = exampletest.PDB
+	jobType  = exampletest.Job
+	pvType   = exampletest.PV
+	scType   = exampletest.StorageClass
+	provType = exampletest.Provider
 )
 
 // run runs the example's Deploy (what Program runs) and returns the
@@ -34,11 +36,7 @@ func run(t *testing.T, config map[string]string) (*ordinaltest.Recorder, map[str
 		stack, err = cockroach.Deploy(ctx, c)
 		return err
 	}, ordinaltest.WithConfig(config))
-	outputs := map[string]any{}
-	for k, v := range stack.Outputs {
-		outputs[k] = ordinaltest.Await[any](t, pulumi.ToOutput(v))
-	}
-	return rec, outputs
+	return rec, exampletest.Outputs(t, stack.Outputs)
 }
 
 func TestDefaultStack(t *testing.T) {
@@ -65,7 +63,7 @@ func TestDefaultStack(t *testing.T) {
 	assert.Equal(t, "cockroachdb", sts.Get(t, "spec.serviceName"))
 	assert.Equal(t, "cockroachdb-disks", sts.Get(t, "spec.volumeClaimTemplates[0].spec.storageClassName"))
 	assert.Equal(t, "10Gi", sts.Get(t, "spec.volumeClaimTemplates[0].spec.resources.requests.storage"))
-	assert.Equal(t, engineImage(), sts.Get(t, "spec.template.spec.containers[0].image"))
+	assert.Equal(t, engines.DefaultCockroachImage, sts.Get(t, "spec.template.spec.containers[0].image"))
 	assert.Contains(t, sts.Get(t, "spec.template.spec.containers[0].args"),
 		"--join=cockroachdb-0.cockroachdb:26257,cockroachdb-1.cockroachdb:26257,cockroachdb-2.cockroachdb:26257")
 	assert.Equal(t, "default", sts.Get(t, "metadata.namespace"))
@@ -106,8 +104,8 @@ func TestDefaultStack(t *testing.T) {
 		"serviceName":      "cockroachdb",
 		"initJobName":      "cockroachdb-init",
 		"storageClassName": "cockroachdb-disks",
-		"volumeNames":      toAny(pvNames(pvs)),
-	}, normalize(out))
+		"volumeNames":      exampletest.Strings(exampletest.Names(pvs)...),
+	}, out)
 }
 
 func TestConfig(t *testing.T) {
@@ -158,7 +156,7 @@ func TestConfig(t *testing.T) {
 			// The SDK reads $KUBECONFIG into a provider's kubeconfig unless set.
 			t.Setenv("KUBECONFIG", "/home/user/.kube/config")
 			rec, out := run(t, tc.config)
-			tc.check(t, rec, normalize(out))
+			tc.check(t, rec, out)
 		})
 	}
 }

@@ -1,0 +1,142 @@
+package zookeeper_test
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ordinal-dev/ordinal/components/ordinaltest"
+	"github.com/ordinal-dev/ordinal/examples/internal/exampletest"
+	"github.com/ordinal-dev/ordinal/examples/zookeeper"
+	"github.com/ordinal-dev/ordinal/pkg/engines"
+)
+
+func run(t *testing.T, config map[string]string) (*ordinaltest.Recorder, map[string]any) {
+	t.Helper()
+	var stack *zookeeper.Stack
+	rec := ordinaltest.Run(t, func(ctx *pulumi.Context) error {
+		c, err := zookeeper.LoadConfig(ctx)
+		if err != nil {
+			return err
+		}
+		stack, err = zookeeper.Deploy(ctx, c)
+		return err
+	}, ordinaltest.WithConfig(config))
+	return rec, exampletest.Outputs(t, stack.Outputs)
+}
+
+func TestEnsemble(t *testing.T) {
+	rec, out := run(t, nil)
+
+	pdb := rec.Find(t, exampletest.PDB, "zk-pdb")
+	assert.Equal(t, 2.0, pdb.Get(t, "spec.minAvailable"), "a quorum of 3")
+	assert.False(t, pdb.Has("spec.maxUnavailable"))
+
+	sts := rec.Find(t, exampletest.StatefulSet, "zk-statefulset")
+	assert.Equal(t, 3.0, sts.Get(t, "spec.replicas"))
+	assert.Equal(t, "zk-hs", sts.Get(t, "spec.serviceName"))
+	assert.Equal(t, "OrderedReady", sts.Get(t, "spec.podManagementPolicy"))
+	pod := "spec.template.spec."
+	assert.Equal(t, "kubernetes.io/hostname",
+		sts.Get(t, pod+"affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey"), "hard anti-affinity")
+	assert.False(t, sts.Has(pod+"affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution"))
+	assert.Equal(t, 1000.0, sts.Get(t, pod+"securityContext.runAsUser"))
+	assert.Equal(t, 1000.0, sts.Get(t, pod+"securityContext.fsGroup"))
+	assert.Equal(t, []any{"sh", "-c", "zookeeper-ready 2181"}, sts.Get(t, pod+"containers[0].readinessProbe.exec.command"))
+	assert.Equal(t, []any{"sh", "-c", "zookeeper-ready 2181"}, sts.Get(t, pod+"containers[0].livenessProbe.exec.command"))
+	assert.Contains(t, sts.Get(t, pod+"containers[0].command[2]"), "MYID=$((ORD + 1))")
+	assert.Equal(t, "datadir", sts.Get(t, "spec.volumeClaimTemplates[0].metadata.name"))
+	assert.Equal(t, "20Gi", sts.Get(t, "spec.volumeClaimTemplates[0].spec.resources.requests.storage"))
+	assert.Equal(t, "zk-disks", sts.Get(t, "spec.volumeClaimTemplates[0].spec.storageClassName"))
+
+	// The settings: one generated ConfigMap, read as env and projected as files.
+	cm := rec.Find(t, exampletest.ConfigMap, "zk-config")
+	assert.Equal(t, map[string]any{
+		"ensemble": "zk-0.zk-hs;zk-1.zk-hs;zk-2.zk-hs", "jvm.heap": "512M", "tick": "2000", "init": "10",
+		"sync": "5", "client.cnxns": "60", "snap.retain": "3", "purge.interval": "12",
+	}, cm.Get(t, "data"))
+	cmName := cm.Get(t, "metadata.name")
+	env := sts.Get(t, pod+"containers[0].env").([]any)
+	require.Len(t, env, len(engines.ZooKeeperEnv))
+	for i, e := range engines.ZooKeeperEnv {
+		v := env[i].(map[string]any)
+		assert.Equal(t, e.Env, v["name"])
+		ref := v["valueFrom"].(map[string]any)["configMapKeyRef"].(map[string]any)
+		assert.Equal(t, cmName, ref["name"])
+		assert.Equal(t, e.Key, ref["key"])
+	}
+	assert.Equal(t, cmName, sts.Get(t, pod+"volumes[0].projected.sources[0].configMap.name"))
+
+	headless := rec.Find(t, exampletest.Service, "zk-network-headless")
+	assert.Equal(t, "zk-hs", headless.Get(t, "metadata.name"))
+	assert.Equal(t, "None", headless.Get(t, "spec.clusterIP"))
+	client := rec.Find(t, exampletest.Service, "zk-network-client")
+	assert.Equal(t, "zk-cs", client.Get(t, "metadata.name"))
+	assert.Equal(t, 2181.0, client.Get(t, "spec.ports[0].port"))
+	assert.Len(t, client.Get(t, "spec.ports"), 1, "only the client port is public")
+
+	assert.Empty(t, rec.ByType(exampletest.Job), "ZooKeeper needs no init Job")
+	require.Len(t, rec.ByType(exampletest.PV), 3)
+
+	assert.Equal(t, "zk-0.zk-hs;zk-1.zk-hs;zk-2.zk-hs", out["ensemble"])
+	assert.Equal(t, "zk", out["pdbName"])
+	assert.Equal(t, exampletest.Strings("zk-cs.default.svc.cluster.local:2181"), out["clientEndpoints"])
+	assert.Equal(t, exampletest.Strings(
+		"zk-0.zk-hs.default.svc.cluster.local", "zk-1.zk-hs.default.svc.cluster.local", "zk-2.zk-hs.default.svc.cluster.local",
+	), out["podFqdns"])
+	assert.Len(t, out["configChecksum"], 64)
+}
+
+func TestConfig(t *testing.T) {
+	tests := []struct {
+		name   string
+		config map[string]string
+		check  func(t *testing.T, rec *ordinaltest.Recorder, out map[string]any)
+	}{
+		{
+			name:   "five servers on five nodes",
+			config: map[string]string{"replicas": "5", "nodes": "node-0,node-1,node-2,node-3,node-4", "heap": "1G"},
+			check: func(t *testing.T, rec *ordinaltest.Recorder, out map[string]any) {
+				assert.Equal(t, 3.0, rec.Find(t, exampletest.PDB, "zk-pdb").Get(t, "spec.minAvailable"))
+				cm := rec.Find(t, exampletest.ConfigMap, "zk-config")
+				assert.Equal(t, "1G", cm.Get(t, `data["jvm.heap"]`))
+				assert.Equal(t, "zk-0.zk-hs;zk-1.zk-hs;zk-2.zk-hs;zk-3.zk-hs;zk-4.zk-hs", cm.Get(t, "data.ensemble"))
+				assert.Len(t, out["podFqdns"], 5)
+			},
+		},
+		{
+			name:   "another name and namespace",
+			config: map[string]string{"name": "coord", "namespace": "infra"},
+			check: func(t *testing.T, rec *ordinaltest.Recorder, out map[string]any) {
+				sts := rec.Find(t, exampletest.StatefulSet, "coord-statefulset")
+				assert.Equal(t, "infra", sts.Get(t, "metadata.namespace"))
+				assert.Equal(t, "coord-0.coord-hs;coord-1.coord-hs;coord-2.coord-hs", out["ensemble"])
+				assert.Equal(t, exampletest.Strings("coord-cs.infra.svc.cluster.local:2181"), out["clientEndpoints"])
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec, out := run(t, tc.config)
+			tc.check(t, rec, out)
+		})
+	}
+}
+
+func TestTooFewNodesIsRejected(t *testing.T) {
+	// Hard anti-affinity: three servers cannot share two nodes, even with
+	// enough volumes. The program fails before registering the ensemble.
+	rec, err := ordinaltest.RunErr(zookeeper.Program, ordinaltest.WithConfig(map[string]string{
+		"nodes": "node-0,node-1",
+	}))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "LocalVolumePool")
+	assert.Empty(t, rec.ByType(exampletest.StatefulSet))
+}
+
+func TestProgram(t *testing.T) {
+	rec := ordinaltest.Run(t, zookeeper.Program)
+	assert.Len(t, rec.ByType(exampletest.StatefulSet), 1)
+}

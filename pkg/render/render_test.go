@@ -1,0 +1,263 @@
+package render_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"sigs.k8s.io/yaml"
+
+	"github.com/ordinal-dev/ordinal/pkg/cluster"
+	"github.com/ordinal-dev/ordinal/pkg/localpv"
+	"github.com/ordinal-dev/ordinal/pkg/network"
+	"github.com/ordinal-dev/ordinal/pkg/render"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden.yaml from the current output")
+
+// networkSpec is a HeadlessNetwork with a client Service.
+func networkSpec() network.Spec {
+	return network.Spec{
+		Replicas: 3,
+		Ports: []network.Port{
+			{Name: "grpc", Port: 26257, Client: true, Peer: true},
+			{Name: "http", Port: 8080, Client: true, AppProtocol: "http"},
+		},
+		Client: &network.ClientService{Type: corev1.ServiceTypeLoadBalancer, LoadBalancerSourceRanges: []string{"10.0.0.0/8"}},
+		Labels: map[string]string{"team": "data"},
+	}
+}
+
+// poolSpec is a LocalVolumePool over node-0..2.
+func poolSpec() localpv.Spec {
+	return localpv.Spec{
+		Nodes:        []string{"node-0", "node-1", "node-2"},
+		Path:         "/mnt/disks/ssd0",
+		Capacity:     "100Gi",
+		MountOptions: []string{"noatime"},
+	}
+}
+
+// clusterSpec is a full DatabaseCluster: 3 replicas on the pool, an init
+// Job, the quorum PDB, and a projected config directory with ConfigMap
+// data, secret keys and downward-API items.
+func clusterSpec() cluster.Spec {
+	return cluster.Spec{
+		AppName: "cockroachdb", Version: "v24.1.0", PartOf: "shop",
+		Replicas:            3,
+		PodManagementPolicy: appsv1.ParallelPodManagement,
+		Ports: []network.Port{
+			{Name: "grpc", Port: 26257, Client: true, Peer: true},
+			{Name: "http", Port: 8080, Client: true},
+		},
+		Network: cluster.Network{Client: &network.ClientService{}},
+		Containers: []corev1.Container{{
+			Name:    "db",
+			Image:   "cockroachdb/cockroach:v24.1.0",
+			Command: []string{"/cockroach/cockroach", "start", "--insecure", "--join=crdb-0.crdb,crdb-1.crdb,crdb-2.crdb"},
+			Env: []corev1.EnvVar{
+				cluster.FieldEnv("POD_NAME", "metadata.name"),
+				cluster.ConfigEnv("COCKROACH_CACHE", "cache"),
+				cluster.SecretEnv("COCKROACH_PASSWORD", "password"),
+			},
+			Resources: corev1.ResourceRequirements{
+				Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("1"), corev1.ResourceMemory: resource.MustParse("4Gi")},
+				Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("4Gi")},
+			},
+			ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{
+				HTTPGet: &corev1.HTTPGetAction{Path: "/health?ready=1", Port: intstr.FromString("http")},
+			}},
+		}},
+		Claims: []cluster.Claim{{Name: "datadir", Size: "100Gi", MountPath: "/cockroach/cockroach-data"}},
+		Config: &cluster.Config{
+			Data: map[string]string{
+				"cache":          ".25",
+				"cockroach.conf": "max-sql-memory: .25\n",
+			},
+			Sources: []corev1.VolumeProjection{{DownwardAPI: &corev1.DownwardAPIProjection{Items: []corev1.DownwardAPIVolumeFile{
+				{Path: "pod/labels", FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.labels"}},
+				{Path: "pod/cpu-request", ResourceFieldRef: &corev1.ResourceFieldSelector{ContainerName: "db", Resource: "requests.cpu"}},
+			}}}},
+		},
+		Scheduling:                    cluster.Scheduling{AntiAffinity: cluster.AntiAffinityHard, ZoneSpread: cluster.SpreadSoft},
+		TerminationGracePeriodSeconds: ptr(int64(60)),
+		Init: &cluster.InitJob{
+			Command: []string{"/cockroach/cockroach", "init", "--insecure", "--host=crdb-0.crdb"},
+		},
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func networkYAML(t testing.TB) []byte {
+	p, err := network.New("crdb", networkSpec())
+	require.NoError(t, err)
+	b, err := render.YAML(render.Network(p, "prod")...)
+	require.NoError(t, err)
+	return b
+}
+
+func poolYAML(t testing.TB) []byte {
+	p, err := localpv.New("local-ssd", poolSpec())
+	require.NoError(t, err)
+	b, err := render.YAML(render.Pool(p)...)
+	require.NoError(t, err)
+	return b
+}
+
+func clusterYAML(t testing.TB) []byte {
+	pool, err := localpv.New("local-ssd", poolSpec())
+	require.NoError(t, err)
+	p, err := cluster.New("crdb", clusterSpec(), cluster.Options{Pool: pool, SecretKeys: []string{"password"}})
+	require.NoError(t, err)
+	b, err := render.YAML(render.Cluster(p, "prod", cluster.Deployed{SecretName: "crdb-secret-7f3a9c"})...)
+	require.NoError(t, err)
+	return b
+}
+
+var goldens = []struct {
+	file   string
+	render func(t testing.TB) []byte
+}{
+	{"headless-network.golden.yaml", networkYAML},
+	{"local-volume-pool.golden.yaml", poolYAML},
+	{"database-cluster.golden.yaml", clusterYAML},
+}
+
+// TestGolden compares the rendered manifests byte for byte with
+// testdata/*.golden.yaml. After an intended change, regenerate them with
+// `go test ./pkg/render -update` and review the diff.
+func TestGolden(t *testing.T) {
+	for _, g := range goldens {
+		t.Run(g.file, func(t *testing.T) {
+			got := g.render(t)
+			path := filepath.Join("testdata", g.file)
+			if *update {
+				require.NoError(t, os.WriteFile(path, got, 0o644))
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err, "run `go test ./pkg/render -update` to create it")
+			assert.Equal(t, string(want), string(got), "%s is stale: run `go test ./pkg/render -update` and review the diff", path)
+		})
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	for _, g := range goldens {
+		t.Run(g.file, func(t *testing.T) {
+			first := g.render(t)
+			for i := range 20 {
+				require.True(t, bytes.Equal(first, g.render(t)), "build %d rendered different bytes", i+2)
+			}
+		})
+	}
+}
+
+// documents splits a multi-document stream and decodes each document.
+func documents(t *testing.T, b []byte) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, doc := range strings.Split(string(b), "\n---\n") {
+		var m map[string]any
+		require.NoError(t, yaml.Unmarshal([]byte(doc), &m))
+		out = append(out, m)
+	}
+	return out
+}
+
+func TestClusterManifestOrder(t *testing.T) {
+	var got []string
+	for _, d := range documents(t, clusterYAML(t)) {
+		meta := d["metadata"].(map[string]any)
+		assert.Equal(t, "prod", meta["namespace"], "%s %s", d["kind"], meta["name"])
+		assert.NotContains(t, d, "status", "%s %s", d["kind"], meta["name"])
+		got = append(got, d["kind"].(string)+"/"+meta["name"].(string))
+	}
+	// Config before the pods that mount it, Services before the StatefulSet
+	// they govern, the init Job last.
+	assert.Equal(t, []string{
+		"ConfigMap/crdb-config-1c4f318a9b",
+		"Secret/crdb-secret-7f3a9c",
+		"Service/crdb",
+		"Service/crdb-public",
+		"StatefulSet/crdb",
+		"PodDisruptionBudget/crdb",
+		"Job/crdb-init",
+	}, got)
+}
+
+func TestPoolIsClusterScoped(t *testing.T) {
+	docs := documents(t, poolYAML(t))
+	require.Len(t, docs, 4)
+	for _, d := range docs {
+		assert.NotContains(t, d["metadata"], "namespace")
+		assert.NotContains(t, d, "status")
+	}
+}
+
+func TestYAMLRoundTrip(t *testing.T) {
+	pool, err := localpv.New("local-ssd", poolSpec())
+	require.NoError(t, err)
+	p, err := cluster.New("crdb", clusterSpec(), cluster.Options{Pool: pool, SecretKeys: []string{"password"}})
+	require.NoError(t, err)
+	objs := render.Cluster(p, "prod", cluster.Deployed{})
+	b, err := render.YAML(objs...)
+	require.NoError(t, err)
+
+	docs := strings.Split(string(b), "\n---\n")
+	require.Len(t, docs, len(objs))
+	var sts appsv1.StatefulSet
+	require.NoError(t, yaml.UnmarshalStrict([]byte(docs[4]), &sts))
+	want := objs[4].(*appsv1.StatefulSet)
+	for i := range want.Spec.VolumeClaimTemplates {
+		assert.Empty(t, sts.Spec.VolumeClaimTemplates[i].Status)
+	}
+	assert.True(t, equality.Semantic.DeepEqual(*want, sts), "the manifest decodes to the planned StatefulSet")
+	assert.Equal(t, want.Spec.Template.Spec.Containers[0].Image, sts.Spec.Template.Spec.Containers[0].Image)
+}
+
+func TestClusterSecretName(t *testing.T) {
+	p, err := cluster.New("crdb", clusterSpec(), cluster.Options{SecretKeys: []string{"password"}})
+	require.NoError(t, err)
+	secretAndVolume := func(d cluster.Deployed) (string, string) {
+		objs := render.Cluster(p, "prod", d)
+		secret := objs[1].(*corev1.Secret)
+		sts := objs[4].(*appsv1.StatefulSet)
+		return secret.Name, sts.Spec.Template.Spec.Volumes[0].Projected.Sources[1].Secret.Name
+	}
+	name, ref := secretAndVolume(cluster.Deployed{SecretName: "crdb-secret-1"})
+	assert.Equal(t, "crdb-secret-1", name)
+	assert.Equal(t, "crdb-secret-1", ref)
+
+	// Regression: without a deploy-time name the Secret was rendered with
+	// no name at all, while the pods referred to the placeholder.
+	name, ref = secretAndVolume(cluster.Deployed{})
+	assert.Equal(t, cluster.GeneratedSecret, name)
+	assert.Equal(t, cluster.GeneratedSecret, ref)
+	assert.Equal(t, cluster.GeneratedSecret, p.Secret.Name, "the plan is not modified")
+}
+
+func TestRenderDoesNotModifyPlans(t *testing.T) {
+	p, err := network.New("crdb", networkSpec())
+	require.NoError(t, err)
+	objs := render.Network(p, "prod")
+	assert.Equal(t, "prod", objs[0].GetNamespace())
+	assert.Empty(t, p.Governing.Namespace)
+	assert.Empty(t, p.ClientSvc.Namespace)
+}
+
+func TestYAMLEmpty(t *testing.T) {
+	b, err := render.YAML()
+	require.NoError(t, err)
+	assert.Empty(t, b)
+}

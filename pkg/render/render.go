@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/yaml"
 
@@ -47,16 +46,13 @@ func withoutStatus(o Object) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	unstructured.RemoveNestedField(m, "status")
-	templates, _, _ := unstructured.NestedSlice(m, "spec", "volumeClaimTemplates")
-	for _, t := range templates {
-		if tm, ok := t.(map[string]any); ok {
-			unstructured.RemoveNestedField(tm, "status")
-		}
-	}
-	if len(templates) > 0 {
-		if err := unstructured.SetNestedSlice(m, templates, "spec", "volumeClaimTemplates"); err != nil {
-			return nil, err
+	delete(m, "status")
+	if spec, ok := m["spec"].(map[string]any); ok {
+		templates, _ := spec["volumeClaimTemplates"].([]any)
+		for _, t := range templates {
+			if tm, ok := t.(map[string]any); ok {
+				delete(tm, "status")
+			}
 		}
 	}
 	return m, nil

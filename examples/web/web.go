@@ -1,0 +1,152 @@
+// Package web is the StatefulSet of the Kubernetes "StatefulSet Basics"
+// tutorial, written directly as a cluster.Spec (no engine profile): the
+// nginx StatefulSet "web" governed by the headless Service "nginx", two
+// replicas, and a 1Gi "www" claim per pod mounted as nginx's web root.
+// Claims bind to a LocalVolumePool when config "poolNodes" lists nodes, or
+// else to the storage class of config "storageClass".
+package web
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/ordinal-dev/ordinal/components"
+	"github.com/ordinal-dev/ordinal/examples/internal/exampleconfig"
+	"github.com/ordinal-dev/ordinal/pkg/cluster"
+	"github.com/ordinal-dev/ordinal/pkg/engines"
+	"github.com/ordinal-dev/ordinal/pkg/localpv"
+	"github.com/ordinal-dev/ordinal/pkg/network"
+)
+
+// DefaultImage is the tutorial's nginx image.
+const DefaultImage = "registry.k8s.io/nginx-slim:0.24"
+
+// Config is the stack's configuration. Every key is optional.
+type Config struct {
+	// Namespace (must exist); config "namespace", default "default".
+	Namespace string
+	// Replicas; config "replicas", default 2.
+	Replicas int32
+	// Image; config "image", default DefaultImage.
+	Image string
+	// PoolNodes, when set, creates a LocalVolumePool "web-disks" with one
+	// volume per node for the claims; config "poolNodes" (comma list). Its
+	// StorageClass is StorageClass, or "web-disks" when that is empty.
+	PoolNodes []string
+	// DiskPath and DiskCapacity of the pool's volumes; config "diskPath"
+	// (default /mnt/disks/www) and "diskCapacity" (default 1Gi).
+	DiskPath, DiskCapacity string
+	// StorageClass of the claims; config "storageClass", default "": the
+	// pool's class with a pool, or else the cluster's default class.
+	StorageClass string
+	// Render is a directory to write YAML to instead of deploying; config "render".
+	Render string
+}
+
+// LoadConfig reads Config from the stack's config.
+func LoadConfig(ctx *pulumi.Context) (Config, error) {
+	cfg := config.New(ctx, "")
+	replicas, err := exampleconfig.Int32(cfg, "replicas", 2)
+	if err != nil {
+		return Config{}, err
+	}
+	return Config{
+		Namespace:    exampleconfig.String(cfg, "namespace", "default"),
+		Replicas:     replicas,
+		Image:        exampleconfig.String(cfg, "image", DefaultImage),
+		PoolNodes:    exampleconfig.List(cfg, "poolNodes", nil),
+		DiskPath:     exampleconfig.String(cfg, "diskPath", "/mnt/disks/www"),
+		DiskCapacity: exampleconfig.String(cfg, "diskCapacity", "1Gi"),
+		StorageClass: cfg.Get("storageClass"),
+		Render:       cfg.Get("render"),
+	}, nil
+}
+
+// Spec is the tutorial's StatefulSet as a cluster.Spec.
+func Spec(c Config) cluster.Spec {
+	maxUnavailable := intstr.FromInt32(1)
+	return cluster.Spec{
+		AppName:  "nginx",
+		Version:  engines.ImageVersion(c.Image),
+		Replicas: c.Replicas,
+		Ports:    []network.Port{{Name: "web", Port: 80, AppProtocol: "http", Client: true}},
+		Network:  cluster.Network{ServiceName: "nginx"},
+		Containers: []corev1.Container{{
+			Name:           "nginx",
+			Image:          c.Image,
+			ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromString("web")}}},
+		}},
+		Claims: []cluster.Claim{{
+			Name: "www", Size: "1Gi", MountPath: "/usr/share/nginx/html", StorageClassName: c.StorageClass,
+		}},
+		// Stateless pods: let one go at a time (the quorum default would
+		// block drains with two replicas).
+		Disruption: &cluster.Disruption{MaxUnavailable: &maxUnavailable},
+		// nginx binds port 80 as root, as in the tutorial.
+		Security: cluster.Security{Profile: cluster.SecurityNone},
+	}
+}
+
+// Stack is what Deploy created.
+type Stack struct {
+	// Pool is nil without config "poolNodes".
+	Pool    *components.LocalVolumePool
+	Cluster *components.DatabaseCluster
+	// Outputs are the stack outputs Program exports.
+	Outputs pulumi.Map
+}
+
+// Deploy creates the StatefulSet (and the pool) described by c.
+func Deploy(ctx *pulumi.Context, c Config) (*Stack, error) {
+	opts, err := exampleconfig.RenderOptions(ctx, c.Render)
+	if err != nil {
+		return nil, err
+	}
+	s := &Stack{}
+	var class pulumi.StringOutput
+	if len(c.PoolNodes) > 0 {
+		if s.Pool, err = components.NewLocalVolumePool(ctx, "web-disks", &components.LocalVolumePoolArgs{
+			Spec: localpv.Spec{StorageClassName: c.StorageClass, Nodes: c.PoolNodes, Path: c.DiskPath, Capacity: c.DiskCapacity},
+		}, opts...); err != nil {
+			return nil, err
+		}
+		class = s.Pool.StorageClassName
+	} else {
+		class = pulumi.String(c.StorageClass).ToStringOutput()
+	}
+	s.Cluster, err = components.NewDatabaseCluster(ctx, "web", &components.DatabaseClusterArgs{
+		Namespace: pulumi.String(c.Namespace),
+		Spec:      Spec(c),
+		Pool:      s.Pool,
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	s.Outputs = pulumi.Map{
+		"podFqdns":         s.Cluster.PodFQDNs,
+		"clientEndpoints":  s.Cluster.ClientEndpoints,
+		"statefulSetName":  s.Cluster.StatefulSetName,
+		"serviceName":      s.Cluster.ServiceName,
+		"storageClassName": class,
+	}
+	return s, nil
+}
+
+// Program is the Pulumi program: Deploy with the stack's config, then
+// export the outputs.
+func Program(ctx *pulumi.Context) error {
+	c, err := LoadConfig(ctx)
+	if err != nil {
+		return err
+	}
+	s, err := Deploy(ctx, c)
+	if err != nil {
+		return err
+	}
+	for k, v := range s.Outputs {
+		ctx.Export(k, v)
+	}
+	return nil
+}

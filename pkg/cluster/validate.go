@@ -38,8 +38,12 @@ type validator struct {
 func Validate(l *validation.List, name string, spec Spec, opts Options) {
 	v := &validator{List: l, name: name, spec: spec, opts: opts, containers: map[string]int{}, ports: map[string]int32{}}
 	root := field.NewPath("spec")
-	if v.DNSLabel(field.NewPath("name"), name) && len(name) > MaxNameLength {
-		v.Invalid(field.NewPath("name"), name, fmt.Sprintf("must be at most %d characters (the StatefulSet controller appends a revision hash to it in a 63-character label); use a shorter name", MaxNameLength))
+	switch np := field.NewPath("name"); {
+	case !v.DNSLabel(np, name):
+	case len(name) > MaxNameLength:
+		v.Invalid(np, name, fmt.Sprintf("must be at most %d characters (the StatefulSet controller appends a revision hash to it in a 63-character label); use a shorter name", MaxNameLength))
+	case spec.Network.ServiceName == name && len(k8svalidation.IsDNS1035Label(name)) > 0:
+		v.Invalid(np, name, "must start with a letter: it also names the governing Service, which must be a DNS-1035 label; rename the cluster or set spec.network.serviceName")
 	}
 	for _, p := range spec.Ports {
 		v.ports[p.Name] = p.Port
@@ -52,6 +56,14 @@ func Validate(l *validation.List, name string, spec Spec, opts Options) {
 	v.volumes(root.Child("volumes"))
 	if spec.Config != nil {
 		v.config(root.Child("config"))
+	} else {
+		// Without a config directory the keys still become the generated
+		// Secret's keys, which the API server checks the same way.
+		for _, k := range opts.SecretKeys {
+			if msgs := k8svalidation.IsConfigMapKey(k); len(msgs) > 0 {
+				v.Invalid(field.NewPath("secretData").Key(k), k, "must be a Secret key ("+strings.Join(msgs, "; ")+")")
+			}
+		}
 	}
 	v.disruption(root.Child("disruption"))
 	v.scheduling(root.Child("scheduling"))
@@ -171,7 +183,10 @@ func percent(s string) int {
 
 func (v *validator) network(p *field.Path) {
 	n := v.spec.Network
-	v.DNSLabel(p.Child("serviceName"), n.ServiceName)
+	// A service name defaulted from the cluster's name was checked as "name".
+	if n.ServiceName != v.name {
+		v.ServiceName(p.Child("serviceName"), n.ServiceName)
+	}
 	for _, msg := range k8svalidation.IsDNS1123Subdomain(orStr(n.ClusterDomain, "cluster.local")) {
 		v.Invalid(p.Child("clusterDomain"), n.ClusterDomain, "must be a DNS domain such as \"cluster.local\" ("+msg+")")
 	}

@@ -132,7 +132,7 @@ func DefaultPorts(ports []Port) []Port {
 
 // Validate records every problem of spec (defaults applied) under root.
 func Validate(l *validation.List, root *field.Path, spec Spec) {
-	l.DNSLabel(root.Child("serviceName"), spec.ServiceName)
+	l.ServiceName(root.Child("serviceName"), spec.ServiceName)
 	l.DNSLabel(root.Child("statefulSetName"), spec.StatefulSetName)
 	if spec.Replicas < 1 {
 		l.Invalid(root.Child("replicas"), spec.Replicas, "must be >= 1")
@@ -194,7 +194,7 @@ func ValidatePorts(l *validation.List, p *field.Path, ports []Port) {
 // ValidateClient checks the client Service of spec (defaults applied).
 func ValidateClient(l *validation.List, p *field.Path, spec Spec) {
 	c := spec.Client
-	l.DNSLabel(p.Child("name"), c.Name)
+	l.ServiceName(p.Child("name"), c.Name)
 	if c.Name == spec.ServiceName {
 		l.Invalid(p.Child("name"), c.Name, "must differ from the governing Service's name; leave it empty for \"<service>-public\"")
 	}

@@ -149,6 +149,20 @@ func (l *List) DNSLabel(p *field.Path, value string) bool {
 	return true
 }
 
+// ServiceName checks the name of a Service, which the API server requires
+// to be a DNS-1035 label: an RFC 1123 label that starts with a letter. It
+// returns false when the value is invalid.
+func (l *List) ServiceName(p *field.Path, value string) bool {
+	if !l.DNSLabel(p, value) {
+		return false
+	}
+	if msgs := k8svalidation.IsDNS1035Label(value); len(msgs) > 0 {
+		l.Invalid(p, value, "names a Service and must start with a letter ("+strings.Join(msgs, "; ")+")")
+		return false
+	}
+	return true
+}
+
 // DNSSubdomain checks an RFC 1123 subdomain (names of ConfigMaps, PVs,
 // StorageClasses) with the API server's own rules.
 func (l *List) DNSSubdomain(p *field.Path, value string) bool {

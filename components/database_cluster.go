@@ -224,7 +224,10 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 	}
 	deployed := deployedInputs(images, storageClass, secretName)
 
-	deps := []pulumi.Resource{c.Network}
+	// Depend on the children, not the components: the Go SDK expands a
+	// component to the children registered so far, and registers them
+	// asynchronously, so DependsOn(component) could miss a Service or PV.
+	deps := c.Network.resources()
 	if c.ConfigMap != nil {
 		deps = append(deps, c.ConfigMap)
 	}
@@ -232,7 +235,7 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 		deps = append(deps, c.Secret)
 	}
 	if args.Pool != nil {
-		deps = append(deps, args.Pool)
+		deps = append(deps, args.Pool.resources()...)
 	}
 	if plan.NetworkPolicy != nil {
 		// Before the pods and the init Job: they never run unconfined.
@@ -267,7 +270,7 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 		return err
 	}
 	if plan.PDB != nil {
-		if c.PDB, err = registerPDB(ctx, naming.Child(name, "pdb"), plan.PDB, ns, child, pulumi.DependsOn([]pulumi.Resource{c.Network})); err != nil {
+		if c.PDB, err = registerPDB(ctx, naming.Child(name, "pdb"), plan.PDB, ns, child, pulumi.DependsOn(c.Network.resources())); err != nil {
 			return err
 		}
 	}

@@ -95,6 +95,16 @@ func newHeadlessNetwork(ctx *pulumi.Context, name string, ns pulumi.StringInput,
 	return c, nil
 }
 
+// resources are the network's Services, for DependsOn (see
+// DatabaseCluster.register for why not the component itself).
+func (c *HeadlessNetwork) resources() []pulumi.Resource {
+	out := []pulumi.Resource{c.Service}
+	if c.ClientService != nil {
+		out = append(out, c.ClientService)
+	}
+	return out
+}
+
 // namespaceOf is the namespace a Service was created in ("default" when
 // neither the program nor the provider chose one).
 func namespaceOf(svc *corev1.Service) pulumi.StringOutput {

@@ -112,6 +112,16 @@ func NewLocalVolumePool(ctx *pulumi.Context, name string, args *LocalVolumePoolA
 	return c, nil
 }
 
+// resources are the pool's StorageClass and PVs, for DependsOn (see
+// DatabaseCluster.register for why not the component itself).
+func (c *LocalVolumePool) resources() []pulumi.Resource {
+	out := []pulumi.Resource{c.StorageClass}
+	for _, v := range c.Volumes {
+		out = append(out, v)
+	}
+	return out
+}
+
 // StorageClassOptions are the resource options of a pool's StorageClass.
 // Kubernetes rejects changes to provisioner, parameters, reclaimPolicy and
 // volumeBindingMode, so a change to any of them replaces the class

@@ -41,6 +41,10 @@
 // AwaitSecret also reports whether the value is a secret. Resolve is the
 // variant that returns an error instead of failing a test.
 //
+// WithPreview runs the program as a preview. Inputs that are unknown then
+// (for example a value computed from pulumi.UnsafeUnknownOutput) are absent
+// from Inputs and Plain: the mock monitor drops unknown values.
+//
 // Mocks cannot show what only the engine does: unknown values during a
 // real preview, diffs, replacements, or provider-side validation. Test
 // those against a cluster (the repository's e2e tests do).

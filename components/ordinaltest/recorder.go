@@ -35,9 +35,10 @@ type Options struct {
 	ReplaceOnChanges []string
 	// IgnoreChanges are the property paths of pulumi.IgnoreChanges.
 	IgnoreChanges []string
-	// Dependencies are the URNs the resource depends on (pulumi.DependsOn,
-	// with component resources expanded to their children, plus the
-	// resources its inputs came from).
+	// Dependencies are the URNs the resource depends on: pulumi.DependsOn,
+	// plus the resources its inputs came from. The SDK expands a component
+	// to the children it knows of at that moment; children are added
+	// asynchronously, so depend on custom resources when it matters.
 	Dependencies []string
 	// AliasCount is the number of aliases (the Kubernetes SDK adds type
 	// aliases to many resources on its own).

@@ -343,7 +343,7 @@ func deployedInputs(images map[string]pulumi.StringInput, storageClass, secretNa
 // a partition holds the rollout or updates wait for manual pod deletion
 // (OnDelete), a readiness condition the provider can reach: the provider's
 // built-in await waits for every pod to run the new revision, which never
-// happens in those cases.
+// happens in those cases. See PartitionWaitFor.
 func StatefulSetAnnotations(spec cluster.Spec, deletion StatefulSetDeletion, timeout int) map[string]string {
 	if timeout == 0 {
 		timeout = DefaultAwaitTimeoutSeconds
@@ -353,9 +353,33 @@ func StatefulSetAnnotations(spec cluster.Spec, deletion StatefulSetDeletion, tim
 		out[annotationDeletionPropagation] = string(DeletionOrphan)
 	}
 	if spec.UpdateStrategy.Type == k8sapps.OnDeleteStatefulSetStrategyType || spec.UpdateStrategy.Partition > 0 {
-		out[annotationWaitFor] = fmt.Sprintf("jsonpath={.status.readyReplicas}=%d", spec.Replicas)
+		out[annotationWaitFor] = PartitionWaitFor(spec.Replicas, spec.UpdateStrategy)
 	}
 	return out
+}
+
+// PartitionWaitFor is the pulumi.com/waitFor condition of a StatefulSet
+// whose rollout the provider's built-in await cannot follow.
+//
+// With OnDelete, or a partition that holds every pod, no pod moves on its
+// own: the condition is every replica Ready. With a partition P below the
+// replicas N, the N-P pods at or above the partition must also run the new
+// revision: {.status.readyReplicas}=N alone is already true in the first
+// status the controller writes for the new generation (the old pods are
+// still Ready), so `up` returned before any pod moved, and reported success
+// for an image that never started. The condition is an RFC 9535 filter
+// (pulumi-kubernetes >= 4.18 evaluates waitFor with github.com/theory/jsonpath)
+// on the object's members, so it selects .status only when both counts hold;
+// "updatedReplicas > N-P-1" means "at least N-P", as a ">=" would not parse
+// (the annotation's "=" separates the path from a value).
+// Pods created by the StatefulSet (first `up`, scale-up) are counted as
+// updated too, so the condition holds after creation as well. The provider
+// checks .status.observedGeneration first, so an old status never matches.
+func PartitionWaitFor(replicas int32, us cluster.UpdateStrategy) string {
+	if us.Type == k8sapps.OnDeleteStatefulSetStrategyType || us.Partition >= replicas {
+		return fmt.Sprintf("jsonpath={.status.readyReplicas}=%d", replicas)
+	}
+	return fmt.Sprintf("jsonpath={$[?@.readyReplicas==%d && @.updatedReplicas>%d]}", replicas, replicas-us.Partition-1)
 }
 
 // InitJobAnnotations are the provider annotations on the init Job: a Job

@@ -67,6 +67,7 @@ func NewLocalVolumePool(ctx *pulumi.Context, name string, args *LocalVolumePoolA
 		args = &LocalVolumePoolArgs{}
 	}
 	l := validation.New(localpv.Kind, name)
+	localpv.ValidateName(l, name)
 	spec := localpv.Defaults(name, args.Spec)
 	localpv.Validate(l, field.NewPath("spec"), spec)
 	switch args.Protection {

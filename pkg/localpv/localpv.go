@@ -114,9 +114,22 @@ func VolumeName(class string, v Volume) string {
 	return fmt.Sprintf("%s-%s-%s", class, node, naming.Short(naming.ContentHash(v.Node, path.Clean(v.Path)), 6))
 }
 
+// ValidateName records a problem with the component's name, which becomes
+// the app.kubernetes.io/instance label of the StorageClass and every PV.
+func ValidateName(l *validation.List, name string) {
+	p := field.NewPath("name")
+	if name == "" {
+		l.Required(p, "set a name such as \"local-ssd\"")
+		return
+	}
+	if msgs := k8svalidation.IsValidLabelValue(name); len(msgs) > 0 {
+		l.Invalid(p, name, "becomes the label app.kubernetes.io/instance and must be a label value ("+strings.Join(msgs, "; ")+"); use a name such as \"local-ssd\"")
+	}
+}
+
 // Validate records every problem of spec (defaults applied) under root.
 func Validate(l *validation.List, root *field.Path, spec Spec) {
-	l.DNSSubdomain(root.Child("storageClassName"), spec.StorageClassName)
+	classOK := l.DNSSubdomain(root.Child("storageClassName"), spec.StorageClassName)
 	entries := spec.Entries()
 	if len(entries) == 0 {
 		l.Required(root.Child("nodes"), "list the nodes that have a local disk (with path), or give volumes")
@@ -154,6 +167,18 @@ func Validate(l *validation.List, root *field.Path, spec Spec) {
 			l.Duplicate(p, v.Node+":"+v.Path, prev+" already describes this node and path; remove one")
 		}
 		seen[key] = p.String()
+	}
+	if classOK {
+		// PV names are "<class>-<node>-<hash>" and must fit in 253 characters.
+		for i, v := range entries {
+			p := root.Child("nodes").Index(i)
+			if i >= len(spec.Nodes) {
+				p = root.Child("volumes").Index(i - len(spec.Nodes)).Child("node")
+			}
+			if name := VolumeName(spec.StorageClassName, v); v.Node != "" && len(name) > k8svalidation.DNS1123SubdomainMaxLength {
+				l.Invalid(p, v.Node, fmt.Sprintf("makes the PersistentVolume name %d characters long, more than %d; use a shorter storageClassName", len(name), k8svalidation.DNS1123SubdomainMaxLength))
+			}
+		}
 	}
 	if len(spec.Nodes) > 0 && spec.Capacity == "" {
 		l.Required(root.Child("capacity"), "set the size of each disk, e.g. \"100Gi\"")
@@ -217,6 +242,7 @@ func checkPath(l *validation.List, p *field.Path, v string, mode corev1.Persiste
 // New validates spec and plans the pool. name is the component's name.
 func New(name string, spec Spec) (*Plan, error) {
 	l := validation.New(Kind, name)
+	ValidateName(l, name)
 	spec = Defaults(name, spec)
 	Validate(l, field.NewPath("spec"), spec)
 	if err := l.Err(); err != nil {

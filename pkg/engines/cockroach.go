@@ -83,7 +83,9 @@ type CockroachTLS struct {
 	CAKey, CertKey, KeyKey string
 	// ClientSecret optionally holds the root user's client certificate for
 	// the init Job, projected as client.root.crt and client.root.key. When
-	// empty, `cockroach init` falls back to the node certificate.
+	// empty, the init Job's certificate directory holds only the CA and the
+	// node certificate; give a root client certificate if your version of
+	// `cockroach init` does not accept the node certificate.
 	ClientSecret string
 	// ClientCertKey and ClientKeyKey are ClientSecret's keys; defaults
 	// "tls.crt" and "tls.key".

@@ -270,16 +270,20 @@ func (v *validator) container(p *field.Path, c corev1.Container, index int, vols
 	}
 	for j, port := range c.Ports {
 		pp := p.Child("ports").Index(j)
+		if msgs := k8svalidation.IsValidPortNum(int(port.ContainerPort)); len(msgs) > 0 {
+			v.Invalid(pp.Child("containerPort"), port.ContainerPort, "must be between 1 and 65535")
+		}
 		if port.Name == "" {
+			continue
+		}
+		if msgs := k8svalidation.IsValidPortName(port.Name); len(msgs) > 0 {
+			v.Invalid(pp.Child("name"), port.Name, "must be an IANA service name ("+strings.Join(msgs, "; ")+")")
 			continue
 		}
 		if num, dup := names[port.Name]; dup && (index != 0 || num != port.ContainerPort) {
 			v.Duplicate(pp.Child("name"), port.Name, "this port name is already declared with another number; rename it")
 		}
 		names[port.Name] = port.ContainerPort
-		if msgs := k8svalidation.IsValidPortNum(int(port.ContainerPort)); len(msgs) > 0 {
-			v.Invalid(pp.Child("containerPort"), port.ContainerPort, "must be between 1 and 65535")
-		}
 	}
 	// Probes must refer to declared port names.
 	if main {
@@ -410,6 +414,8 @@ func (v *validator) env(p *field.Path, env []corev1.EnvVar) {
 		ep := p.Index(i)
 		if e.Name == "" {
 			v.Required(ep.Child("name"), "name the variable")
+		} else if msgs := k8svalidation.IsRelaxedEnvVarName(e.Name); len(msgs) > 0 {
+			v.Invalid(ep.Child("name"), e.Name, "must be an environment variable name ("+strings.Join(msgs, "; ")+")")
 		} else if seen[e.Name] {
 			v.Duplicate(ep.Child("name"), e.Name, "this variable is already set; remove one")
 		}
@@ -769,6 +775,21 @@ func (v *validator) scheduling(p *field.Path) {
 		}
 		if t.Key == "" && t.Operator != corev1.TolerationOpExists {
 			v.Invalid(tp.Child("operator"), string(t.Operator), "an empty key needs operator Exists")
+		}
+		if t.Key != "" {
+			for _, msg := range k8svalidation.IsQualifiedName(t.Key) {
+				v.Invalid(tp.Child("key"), t.Key, "must be a taint key ("+msg+")")
+			}
+		}
+		if t.Operator != corev1.TolerationOpExists {
+			for _, msg := range k8svalidation.IsValidLabelValue(t.Value) {
+				v.Invalid(tp.Child("value"), t.Value, "must be a taint value ("+msg+")")
+			}
+		}
+		switch t.Effect {
+		case "", corev1.TaintEffectNoSchedule, corev1.TaintEffectPreferNoSchedule, corev1.TaintEffectNoExecute:
+		default:
+			validation.NotSupported(v.List, tp.Child("effect"), t.Effect, corev1.TaintEffectNoSchedule, corev1.TaintEffectPreferNoSchedule, corev1.TaintEffectNoExecute)
 		}
 	}
 	if v.spec.Replicas > 0 && s.AntiAffinity == AntiAffinityHard && len(s.NodeSelector) > 0 && v.opts.Pool == nil {

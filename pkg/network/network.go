@@ -188,6 +188,11 @@ func ValidatePorts(l *validation.List, p *field.Path, ports []Port) {
 		default:
 			validation.NotSupported(l, pp.Child("protocol"), port.Protocol, corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP)
 		}
+		if port.AppProtocol != "" {
+			for _, msg := range k8svalidation.IsQualifiedName(port.AppProtocol) {
+				l.Invalid(pp.Child("appProtocol"), port.AppProtocol, "must be a protocol name such as \"http\" or \"kubernetes.io/h2c\" ("+msg+")")
+			}
+		}
 	}
 }
 

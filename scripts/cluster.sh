@@ -333,9 +333,16 @@ cmd_up() {
   done
   mkdir -p "${STATE}/kwok-home"
   # HOME: keep a user's ~/.kwok/kwok.yaml out of it.
+  # --node-lease-duration-seconds: the node-heartbeat-with-lease stage posts
+  # node status only every 10-20 minutes and relies on kwok renewing the
+  # nodes' Leases (kwokctl passes 40; the kwok binary's default, 0, disables
+  # them). Without Leases the node lifecycle controller finds every node
+  # NotReady ~10 minutes after start, then every ~55 s, and marks every pod
+  # on them NotReady for good (kwok only readies Pending pods).
   HOME="${STATE}/kwok-home" start kwok \
     --kubeconfig "${KUBECONFIG_FILE}" \
     --config "$stages" \
+    --node-lease-duration-seconds 40 \
     --manage-all-nodes=false \
     --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
     --cidr 10.244.0.0/16 \

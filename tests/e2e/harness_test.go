@@ -1,0 +1,428 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/require"
+)
+
+// Bounds of one engine operation and of the waits on the API server. The
+// components' own await timeout (awaitTimeoutSeconds below) is shorter
+// than opTimeout, so a stuck await fails with the provider's message.
+const (
+	opTimeout           = 8 * time.Minute
+	awaitTimeoutSeconds = 300
+	waitTimeout         = 2 * time.Minute
+	passphrase          = "ordinal-e2e"
+)
+
+// stack is one Pulumi stack of a test, in a file backend of its own.
+type stack struct {
+	t     *testing.T
+	name  string
+	stack auto.Stack
+}
+
+// workspaceEnv is the environment of every engine call: isolated home and
+// backend, no network look-ups, the provider pointed at the test cluster.
+func workspaceEnv(backendDir string) map[string]string {
+	return map[string]string{
+		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
+		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+		"PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK":    "true",
+		"PULUMI_BACKEND_URL":                          "file://" + backendDir,
+		"PULUMI_CONFIG_PASSPHRASE":                    passphrase,
+		"PULUMI_HOME":                                 env.pulumiHome,
+		"KUBECONFIG":                                  env.kubeconfig,
+	}
+}
+
+func pulumiCommand(t *testing.T) auto.PulumiCommand {
+	t.Helper()
+	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: env.root + "/.tools", SkipVersionCheck: true})
+	require.NoError(t, err, "the pulumi CLI in .tools/bin does not run: rebuild it with scripts/install-tools.sh")
+	return cmd
+}
+
+// newInlineStack creates a stack that runs program in this process. The
+// stack is destroyed (best effort) when the test ends.
+func newInlineStack(t *testing.T, stackName string, program pulumi.RunFunc) *stack {
+	t.Helper()
+	backend := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	project := workspace.Project{
+		Name:    tokens.PackageName("ordinal-e2e"),
+		Runtime: workspace.NewProjectRuntimeInfo("go", nil),
+		Backend: &workspace.ProjectBackend{URL: "file://" + backend},
+	}
+	s, err := auto.UpsertStackInlineSource(ctx, stackName, "ordinal-e2e", program,
+		auto.Project(project),
+		auto.Pulumi(pulumiCommand(t)),
+		auto.PulumiHome(env.pulumiHome),
+		auto.SecretsProvider("passphrase"),
+		auto.EnvVars(workspaceEnv(backend)),
+	)
+	require.NoError(t, err, "creating the inline stack")
+	st := &stack{t: t, name: stackName, stack: s}
+	t.Cleanup(st.cleanup)
+	return st
+}
+
+// newLocalStack creates a stack of the Pulumi project in workDir, run by
+// the CLI and the project's language host.
+func newLocalStack(t *testing.T, stackName, workDir string) *stack {
+	t.Helper()
+	backend := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	s, err := auto.UpsertStackLocalSource(ctx, stackName, workDir,
+		auto.Pulumi(pulumiCommand(t)),
+		auto.PulumiHome(env.pulumiHome),
+		auto.SecretsProvider("passphrase"),
+		auto.EnvVars(workspaceEnv(backend)),
+	)
+	require.NoError(t, err, "creating the local-source stack")
+	st := &stack{t: t, name: stackName, stack: s}
+	t.Cleanup(st.cleanup)
+	return st
+}
+
+// cleanup destroys whatever the stack still holds, so a failed test leaves
+// nothing behind in a shared cluster.
+func (s *stack) cleanup() {
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	if _, err := s.stack.Destroy(ctx, optdestroy.ContinueOnError()); err != nil {
+		s.t.Logf("cleanup: destroy of stack %s: %v", s.name, err)
+	}
+	_ = s.stack.Workspace().RemoveStack(ctx, s.name)
+}
+
+// setConfig sets plain config values (keys without a namespace go to the
+// project's namespace, as config.New(ctx, "") reads them).
+func (s *stack) setConfig(values map[string]string) {
+	s.t.Helper()
+	cm := auto.ConfigMap{}
+	for k, v := range values {
+		cm[k] = auto.ConfigValue{Value: v}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	require.NoError(s.t, s.stack.SetAllConfig(ctx, cm))
+}
+
+// progress collects an operation's output; ORDINAL_E2E_VERBOSE=1 also
+// streams it to stderr.
+func progress() (*bytes.Buffer, io.Writer) {
+	var buf bytes.Buffer
+	if os.Getenv("ORDINAL_E2E_VERBOSE") != "" {
+		return &buf, io.MultiWriter(&buf, os.Stderr)
+	}
+	return &buf, &buf
+}
+
+// upResult is an update's result and the steps it took per resource.
+type upResult struct {
+	auto.UpResult
+	// Steps maps "<type>/<name>" to the operations the engine ran on the
+	// resource, in order ("same" steps left out).
+	Steps map[string][]string
+}
+
+// up runs `pulumi up` and fails the test with the engine's output if it
+// fails. It logs how long the update took and what it changed.
+func (s *stack) up(what string) upResult {
+	s.t.Helper()
+	res, err := s.tryUp(what)
+	require.NoError(s.t, err)
+	return res
+}
+
+// tryUp is up that returns the error (with the engine's output) instead.
+func (s *stack) tryUp(what string) (upResult, error) {
+	s.t.Helper()
+	return s.upUntil(what, nil)
+}
+
+// upUntil is tryUp that cancels the update as soon as abort (polled every
+// two seconds, may be nil) reports a reason, so a test fails fast instead
+// of waiting for an await timeout.
+func (s *stack) upUntil(what string, abort func() string) (upResult, error) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	abortedCh := make(chan string, 1)
+	if abort != nil {
+		stop := make(chan struct{})
+		defer close(stop)
+		go func() {
+			tick := time.NewTicker(2 * time.Second)
+			defer tick.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-tick.C:
+					if reason := abort(); reason != "" {
+						abortedCh <- reason
+						cancel()
+						return
+					}
+				}
+			}
+		}()
+	}
+	buf, w := progress()
+	evs := make(chan events.EngineEvent)
+	steps := map[string][]string{}
+	collected := make(chan struct{})
+	go func() {
+		defer close(collected)
+		for e := range evs {
+			if e.ResourcePreEvent == nil {
+				continue
+			}
+			md := e.ResourcePreEvent.Metadata
+			if md.Op == apitype.OpSame {
+				continue
+			}
+			key := md.Type + "/" + urnName(md.URN)
+			steps[key] = append(steps[key], string(md.Op))
+		}
+	}()
+	start := time.Now()
+	res, err := s.stack.Up(ctx, optup.ProgressStreams(w), optup.ErrorProgressStreams(w), optup.SuppressProgress(), optup.EventStreams(evs))
+	<-collected
+	s.t.Logf("up (%s): %s, changes %v, steps %v", what, time.Since(start).Round(100*time.Millisecond), changes(res.Summary.ResourceChanges), steps)
+	out := upResult{UpResult: res, Steps: steps}
+	if err != nil {
+		select {
+		case reason := <-abortedCh:
+			return out, fmt.Errorf("up (%s) cancelled: %s\n--- engine output ---\n%s", what, reason, tail(buf.String(), 60))
+		default:
+		}
+		return out, fmt.Errorf("up (%s): %w\n--- engine output ---\n%s", what, err, tail(buf.String(), 120))
+	}
+	return out, nil
+}
+
+// urnName is the resource name at the end of a URN.
+func urnName(urn string) string {
+	if i := strings.LastIndex(urn, "::"); i >= 0 {
+		return urn[i+2:]
+	}
+	return urn
+}
+
+// preview runs `pulumi preview`.
+func (s *stack) preview(what string) auto.PreviewResult {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	buf, w := progress()
+	start := time.Now()
+	res, err := s.stack.Preview(ctx, optpreview.ProgressStreams(w), optpreview.ErrorProgressStreams(w), optpreview.SuppressProgress())
+	s.t.Logf("preview (%s): %s, changes %v", what, time.Since(start).Round(100*time.Millisecond), res.ChangeSummary)
+	require.NoError(s.t, err, "preview (%s)\n--- engine output ---\n%s", what, tail(buf.String(), 120))
+	return res
+}
+
+// destroy runs `pulumi destroy`.
+func (s *stack) destroy(what string) auto.DestroyResult {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	buf, w := progress()
+	start := time.Now()
+	res, err := s.stack.Destroy(ctx, optdestroy.ProgressStreams(w), optdestroy.ErrorProgressStreams(w), optdestroy.SuppressProgress())
+	s.t.Logf("destroy (%s): %s", what, time.Since(start).Round(100*time.Millisecond))
+	require.NoError(s.t, err, "destroy (%s)\n--- engine output ---\n%s", what, tail(buf.String(), 120))
+	return res
+}
+
+// exportEncrypted is `pulumi stack export` without --show-secrets (the
+// Automation API's Export always decrypts): the state as stored.
+func (s *stack) exportEncrypted() string {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	ws := s.stack.Workspace()
+	var vars []string
+	for k, v := range ws.GetEnvVars() {
+		vars = append(vars, k+"="+v)
+	}
+	stdout, stderr, _, err := ws.PulumiCommand().Run(ctx, ws.WorkDir(), nil, nil, nil, vars, "stack", "export", "--stack", s.name)
+	require.NoError(s.t, err, "pulumi stack export: %s", stderr)
+	return stdout
+}
+
+// outputs returns the stack outputs as plain values.
+func (s *stack) outputs() map[string]any {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := s.stack.Outputs(ctx)
+	require.NoError(s.t, err)
+	plain := map[string]any{}
+	for k, v := range out {
+		plain[k] = v.Value
+	}
+	return plain
+}
+
+// changes drops nil maps for logging.
+func changes(m *map[string]int) map[string]int {
+	if m == nil {
+		return nil
+	}
+	return *m
+}
+
+// onlySame reports whether an update summary holds nothing but "same".
+func onlySame(summary *map[string]int) bool {
+	if summary == nil {
+		return false
+	}
+	for op, n := range *summary {
+		if op != "same" && n > 0 {
+			return false
+		}
+	}
+	return (*summary)["same"] > 0
+}
+
+func tail(s string, lines int) string {
+	parts := strings.Split(s, "\n")
+	if len(parts) > lines {
+		parts = parts[len(parts)-lines:]
+	}
+	return strings.Join(parts, "\n")
+}
+
+// --- reading the API server ---------------------------------------------
+
+// kubectl runs .tools/bin/kubectl against the test cluster.
+func kubectl(args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, env.bin+"/kubectl", append([]string{"--kubeconfig", env.kubeconfig}, args...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return out, fmt.Errorf("kubectl %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+	}
+	return out, nil
+}
+
+func mustKubectl(t *testing.T, args ...string) []byte {
+	t.Helper()
+	out, err := kubectl(args...)
+	require.NoError(t, err)
+	return out
+}
+
+// getJSON reads objects with `kubectl get -o json` into into (a k8s.io/api
+// type or list).
+func getJSON(t *testing.T, into any, args ...string) {
+	t.Helper()
+	out := mustKubectl(t, append(append([]string{"get"}, args...), "-o", "json")...)
+	require.NoError(t, json.Unmarshal(out, into), "decoding kubectl get %v", args)
+}
+
+// tryGetJSON is getJSON that reports NotFound (or any failure) as an error.
+func tryGetJSON(into any, args ...string) error {
+	out, err := kubectl(append(append([]string{"get"}, args...), "-o", "json")...)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(out, into)
+}
+
+// eventually polls cond until it holds or timeout passes; cond returns a
+// description of what it saw, used in the failure message.
+func eventually(t *testing.T, timeout time.Duration, what string, cond func() (bool, string)) {
+	t.Helper()
+	start := time.Now()
+	deadline := start.Add(timeout)
+	var last string
+	for {
+		ok, seen := cond()
+		if ok {
+			t.Logf("%s: after %s", what, time.Since(start).Round(100*time.Millisecond))
+			return
+		}
+		last = seen
+		if time.Now().After(deadline) {
+			require.FailNowf(t, "timed out", "%s: not reached after %s; last seen: %s", what, timeout, last)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+// namespace creates a namespace for one test (with the given labels) and
+// deletes it when the test ends. It lives outside the stacks, so PVCs in it
+// survive `pulumi destroy` like they would in a real cluster.
+func namespace(t *testing.T, name string, labels map[string]string) string {
+	t.Helper()
+	mustKubectl(t, "create", "namespace", name)
+	if len(labels) > 0 {
+		args := []string{"label", "namespace", name, "--overwrite"}
+		for k, v := range labels {
+			args = append(args, k+"="+v)
+		}
+		mustKubectl(t, args...)
+	}
+	t.Cleanup(func() {
+		if _, err := kubectl("delete", "namespace", name, "--wait=false", "--ignore-not-found"); err != nil {
+			t.Logf("cleanup: %v", err)
+		}
+	})
+	return name
+}
+
+// deletePoolVolumes removes a pool's retained PVs (and its StorageClass)
+// when the test ends: RetainOnDelete keeps them out of `pulumi destroy`.
+func deletePoolVolumes(t *testing.T, pool string) {
+	t.Cleanup(func() {
+		sel := "app.kubernetes.io/instance=" + pool
+		if _, err := kubectl("delete", "pv", "-l", sel, "--wait=false", "--ignore-not-found"); err != nil {
+			t.Logf("cleanup: %v", err)
+		}
+		if _, err := kubectl("delete", "storageclass", "-l", sel, "--wait=false", "--ignore-not-found"); err != nil {
+			t.Logf("cleanup: %v", err)
+		}
+	})
+}
+
+// step logs the duration of one step of a test.
+func step(t *testing.T, name string) func() {
+	t.Helper()
+	start := time.Now()
+	t.Logf("step %q: start", name)
+	return func() {
+		t.Helper()
+		t.Logf("step %q: done in %s", name, time.Since(start).Round(100*time.Millisecond))
+	}
+}

@@ -21,7 +21,13 @@ type Protection string
 const (
 	// ProtectRetainOnDelete (the default) leaves PVs in the cluster when
 	// they leave the stack (destroy, or a volume removed from the pool); the
-	// next `up` adopts them again.
+	// next `up` adopts them again. Exactly (pulumi-kubernetes v4.25.0,
+	// checked by tests/e2e TestDestroyAndRecreate): the next `up` shows a
+	// "create" for each PV, which under server-side apply (the provider's
+	// default) is an apply that upserts the existing object, so the PV keeps
+	// its UID and its claimRef, and the retained claims stay Bound to it.
+	// With the provider's enableServerSideApply set to false the create is a
+	// POST and fails with "already exists": import the PVs instead.
 	ProtectRetainOnDelete Protection = "retainOnDelete"
 	// ProtectStrict marks PVs protected: Pulumi refuses to delete or
 	// replace them until you unprotect them.

@@ -284,7 +284,7 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 		jobMeta.Annotations = labels.Merge(jobMeta.Annotations, InitJobAnnotations(args.AwaitTimeoutSeconds))
 		// The Job depends on the network, never on the StatefulSet: the
 		// pods may only become Ready after the init ran (no deadlock).
-		if c.InitJob, err = registerJob(ctx, naming.Child(name, "init"), jobMeta, jobSpec, ns, child, pulumi.DependsOn(deps)); err != nil {
+		if c.InitJob, err = registerJob(ctx, naming.Child(name, "init"), jobMeta, jobSpec, ns, child, pulumi.DependsOn(deps), InitJobOptions()); err != nil {
 			return err
 		}
 	}
@@ -380,6 +380,18 @@ func PartitionWaitFor(replicas int32, us cluster.UpdateStrategy) string {
 		return fmt.Sprintf("jsonpath={.status.readyReplicas}=%d", replicas)
 	}
 	return fmt.Sprintf("jsonpath={$[?@.readyReplicas==%d && @.updatedReplicas>%d]}", replicas, replicas-us.Partition-1)
+}
+
+// InitJobOptions are the init Job's resource options. A Job's template is
+// immutable, so any change to it replaces the Job and runs it again. An image
+// upgrade of the database must not re-run the bootstrap of a cluster that is
+// already initialized, so changes to the Job's image are ignored; the Job
+// keeps the image it first ran with. Changes to its command, env or config
+// still re-run it (the init command must be idempotent), and a Job that
+// failed is re-run on the next `up` (see InitJobAnnotations). To re-run it
+// deliberately: `pulumi up --replace <the Job's URN>`.
+func InitJobOptions() pulumi.ResourceOption {
+	return pulumi.IgnoreChanges([]string{"spec.template.spec.containers[0].image"})
 }
 
 // InitJobAnnotations are the provider annotations on the init Job: a Job

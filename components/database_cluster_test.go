@@ -183,6 +183,8 @@ func TestDatabaseClusterChildren(t *testing.T) {
 		sts := rec.Find(t, tStatefulSet, "db-statefulset")
 		assert.NotContains(t, job.Options.Dependencies, sts.URN, "the init Job never waits for the StatefulSet (init deadlock)")
 		assert.Contains(t, job.Options.Dependencies, rec.Find(t, tService, "db-network-headless").URN)
+		assert.Equal(t, []string{"spec.template.spec.containers[0].image"}, job.Options.IgnoreChanges,
+			"an image upgrade must not replace (re-run) the init Job")
 	})
 
 	t.Run("outputs", func(t *testing.T) {

@@ -489,6 +489,9 @@ func (p *Plan) initJob(objLabels map[string]string) *batchv1.Job {
 	}
 	id := p.Identity
 	id.Component = "init"
+	// No version label: the Job bootstraps the cluster once, and a version
+	// bump must not change its (immutable) template and re-run it.
+	id.Version = ""
 	jobLabels := id.Labels(p.Spec.Labels)
 	image := in.Image
 	// Without an image of its own, the Job runs the first container's image;

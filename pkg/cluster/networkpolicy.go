@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"net/netip"
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -132,9 +133,18 @@ func (v *validator) networkPolicy(p *field.Path) {
 			for _, e := range k8svalidation.IsValidCIDR(cp.Child("ipBlock", "cidr"), c.IPBlock.CIDR) {
 				v.Invalid(cp.Child("ipBlock", "cidr"), c.IPBlock.CIDR, "must be a CIDR such as \"10.0.0.0/8\" ("+e.Detail+")")
 			}
+			cidr, cidrErr := netip.ParsePrefix(c.IPBlock.CIDR)
 			for j, ex := range c.IPBlock.Except {
-				for _, e := range k8svalidation.IsValidCIDR(cp.Child("ipBlock", "except").Index(j), ex) {
-					v.Invalid(cp.Child("ipBlock", "except").Index(j), ex, "must be a CIDR such as \"10.1.0.0/16\" ("+e.Detail+")")
+				ep := cp.Child("ipBlock", "except").Index(j)
+				errs := k8svalidation.IsValidCIDR(ep, ex)
+				for _, e := range errs {
+					v.Invalid(ep, ex, "must be a CIDR such as \"10.1.0.0/16\" ("+e.Detail+")")
+				}
+				if len(errs) > 0 || cidrErr != nil {
+					continue
+				}
+				if e, err := netip.ParsePrefix(ex); err == nil && (e.Bits() <= cidr.Bits() || !cidr.Contains(e.Addr())) {
+					v.Invalid(ep, ex, fmt.Sprintf("must be a strict subset of the cidr %q", c.IPBlock.CIDR))
 				}
 			}
 		}

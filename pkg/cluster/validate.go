@@ -97,12 +97,7 @@ func (v *validator) deployTimeImages() {
 
 func (v *validator) workload(root *field.Path) {
 	s := v.spec
-	if s.Replicas < 1 {
-		v.Invalid(root.Child("replicas"), s.Replicas, "must be >= 1")
-	}
-	if s.OrdinalStart < 0 {
-		v.Invalid(root.Child("ordinalStart"), s.OrdinalStart, "must be >= 0")
-	}
+	network.ValidateOrdinals(v.List, root, s.Replicas, s.OrdinalStart)
 	switch s.PodManagementPolicy {
 	case appsv1.OrderedReadyPodManagement, appsv1.ParallelPodManagement:
 	default:
@@ -167,6 +162,8 @@ func (v *validator) intOrPercent(p *field.Path, val intstr.IntOrString, lo, hi i
 			v.Invalid(p, val.StrVal, "must be an integer or a percentage such as \"50%\"")
 		} else if n := percent(val.StrVal); n > 100 {
 			v.Invalid(p, val.StrVal, "must be at most \"100%\"")
+		} else if n < int(lo) {
+			v.Invalid(p, val.StrVal, fmt.Sprintf("must be at least \"%d%%\"", lo))
 		}
 		return
 	}
@@ -291,7 +288,7 @@ func (v *validator) container(p *field.Path, c corev1.Container, index int, vols
 			name  string
 			probe *corev1.Probe
 		}{{"readinessProbe", c.ReadinessProbe}, {"livenessProbe", c.LivenessProbe}, {"startupProbe", c.StartupProbe}} {
-			v.probe(p.Child(pr.name), pr.probe, names)
+			v.probe(p.Child(pr.name), pr.probe, names, pr.name != "readinessProbe")
 		}
 	} else if c.ReadinessProbe != nil || c.LivenessProbe != nil {
 		if c.RestartPolicy == nil || *c.RestartPolicy != corev1.ContainerRestartPolicyAlways {
@@ -322,6 +319,10 @@ func (v *validator) container(p *field.Path, c corev1.Container, index int, vols
 			if contains(cl.Containers, c.Name) && cl.MountPath != "" {
 				add(cl.MountPath, fmt.Sprintf("claim %q", cl.Name), field.NewPath("spec", "claims").Index(j).Child("mountPath"))
 			}
+			// A device path may not repeat another device or a mount path.
+			if contains(cl.Containers, c.Name) && cl.VolumeMode == corev1.PersistentVolumeBlock && cl.DevicePath != "" {
+				add(cl.DevicePath, fmt.Sprintf("claim %q", cl.Name), field.NewPath("spec", "claims").Index(j).Child("devicePath"))
+			}
 		}
 		if cfg := v.spec.Config; cfg != nil && contains(cfg.Containers, c.Name) {
 			add(cfg.MountPath, "the config directory", field.NewPath("spec", "config", "mountPath"))
@@ -340,15 +341,34 @@ func (v *validator) container(p *field.Path, c corev1.Container, index int, vols
 	}
 }
 
-func (v *validator) probe(p *field.Path, pr *corev1.Probe, ports map[string]int32) {
+// probe checks one probe; liveness and startup probes (once) need a
+// success threshold of 1.
+func (v *validator) probe(p *field.Path, pr *corev1.Probe, ports map[string]int32, once bool) {
 	if pr == nil {
 		return
+	}
+	handlers := 0
+	for _, set := range []bool{pr.HTTPGet != nil, pr.TCPSocket != nil, pr.GRPC != nil, pr.Exec != nil} {
+		if set {
+			handlers++
+		}
+	}
+	if handlers > 1 {
+		v.Forbidden(p, "set only one handler: exec, httpGet, tcpSocket or grpc")
+	}
+	if once && pr.SuccessThreshold > 1 {
+		v.Invalid(p.Child("successThreshold"), pr.SuccessThreshold, "must be 1 for liveness and startup probes; leave it 0 for the default")
 	}
 	var port *intstr.IntOrString
 	var pp *field.Path
 	switch {
 	case pr.HTTPGet != nil:
 		port, pp = &pr.HTTPGet.Port, p.Child("httpGet", "port")
+		switch pr.HTTPGet.Scheme {
+		case "", corev1.URISchemeHTTP, corev1.URISchemeHTTPS:
+		default:
+			validation.NotSupported(v.List, p.Child("httpGet", "scheme"), pr.HTTPGet.Scheme, corev1.URISchemeHTTP, corev1.URISchemeHTTPS)
+		}
 	case pr.TCPSocket != nil:
 		port, pp = &pr.TCPSocket.Port, p.Child("tcpSocket", "port")
 	case pr.GRPC != nil:
@@ -486,6 +506,9 @@ func (v *validator) claims(p *field.Path) {
 		for j, m := range c.AccessModes {
 			switch m {
 			case corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany, corev1.ReadWriteOncePod:
+				if m == corev1.ReadWriteOncePod && len(c.AccessModes) > 1 {
+					v.Forbidden(cp.Child("accessModes").Index(j), "ReadWriteOncePod cannot be combined with other access modes; use it alone")
+				}
 			default:
 				validation.NotSupported(v.List, cp.Child("accessModes").Index(j), m, corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany, corev1.ReadWriteOncePod)
 			}
@@ -613,7 +636,11 @@ func (v *validator) config(p *field.Path) {
 					v.Forbidden(ip, "set fieldRef or resourceFieldRef, not both")
 				case it.FieldRef != nil:
 					fp := it.FieldRef.FieldPath
-					if !downwardFields[fp] && !strings.HasPrefix(fp, "metadata.labels['") && !strings.HasPrefix(fp, "metadata.annotations['") {
+					switch {
+					case downwardFields[fp]:
+					case strings.HasPrefix(fp, "metadata.labels[") || strings.HasPrefix(fp, "metadata.annotations["):
+						v.downwardKey(ip.Child("fieldRef", "fieldPath"), fp)
+					default:
 						v.Invalid(ip.Child("fieldRef", "fieldPath"), fp, "a projected volume supports metadata.name, metadata.namespace, metadata.uid, metadata.labels, metadata.annotations (or one key of them)")
 					}
 				case it.ResourceFieldRef != nil:
@@ -634,6 +661,9 @@ func (v *validator) config(p *field.Path) {
 		if src.ServiceAccountToken != nil {
 			set++
 			files.add(sp.Child("serviceAccountToken", "path"), src.ServiceAccountToken.Path)
+			if e := src.ServiceAccountToken.ExpirationSeconds; e != nil && (*e < 600 || *e > 1<<32) {
+				v.Invalid(sp.Child("serviceAccountToken", "expirationSeconds"), *e, "must be between 600 (10 minutes) and 4294967296 seconds")
+			}
 		}
 		if src.ClusterTrustBundle != nil {
 			set++
@@ -645,6 +675,25 @@ func (v *validator) config(p *field.Path) {
 		if set != 1 {
 			v.Invalid(sp, set, "each source must set exactly one of configMap, secret, downwardAPI, serviceAccountToken, clusterTrustBundle")
 		}
+	}
+}
+
+// downwardKey checks a field path such as "metadata.labels['app']".
+func (v *validator) downwardKey(p *field.Path, fp string) {
+	prefix, annotation := "metadata.labels['", false
+	if strings.HasPrefix(fp, "metadata.annotations[") {
+		prefix, annotation = "metadata.annotations['", true
+	}
+	if len(fp) < len(prefix)+2 || !strings.HasPrefix(fp, prefix) || !strings.HasSuffix(fp, "']") {
+		v.Invalid(p, fp, "name one key as metadata.labels['<key>'] or metadata.annotations['<key>']")
+		return
+	}
+	key := fp[len(prefix) : len(fp)-2]
+	if annotation {
+		key = strings.ToLower(key)
+	}
+	for _, msg := range k8svalidation.IsQualifiedName(key) {
+		v.Invalid(p, fp, "names no valid key ("+msg+")")
 	}
 }
 

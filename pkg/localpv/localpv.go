@@ -189,6 +189,9 @@ func Validate(l *validation.List, root *field.Path, spec Spec) {
 	for i, m := range spec.AccessModes {
 		switch m {
 		case corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany, corev1.ReadWriteOncePod:
+			if m == corev1.ReadWriteOncePod && len(spec.AccessModes) > 1 {
+				l.Forbidden(root.Child("accessModes").Index(i), "ReadWriteOncePod cannot be combined with other access modes; use it alone")
+			}
 		default:
 			validation.NotSupported(l, root.Child("accessModes").Index(i), m, corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany, corev1.ReadWriteOncePod)
 		}

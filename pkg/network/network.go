@@ -2,6 +2,7 @@ package network
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -134,12 +135,7 @@ func DefaultPorts(ports []Port) []Port {
 func Validate(l *validation.List, root *field.Path, spec Spec) {
 	l.ServiceName(root.Child("serviceName"), spec.ServiceName)
 	l.DNSLabel(root.Child("statefulSetName"), spec.StatefulSetName)
-	if spec.Replicas < 1 {
-		l.Invalid(root.Child("replicas"), spec.Replicas, "must be >= 1")
-	}
-	if spec.OrdinalStart < 0 {
-		l.Invalid(root.Child("ordinalStart"), spec.OrdinalStart, "must be >= 0")
-	}
+	ValidateOrdinals(l, root, spec.Replicas, spec.OrdinalStart)
 	for _, msg := range k8svalidation.IsDNS1123Subdomain(spec.ClusterDomain) {
 		l.Invalid(root.Child("clusterDomain"), spec.ClusterDomain, "must be a DNS domain such as \"cluster.local\" ("+msg+")")
 	}
@@ -152,6 +148,27 @@ func Validate(l *validation.List, root *field.Path, spec Spec) {
 	ValidatePorts(l, root.Child("ports"), spec.Ports)
 	if spec.Client != nil {
 		ValidateClient(l, root.Child("client"), spec)
+	}
+}
+
+// MaxReplicas is the largest replica count: Kubernetes' documented limit
+// of 150,000 pods per cluster. The components compute one DNS name per pod.
+const MaxReplicas = 150000
+
+// ValidateOrdinals checks replicas (1..MaxReplicas) and the ordinal start,
+// whose last ordinal must fit in an int32.
+func ValidateOrdinals(l *validation.List, root *field.Path, replicas, start int32) {
+	switch {
+	case replicas < 1:
+		l.Invalid(root.Child("replicas"), replicas, "must be >= 1")
+	case replicas > MaxReplicas:
+		l.Invalid(root.Child("replicas"), replicas, fmt.Sprintf("must be at most %d (the Kubernetes limit of pods per cluster)", MaxReplicas))
+	}
+	switch {
+	case start < 0:
+		l.Invalid(root.Child("ordinalStart"), start, "must be >= 0")
+	case replicas >= 1 && int64(start)+int64(replicas)-1 > math.MaxInt32:
+		l.Invalid(root.Child("ordinalStart"), start, fmt.Sprintf("the last ordinal must be at most %d; lower ordinalStart", math.MaxInt32))
 	}
 }
 
@@ -212,11 +229,20 @@ func ValidateClient(l *validation.List, p *field.Path, spec Spec) {
 	for _, port := range spec.Ports {
 		known[port.Name] = true
 	}
+	listed := map[string]bool{}
 	for i, name := range c.Ports {
 		if !known[name] {
 			l.Invalid(p.Child("ports").Index(i), name, "names no declared port; use one of the names in ports")
+		} else if listed[name] {
+			l.Duplicate(p.Child("ports").Index(i), name, "this port is already listed; list each port once")
 		}
+		listed[name] = true
 	}
+	protocols := map[string]corev1.Protocol{}
+	for _, port := range spec.Ports {
+		protocols[port.Name] = port.Protocol
+	}
+	nodePorts := map[string]string{}
 	if len(clientPorts(spec)) == 0 {
 		l.Required(p.Child("ports"), "the client Service has no port: mark ports with Client: true or list port names here")
 	}
@@ -229,12 +255,25 @@ func ValidateClient(l *validation.List, p *field.Path, spec Spec) {
 		if !known[name] {
 			l.Invalid(np, name, "names no declared port; use one of the names in ports")
 		}
-		if v := c.NodePorts[name]; v < 30000 || v > 32767 {
+		v := c.NodePorts[name]
+		if v < 30000 || v > 32767 {
 			l.Invalid(np, v, "must be in the default node port range 30000-32767")
+			continue
 		}
+		key := fmt.Sprintf("%d/%s", v, protocols[name])
+		if prev, dup := nodePorts[key]; dup {
+			l.Duplicate(np, v, fmt.Sprintf("port %q already uses this node port; give each port its own", prev))
+		}
+		nodePorts[key] = name
 	}
 	if len(c.LoadBalancerSourceRanges) > 0 && c.Type != corev1.ServiceTypeLoadBalancer {
 		l.Forbidden(p.Child("loadBalancerSourceRanges"), "only applies to type LoadBalancer")
+	}
+	for i, r := range c.LoadBalancerSourceRanges {
+		rp := p.Child("loadBalancerSourceRanges").Index(i)
+		for _, e := range k8svalidation.IsValidCIDR(rp, r) {
+			l.Invalid(rp, r, "must be a CIDR such as \"10.0.0.0/8\" ("+e.Detail+")")
+		}
 	}
 	switch c.ExternalTrafficPolicy {
 	case "":

@@ -2,6 +2,7 @@ package validation
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -184,6 +185,12 @@ func (l *List) Quantity(p *field.Path, value string) (resource.Quantity, bool) {
 		l.Required(p, "set a size such as \"10Gi\"")
 		return resource.Quantity{}, false
 	}
+	// resource.ParseQuantity takes minutes on exponents such as "1e-99999999"
+	// (and the API server times out on huge values): refuse them unparsed.
+	if len(value) > maxQuantityLength || longExponent(value) {
+		l.Invalid(p, value, "must be a Kubernetes quantity such as \"10Gi\" or \"500Mi\" (with an exponent of at most two digits)")
+		return resource.Quantity{}, false
+	}
 	q, err := resource.ParseQuantity(value)
 	if err != nil {
 		l.Invalid(p, value, "must be a Kubernetes quantity such as \"10Gi\" or \"500Mi\"")
@@ -193,7 +200,33 @@ func (l *List) Quantity(p *field.Path, value string) (resource.Quantity, bool) {
 		l.Invalid(p, value, "must be greater than zero")
 		return resource.Quantity{}, false
 	}
+	if q.AsApproximateFloat64() >= math.MaxInt64 {
+		l.Invalid(p, value, "must be less than 8Ei")
+		return resource.Quantity{}, false
+	}
 	return q, true
+}
+
+// maxQuantityLength bounds the text of a quantity; real sizes are short.
+const maxQuantityLength = 64
+
+// longExponent reports whether a quantity has a decimal exponent ("e12",
+// "E-7") of more than two digits.
+func longExponent(value string) bool {
+	i := strings.LastIndexAny(value, "eE")
+	if i < 0 {
+		return false
+	}
+	digits := strings.TrimLeft(value[i+1:], "+-")
+	if len(digits) <= 2 {
+		return false
+	}
+	for _, r := range digits {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Labels checks label keys and values with the API server's rules.

@@ -3,7 +3,9 @@ package components
 import (
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	k8score "k8s.io/api/core/v1"
 
+	"github.com/ordinal-dev/ordinal/pkg/labels"
 	"github.com/ordinal-dev/ordinal/pkg/naming"
 	"github.com/ordinal-dev/ordinal/pkg/network"
 )
@@ -70,7 +72,9 @@ func newHeadlessNetwork(ctx *pulumi.Context, name string, ns pulumi.StringInput,
 		return nil, err
 	}
 	if plan.ClientSvc != nil {
-		c.ClientService, err = registerService(ctx, naming.Child(name, "client"), plan.ClientSvc, ns, child)
+		svc := plan.ClientSvc.DeepCopy()
+		svc.Annotations = labels.Merge(svc.Annotations, ClientServiceAnnotations(svc.Spec.Type))
+		c.ClientService, err = registerService(ctx, naming.Child(name, "client"), svc, ns, child)
 		if err != nil {
 			return nil, err
 		}
@@ -103,6 +107,23 @@ func (c *HeadlessNetwork) resources() []pulumi.Resource {
 		out = append(out, c.ClientService)
 	}
 	return out
+}
+
+// annotationSkipAwait tells pulumi-kubernetes not to wait for a resource.
+const annotationSkipAwait = "pulumi.com/skipAwait"
+
+// ClientServiceAnnotations are the provider annotations on the client
+// Service. For a ClusterIP or NodePort Service the provider's await only
+// waits for its Endpoints to stay unchanged for 10 seconds (and succeeds
+// even with no endpoints at all), so it proves nothing the StatefulSet's
+// own readiness await does not, yet it held `pulumi up` for 10 seconds
+// before the StatefulSet (which depends on the network) could start: the
+// Service is not awaited. A LoadBalancer is still awaited, for its address.
+func ClientServiceAnnotations(t k8score.ServiceType) map[string]string {
+	if t == k8score.ServiceTypeLoadBalancer {
+		return nil
+	}
+	return map[string]string{annotationSkipAwait: "true"}
 }
 
 // namespaceOf is the namespace a Service was created in ("default" when

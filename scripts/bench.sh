@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# Benchmarks of the components against what users would write instead.
+#
+#   scripts/bench.sh go       (make bench-go)      Go benchmarks of ./tests/bench under Pulumi mocks
+#   scripts/bench.sh engine   (make bench-engine)  pulumi preview/up vs yaml/v2 and kubectl on a local cluster
+#   scripts/bench.sh profile                       CPU profile: where the component's extra time goes
+#   scripts/bench.sh report                        tables and plot from the raw results already in bench/
+#   scripts/bench.sh machine                       describe this machine into bench/machine.txt
+#
+# `make bench` runs go, then engine. Raw results, tables and the plot go to
+# bench/ (ORDINAL_BENCH_OUT): go.txt, go.md, benchstat.txt, engine.csv,
+# engine.md, engine.png, profile.md, machine.txt. BENCHMARKS.md explains them.
+#
+# Environment:
+#   ORDINAL_BENCH_ROUNDS    rounds of the Go benchmarks (default 6); each round runs every
+#                           benchmark once for ORDINAL_BENCH_TIME (default 1s), so the noise
+#                           of a shared machine spreads over time instead of hitting one side
+#   ORDINAL_BENCH_RUNS      measured runs of each engine case (default 5), after
+#   ORDINAL_BENCH_WARMUP    warm-up runs (default 1)
+#   ORDINAL_BENCH_SCENARIOS engine scenarios (default preview,up,policy)
+#   ORDINAL_BENCH_REPLICAS  replica counts of the policy scenario (default 3,5,9)
+#   ORDINAL_CLUSTER_DIR     the local cluster's directory (default .tools/bench-cluster); with
+#                           KUBECONFIG set, that cluster is used instead (it must be disposable:
+#                           the namespace "bench" and objects labelled managed-by=ordinal are deleted)
+#   ORDINAL_NODES           fake nodes of the local cluster (default 9, the largest replica count)
+set -euo pipefail
+
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "${ORDINAL_ROOT}"
+
+OUT="${ORDINAL_BENCH_OUT:-${ORDINAL_ROOT}/bench}"
+BENCHSTAT_VERSION="v0.0.0-20260908200009-22c9c6c9d4da" # golang.org/x/perf
+export PATH="${ORDINAL_TOOLS_BIN}:${PATH}"
+export PULUMI_SKIP_UPDATE_CHECK=true
+mkdir -p "$OUT"
+
+# plot runs scripts/plot (its own module: the plotting library stays out of go.mod).
+plot() { (cd scripts/plot && go run . "$@"); }
+
+machine() {
+  {
+    echo "date:      $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "commit:    $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "nproc:     $(nproc)"
+    echo "cpu:       $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+    echo "memory:    $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+    echo "loadavg:   $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "kernel:    $(uname -sr)"
+    echo "go:        $(go version | cut -d' ' -f3-)"
+    if [[ -x ${ORDINAL_TOOLS_BIN}/pulumi ]]; then echo "pulumi:    $("${ORDINAL_TOOLS_BIN}/pulumi" version 2>/dev/null)"; fi
+    if [[ -x ${ORDINAL_TOOLS_BIN}/kubectl ]]; then echo "kubectl:   $("${ORDINAL_TOOLS_BIN}/kubectl" version --client 2>/dev/null | head -1)"; fi
+  } >"${OUT}/machine.txt"
+  cat "${OUT}/machine.txt" >&2
+}
+
+# benchstat builds golang.org/x/perf/cmd/benchstat into .tools/bin once.
+ensure_benchstat() {
+  local stamp="${ORDINAL_TOOLS_DIR}/benchstat.version"
+  if [[ -x ${ORDINAL_TOOLS_BIN}/benchstat && -f $stamp && $(<"$stamp") == "$BENCHSTAT_VERSION" ]]; then
+    return
+  fi
+  log "building benchstat ${BENCHSTAT_VERSION}"
+  mkdir -p "${ORDINAL_TOOLS_BIN}"
+  GOBIN="${ORDINAL_TOOLS_BIN}" GOFLAGS=-mod=mod go install "golang.org/x/perf/cmd/benchstat@${BENCHSTAT_VERSION}"
+  echo "$BENCHSTAT_VERSION" >"$stamp"
+}
+
+cmd_go() {
+  local rounds="${ORDINAL_BENCH_ROUNDS:-6}" benchtime="${ORDINAL_BENCH_TIME:-1s}" bin i start
+  start=$(now_s)
+  machine
+  bin=$(mktemp -d)/bench.test
+  go test -c -o "$bin" ./tests/bench/
+  : >"${OUT}/go.txt"
+  for ((i = 1; i <= rounds; i++)); do
+    log "Go benchmarks: round ${i}/${rounds}"
+    (cd tests/bench && "$bin" -test.run '^$' -test.bench . -test.benchmem -test.benchtime "$benchtime") | tee -a "${OUT}/go.txt" | grep -E '^Benchmark' >&2
+  done
+  rm -rf "$(dirname "$bin")"
+  ensure_benchstat
+  # -col /impl puts component and baseline side by side; the rows that have
+  # no impl key (the ratio and planning benchmarks) are summarized below.
+  { benchstat -col /impl "${OUT}/go.txt" 2>/dev/null || true; echo; benchstat "${OUT}/go.txt"; } >"${OUT}/benchstat.txt"
+  plot gobench -in "${OUT}/go.txt" -md "${OUT}/go.md"
+  cat "${OUT}/go.md"
+  log "Go benchmarks done in $(elapsed "$start")s: ${OUT}/go.md, ${OUT}/benchstat.txt"
+}
+
+# profile attributes the CPU time of one registration of the benchmark
+# cluster (component and baseline) to where it goes.
+cmd_profile() {
+  local dir bin n="${ORDINAL_BENCH_PROFILE_N:-1500}" impl f
+  dir=$(mktemp -d)
+  bin="${dir}/bench.test"
+  go test -c -o "$bin" ./tests/bench/
+  for impl in component baseline; do
+    (cd tests/bench && "$bin" -test.run '^$' -test.bench "^BenchmarkDatabaseCluster\$/impl=${impl}\$" -test.benchmem \
+      -test.benchtime "${n}x" -test.cpuprofile "${dir}/${impl}.prof") | grep -E '^Benchmark' >&2
+  done
+  # cpu_ms IMPL REGEX: CPU milliseconds per registration in frames matching REGEX.
+  cpu_ms() {
+    go tool pprof -top -focus "$2" "$bin" "${dir}/$1.prof" 2>/dev/null |
+      sed -n 's/^Showing nodes accounting for \([0-9.]*\)\(m\{0,1\}\)s.*/\1 \2/p' |
+      awk -v n="$n" '{ v = $1; if ($2 != "m") v *= 1000 } END { printf "%.3f", v / n }'
+  }
+  total() {
+    go tool pprof -top "$bin" "${dir}/$1.prof" 2>/dev/null |
+      sed -n 's/.*Total samples = \([0-9.]*\)\(m\{0,1\}\)s.*/\1 \2/p' |
+      awk -v n="$n" '{ v = $1; if ($2 != "m") v *= 1000; printf "%.3f", v / n }'
+  }
+  {
+    echo "CPU milliseconds per registration of the benchmark cluster under mocks (${n} registrations each, all goroutines and the GC included; categories overlap)."
+    echo
+    echo "| where | component | baseline |"
+    echo "|---|---:|---:|"
+    echo "| total CPU | $(total component) | $(total baseline) |"
+    while IFS='|' read -r label f; do
+      echo "| ${label} | $(cpu_ms component "$f") | $(cpu_ms baseline "$f") |"
+    done <<'EOF'
+program body (planning, building args, synchronous part of registration)|registerComponentCluster|registerBaselineCluster
+engine-side registration goroutines (marshalling, mock monitor)|registerResource\.func1$
+resolving outputs (unmarshalling, running Apply callbacks)|resourceState\)\.resolve
+Apply callbacks (deploy-time values: Resolve + bridge of the StatefulSet and Job specs)|applyTWithApplier
+bridge JSON round trip (bridge.Convert, all objects)|bridge\.Convert
+planning and validation (PlanDatabaseCluster, localpv)|PlanDatabaseCluster|localpv\.(Build|Validate|Defaults)
+component resources (RegisterComponentResource)|RegisterComponentResource
+component outputs (RegisterResourceOutputs)|RegisterResourceOutputs
+source positions (getStackTrace, per registration)|getStackTrace
+goroutine stack growth (newstack/copystack)|runtime\.newstack|runtime\.copystack
+garbage collector (background mark workers)|gcBgMarkWorker
+EOF
+  } >"${OUT}/profile.md"
+  cat "${OUT}/profile.md"
+  rm -rf "$dir"
+}
+
+cmd_engine() {
+  local start started=0 kc
+  start=$(now_s)
+  machine
+  scripts/install-tools.sh pulumi pulumi-resource-kubernetes kubernetes etcd kwok >&2
+  if [[ -n ${KUBECONFIG:-} ]]; then
+    log "using the cluster of KUBECONFIG=${KUBECONFIG}"
+  else
+    export ORDINAL_CLUSTER_DIR="${ORDINAL_CLUSTER_DIR:-${ORDINAL_TOOLS_DIR}/bench-cluster}"
+    export ORDINAL_NODES="${ORDINAL_NODES:-9}"
+    scripts/cluster.sh up
+    started=1
+    kc="${ORDINAL_CLUSTER_DIR}/kubeconfig"
+    export KUBECONFIG="$kc"
+    # Stop the cluster we started, whatever happens.
+    trap 'scripts/cluster.sh down' EXIT
+  fi
+  local bin work
+  work=$(mktemp -d)
+  bin="${work}/enginebench"
+  go build -o "$bin" ./tests/bench/enginebench
+  rm -f "${OUT}/engine.csv"
+  "$bin" -out "${OUT}/engine.csv" -work "${work}/work" \
+    -runs "${ORDINAL_BENCH_RUNS:-5}" -warmup "${ORDINAL_BENCH_WARMUP:-1}" \
+    -scenarios "${ORDINAL_BENCH_SCENARIOS:-preview,up,policy}" -replicas "${ORDINAL_BENCH_REPLICAS:-3,5,9}"
+  rm -rf "$work"
+  cmd_report_engine
+  log "engine benchmarks done in $(elapsed "$start")s (cluster started here: ${started})"
+}
+
+cmd_report_engine() {
+  plot engine -csv "${OUT}/engine.csv" -md "${OUT}/engine.md" -png "${OUT}/engine.png"
+  cat "${OUT}/engine.md"
+}
+
+cmd_report() {
+  [[ -f ${OUT}/go.txt ]] && plot gobench -in "${OUT}/go.txt" -md "${OUT}/go.md" && cat "${OUT}/go.md"
+  [[ -f ${OUT}/engine.csv ]] && cmd_report_engine
+  return 0
+}
+
+case "${1:-}" in
+  go) cmd_go ;;
+  engine) cmd_engine ;;
+  profile) cmd_profile ;;
+  report) cmd_report ;;
+  machine) machine ;;
+  *)
+    echo "usage: $0 go|engine|profile|report|machine" >&2
+    exit 2
+    ;;
+esac

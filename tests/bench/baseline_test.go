@@ -1,0 +1,351 @@
+package bench
+
+import (
+	"fmt"
+
+	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
+	batchv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/batch/v1"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
+	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// The baseline is what a user writes without ordinal: the same objects as
+// the benchmark cluster, typed out by hand as pulumi-kubernetes resources,
+// with the same resource options. Content hashes that ordinal computes
+// (the ConfigMap's name and checksum, the PV names) are constants here, as
+// a user would paste them. TestBaselineMatchesComponent keeps the two
+// programs equal.
+const (
+	baselineConfigName     = "-config-8ec05cbb3e"
+	baselineConfigChecksum = "8ec05cbb3e6c652ed28784f9c1ad3452e936fd265401b2a53bcf3ddf07d3ffe9"
+)
+
+// baselinePVSuffix is the hash part of each PV name, by node.
+var baselinePVSuffix = map[string]string{"node-0": "0fe009", "node-1": "0059b1", "node-2": "4c3217"}
+
+// baselineProgram registers n clusters without ordinal.
+func baselineProgram(n int) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		for i := range n {
+			name, pool := "db", "local-ssd"
+			if n > 1 {
+				name, pool = fmt.Sprintf("db%d", i), fmt.Sprintf("local-ssd%d", i)
+			}
+			if err := registerBaselineCluster(ctx, name, pool); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// baselinePoolProgram registers a StorageClass and n local PVs without ordinal.
+func baselinePoolProgram(n int) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		_, err := registerBaselinePool(ctx, "local-ssd", nodeNames(n), func(node string) string {
+			return "local-ssd-" + node
+		})
+		return err
+	}
+}
+
+func registerBaselinePool(ctx *pulumi.Context, pool string, nodes []string, pvName func(string) string) ([]pulumi.Resource, error) {
+	poolLabels := pulumi.StringMap{
+		"app.kubernetes.io/component":  pulumi.String("storage"),
+		"app.kubernetes.io/instance":   pulumi.String(pool),
+		"app.kubernetes.io/managed-by": pulumi.String("ordinal"),
+		"app.kubernetes.io/name":       pulumi.String(pool),
+	}
+	sc, err := storagev1.NewStorageClass(ctx, pool+"-class", &storagev1.StorageClassArgs{
+		Metadata:          &metav1.ObjectMetaArgs{Name: pulumi.String(pool), Labels: poolLabels},
+		Provisioner:       pulumi.String("kubernetes.io/no-provisioner"),
+		ReclaimPolicy:     pulumi.String("Retain"),
+		VolumeBindingMode: pulumi.String("WaitForFirstConsumer"),
+	},
+		pulumi.ReplaceOnChanges([]string{"provisioner", "parameters", "reclaimPolicy", "volumeBindingMode"}),
+		pulumi.DeleteBeforeReplace(true))
+	if err != nil {
+		return nil, err
+	}
+	out := []pulumi.Resource{sc}
+	for _, node := range nodes {
+		name := pvName(node)
+		pvLabels := pulumi.StringMap{"ordinal.dev/node": pulumi.String(node)}
+		for k, v := range poolLabels {
+			pvLabels[k] = v
+		}
+		pv, err := corev1.NewPersistentVolume(ctx, name, &corev1.PersistentVolumeArgs{
+			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(name), Labels: pvLabels},
+			Spec: &corev1.PersistentVolumeSpecArgs{
+				AccessModes:                   pulumi.StringArray{pulumi.String("ReadWriteOnce")},
+				Capacity:                      pulumi.StringMap{"storage": pulumi.String("10Gi")},
+				Local:                         &corev1.LocalVolumeSourceArgs{Path: pulumi.String("/mnt/disks/ssd0")},
+				PersistentVolumeReclaimPolicy: pulumi.String("Retain"),
+				StorageClassName:              pulumi.String(pool),
+				VolumeMode:                    pulumi.String("Filesystem"),
+				NodeAffinity: &corev1.VolumeNodeAffinityArgs{Required: &corev1.NodeSelectorArgs{
+					NodeSelectorTerms: corev1.NodeSelectorTermArray{&corev1.NodeSelectorTermArgs{
+						MatchExpressions: corev1.NodeSelectorRequirementArray{&corev1.NodeSelectorRequirementArgs{
+							Key:      pulumi.String("kubernetes.io/hostname"),
+							Operator: pulumi.String("In"),
+							Values:   pulumi.StringArray{pulumi.String(node)},
+						}},
+					}},
+				}},
+			},
+		},
+			pulumi.DependsOn([]pulumi.Resource{sc}),
+			pulumi.ReplaceOnChanges([]string{"spec.nodeAffinity", "spec.local", "spec.volumeMode"}),
+			pulumi.DeleteBeforeReplace(true),
+			pulumi.RetainOnDelete(true))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pv)
+	}
+	return out, nil
+}
+
+func registerBaselineCluster(ctx *pulumi.Context, name, pool string) error {
+	poolResources, err := registerBaselinePool(ctx, pool, nodeNames(3), func(node string) string {
+		return pool + "-" + node + "-" + baselinePVSuffix[node]
+	})
+	if err != nil {
+		return err
+	}
+	ns := pulumi.String(benchNamespace)
+	selector := pulumi.StringMap{
+		"app.kubernetes.io/component": pulumi.String("database"),
+		"app.kubernetes.io/instance":  pulumi.String(name),
+	}
+	// The init Job's labels carry no version: a new version must not
+	// change the Job's template (which would re-run it).
+	labels := func(component string) pulumi.StringMap {
+		l := pulumi.StringMap{
+			"app.kubernetes.io/component":  pulumi.String(component),
+			"app.kubernetes.io/instance":   pulumi.String(name),
+			"app.kubernetes.io/managed-by": pulumi.String("ordinal"),
+			"app.kubernetes.io/name":       pulumi.String("cockroachdb"),
+		}
+		if component != "init" {
+			l["app.kubernetes.io/version"] = pulumi.String("v24.1.0")
+		}
+		return l
+	}
+	ports := corev1.ServicePortArray{
+		&corev1.ServicePortArgs{Name: pulumi.String("grpc"), Port: pulumi.Int(26257), Protocol: pulumi.String("TCP"), TargetPort: pulumi.String("grpc")},
+		&corev1.ServicePortArgs{Name: pulumi.String("http"), Port: pulumi.Int(8080), Protocol: pulumi.String("TCP"), TargetPort: pulumi.String("http")},
+	}
+	headless, err := corev1.NewService(ctx, name+"-network-headless", &corev1.ServiceArgs{
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(name), Namespace: ns, Labels: labels("database")},
+		Spec: &corev1.ServiceSpecArgs{
+			ClusterIP:                pulumi.String("None"),
+			PublishNotReadyAddresses: pulumi.Bool(true),
+			Selector:                 selector,
+			Ports:                    ports,
+		},
+	})
+	if err != nil {
+		return err
+	}
+	public, err := corev1.NewService(ctx, name+"-network-client", &corev1.ServiceArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name: pulumi.String(name + "-public"), Namespace: ns, Labels: labels("database"),
+			Annotations: pulumi.StringMap{"pulumi.com/skipAwait": pulumi.String("true")},
+		},
+		Spec: &corev1.ServiceSpecArgs{
+			Type:     pulumi.String("ClusterIP"),
+			Selector: selector,
+			Ports:    ports,
+		},
+	})
+	if err != nil {
+		return err
+	}
+	configName := name + baselineConfigName
+	cm, err := corev1.NewConfigMap(ctx, name+"-config", &corev1.ConfigMapArgs{
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(configName), Namespace: ns, Labels: labels("database")},
+		Data: pulumi.StringMap{
+			"cache":        pulumi.String("25%"),
+			"cluster.conf": pulumi.String("max-sql-memory=25%\nlocality=region=local\n"),
+		},
+	})
+	if err != nil {
+		return err
+	}
+	secret, err := corev1.NewSecret(ctx, name+"-secret", &corev1.SecretArgs{
+		Metadata:   &metav1.ObjectMetaArgs{Namespace: ns, Labels: labels("database")},
+		Type:       pulumi.String("Opaque"),
+		StringData: pulumi.StringMap{"password": pulumi.ToSecret(pulumi.String(benchPassword)).(pulumi.StringOutput)},
+	})
+	if err != nil {
+		return err
+	}
+	secretName := secret.Metadata.Name().Elem()
+
+	podSecurity := &corev1.PodSecurityContextArgs{
+		FsGroup:             pulumi.Int(1000),
+		FsGroupChangePolicy: pulumi.String("OnRootMismatch"),
+		RunAsGroup:          pulumi.Int(1000),
+		RunAsNonRoot:        pulumi.Bool(true),
+		RunAsUser:           pulumi.Int(1000),
+		SeccompProfile:      &corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")},
+	}
+	containerSecurity := &corev1.SecurityContextArgs{
+		AllowPrivilegeEscalation: pulumi.Bool(false),
+		Capabilities:             &corev1.CapabilitiesArgs{Drop: pulumi.StringArray{pulumi.String("ALL")}},
+		RunAsNonRoot:             pulumi.Bool(true),
+		SeccompProfile:           &corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")},
+	}
+	deps := append([]pulumi.Resource{headless, public, cm, secret}, poolResources...)
+	_, err = appsv1.NewStatefulSet(ctx, name+"-statefulset", &appsv1.StatefulSetArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name: pulumi.String(name), Namespace: ns, Labels: labels("database"),
+			Annotations: pulumi.StringMap{
+				"pulumi.com/deletionPropagationPolicy": pulumi.String("orphan"),
+				"pulumi.com/timeoutSeconds":            pulumi.String("600"),
+			},
+		},
+		Spec: &appsv1.StatefulSetSpecArgs{
+			PersistentVolumeClaimRetentionPolicy: &appsv1.StatefulSetPersistentVolumeClaimRetentionPolicyArgs{
+				WhenDeleted: pulumi.String("Retain"),
+				WhenScaled:  pulumi.String("Retain"),
+			},
+			PodManagementPolicy: pulumi.String("Parallel"),
+			Replicas:            pulumi.Int(3),
+			Selector:            &metav1.LabelSelectorArgs{MatchLabels: selector},
+			ServiceName:         pulumi.String(name),
+			UpdateStrategy: &appsv1.StatefulSetUpdateStrategyArgs{
+				Type:          pulumi.String("RollingUpdate"),
+				RollingUpdate: &appsv1.RollingUpdateStatefulSetStrategyArgs{Partition: pulumi.Int(0)},
+			},
+			Template: &corev1.PodTemplateSpecArgs{
+				Metadata: &metav1.ObjectMetaArgs{
+					Labels:      labels("database"),
+					Annotations: pulumi.StringMap{"ordinal.dev/config-checksum": pulumi.String(baselineConfigChecksum)},
+				},
+				Spec: &corev1.PodSpecArgs{
+					Affinity: &corev1.AffinityArgs{PodAntiAffinity: &corev1.PodAntiAffinityArgs{
+						PreferredDuringSchedulingIgnoredDuringExecution: corev1.WeightedPodAffinityTermArray{&corev1.WeightedPodAffinityTermArgs{
+							Weight: pulumi.Int(100),
+							PodAffinityTerm: &corev1.PodAffinityTermArgs{
+								LabelSelector: &metav1.LabelSelectorArgs{MatchLabels: selector},
+								TopologyKey:   pulumi.String("kubernetes.io/hostname"),
+							},
+						}},
+					}},
+					AutomountServiceAccountToken: pulumi.Bool(false),
+					SecurityContext:              podSecurity,
+					Containers: corev1.ContainerArray{&corev1.ContainerArgs{
+						Name:  pulumi.String("db"),
+						Image: pulumi.String(benchImage),
+						Command: pulumi.ToStringArray([]string{"/cockroach/cockroach", "start", "--insecure",
+							fmt.Sprintf("--join=%[1]s-0.%[1]s,%[1]s-1.%[1]s,%[1]s-2.%[1]s", name), "--store=/cockroach/cockroach-data"}),
+						Env: corev1.EnvVarArray{
+							&corev1.EnvVarArgs{Name: pulumi.String("POD_NAME"), ValueFrom: &corev1.EnvVarSourceArgs{
+								FieldRef: &corev1.ObjectFieldSelectorArgs{FieldPath: pulumi.String("metadata.name")}}},
+							&corev1.EnvVarArgs{Name: pulumi.String("COCKROACH_CACHE"), ValueFrom: &corev1.EnvVarSourceArgs{
+								ConfigMapKeyRef: &corev1.ConfigMapKeySelectorArgs{Name: pulumi.String(configName), Key: pulumi.String("cache")}}},
+							&corev1.EnvVarArgs{Name: pulumi.String("COCKROACH_PASSWORD"), ValueFrom: &corev1.EnvVarSourceArgs{
+								SecretKeyRef: &corev1.SecretKeySelectorArgs{Name: secretName, Key: pulumi.String("password")}}},
+						},
+						Ports: corev1.ContainerPortArray{
+							&corev1.ContainerPortArgs{Name: pulumi.String("grpc"), ContainerPort: pulumi.Int(26257), Protocol: pulumi.String("TCP")},
+							&corev1.ContainerPortArgs{Name: pulumi.String("http"), ContainerPort: pulumi.Int(8080), Protocol: pulumi.String("TCP")},
+						},
+						ReadinessProbe: &corev1.ProbeArgs{
+							HttpGet:             &corev1.HTTPGetActionArgs{Path: pulumi.String("/health?ready=1"), Port: pulumi.String("http")},
+							InitialDelaySeconds: pulumi.Int(10),
+							PeriodSeconds:       pulumi.Int(5),
+						},
+						Resources: &corev1.ResourceRequirementsArgs{
+							Limits:   pulumi.StringMap{"cpu": pulumi.String("1"), "memory": pulumi.String("1Gi")},
+							Requests: pulumi.StringMap{"cpu": pulumi.String("500m"), "memory": pulumi.String("1Gi")},
+						},
+						SecurityContext: containerSecurity,
+						VolumeMounts: corev1.VolumeMountArray{
+							&corev1.VolumeMountArgs{Name: pulumi.String("data"), MountPath: pulumi.String("/cockroach/cockroach-data")},
+							&corev1.VolumeMountArgs{Name: pulumi.String("config"), MountPath: pulumi.String("/etc/ordinal"), ReadOnly: pulumi.Bool(true)},
+						},
+					}},
+					Volumes: corev1.VolumeArray{&corev1.VolumeArgs{
+						Name: pulumi.String("config"),
+						Projected: &corev1.ProjectedVolumeSourceArgs{Sources: corev1.VolumeProjectionArray{
+							&corev1.VolumeProjectionArgs{ConfigMap: &corev1.ConfigMapProjectionArgs{Name: pulumi.String(configName)}},
+							&corev1.VolumeProjectionArgs{Secret: &corev1.SecretProjectionArgs{
+								Name: secretName,
+								Items: corev1.KeyToPathArray{&corev1.KeyToPathArgs{
+									Key: pulumi.String("password"), Path: pulumi.String("password"), Mode: pulumi.Int(0o400),
+								}},
+							}},
+							&corev1.VolumeProjectionArgs{DownwardAPI: &corev1.DownwardAPIProjectionArgs{Items: corev1.DownwardAPIVolumeFileArray{
+								&corev1.DownwardAPIVolumeFileArgs{Path: pulumi.String("labels"), FieldRef: &corev1.ObjectFieldSelectorArgs{FieldPath: pulumi.String("metadata.labels")}},
+								&corev1.DownwardAPIVolumeFileArgs{Path: pulumi.String("annotations"), FieldRef: &corev1.ObjectFieldSelectorArgs{FieldPath: pulumi.String("metadata.annotations")}},
+								&corev1.DownwardAPIVolumeFileArgs{Path: pulumi.String("cpu_limit"), ResourceFieldRef: &corev1.ResourceFieldSelectorArgs{
+									ContainerName: pulumi.String("db"), Resource: pulumi.String("limits.cpu"), Divisor: pulumi.String("0"),
+								}},
+							}}},
+						}},
+					}},
+				},
+			},
+			VolumeClaimTemplates: corev1.PersistentVolumeClaimTypeArray{&corev1.PersistentVolumeClaimTypeArgs{
+				ApiVersion: pulumi.String("v1"),
+				Kind:       pulumi.String("PersistentVolumeClaim"),
+				Metadata:   &metav1.ObjectMetaArgs{Name: pulumi.String("data"), Labels: selector},
+				Spec: &corev1.PersistentVolumeClaimSpecArgs{
+					AccessModes:      pulumi.StringArray{pulumi.String("ReadWriteOnce")},
+					Resources:        &corev1.VolumeResourceRequirementsArgs{Requests: pulumi.StringMap{"storage": pulumi.String("10Gi")}},
+					StorageClassName: pulumi.String(pool),
+					VolumeMode:       pulumi.String("Filesystem"),
+				},
+			}},
+		},
+	}, pulumi.DependsOn(deps))
+	if err != nil {
+		return err
+	}
+	_, err = policyv1.NewPodDisruptionBudget(ctx, name+"-pdb", &policyv1.PodDisruptionBudgetArgs{
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(name), Namespace: ns, Labels: labels("database")},
+		Spec: &policyv1.PodDisruptionBudgetSpecArgs{
+			MinAvailable: pulumi.Int(2),
+			Selector:     &metav1.LabelSelectorArgs{MatchLabels: selector},
+		},
+	}, pulumi.DependsOn([]pulumi.Resource{headless, public}))
+	if err != nil {
+		return err
+	}
+	_, err = batchv1.NewJob(ctx, name+"-init", &batchv1.JobArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name: pulumi.String(name + "-init"), Namespace: ns, Labels: labels("init"),
+			Annotations: pulumi.StringMap{
+				"pulumi.com/replaceUnready": pulumi.String("true"),
+				"pulumi.com/timeoutSeconds": pulumi.String("600"),
+			},
+		},
+		Spec: &batchv1.JobSpecArgs{
+			ActiveDeadlineSeconds: pulumi.Int(900),
+			BackoffLimit:          pulumi.Int(20),
+			Completions:           pulumi.Int(1),
+			Parallelism:           pulumi.Int(1),
+			Template: &corev1.PodTemplateSpecArgs{
+				Metadata: &metav1.ObjectMetaArgs{Labels: labels("init")},
+				Spec: &corev1.PodSpecArgs{
+					AutomountServiceAccountToken: pulumi.Bool(false),
+					RestartPolicy:                pulumi.String("OnFailure"),
+					SecurityContext:              podSecurity,
+					Containers: corev1.ContainerArray{&corev1.ContainerArgs{
+						Name:            pulumi.String("init"),
+						Image:           pulumi.String(benchImage),
+						Command:         pulumi.ToStringArray([]string{"/cockroach/cockroach", "init", "--insecure", fmt.Sprintf("--host=%s-0.%s", name, name)}),
+						SecurityContext: containerSecurity,
+					}},
+				},
+			},
+		},
+	}, pulumi.DependsOn(deps))
+	return err
+}

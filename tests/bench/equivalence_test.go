@@ -1,0 +1,110 @@
+package bench
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"sigs.k8s.io/yaml"
+)
+
+// registered is one Kubernetes resource a program registered.
+type registered struct {
+	Type   string
+	Inputs any
+}
+
+// capture runs program under the echo mocks and returns its Kubernetes
+// resources by logical name, with empty lists and maps removed (the
+// component's JSON bridge sends some that a hand-written program leaves
+// out; the provider treats both the same) and secrets unwrapped.
+func capture(t *testing.T, program pulumi.RunFunc) (map[string]registered, int) {
+	t.Helper()
+	var mu sync.Mutex
+	out := map[string]registered{}
+	components := 0
+	err := run(program, echoMocks{record: func(a pulumi.MockResourceArgs) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !a.Custom {
+			components++
+			return
+		}
+		out[a.Name] = registered{Type: a.TypeToken, Inputs: prune(a.Inputs.Mappable())}
+	}})
+	require.NoError(t, err)
+	return out, components
+}
+
+// prune drops empty slices and maps, recursively; nil when v is empty.
+func prune(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := map[string]any{}
+		for k, e := range x {
+			if p := prune(e); p != nil {
+				m[k] = p
+			}
+		}
+		if len(m) == 0 {
+			return nil
+		}
+		return m
+	case []any:
+		if len(x) == 0 {
+			return nil
+		}
+		s := make([]any, len(x))
+		for i, e := range x {
+			s[i] = prune(e)
+		}
+		return s
+	default:
+		return v
+	}
+}
+
+// TestBaselineMatchesComponent checks that the hand-written baseline
+// registers exactly the Kubernetes objects the components register, so the
+// benchmarks compare equal work. When the components change what they
+// create, update baseline_test.go to match.
+func TestBaselineMatchesComponent(t *testing.T) {
+	for _, n := range []int{1, 2} {
+		comp, componentCount := capture(t, componentProgram(n))
+		base, baseComponents := capture(t, baselineProgram(n))
+		assert.Equal(t, 3*n, componentCount, "one LocalVolumePool, DatabaseCluster and HeadlessNetwork per cluster")
+		assert.Zero(t, baseComponents)
+		require.Len(t, base, len(comp))
+		t.Logf("n=%d: %d Kubernetes resources, %d components", n, len(comp), componentCount)
+		for name, c := range comp {
+			b, ok := base[name]
+			if !assert.Truef(t, ok, "the baseline has no resource %q (%s)", name, c.Type) {
+				continue
+			}
+			assert.Equal(t, c.Type, b.Type, name)
+			want, err := yaml.Marshal(c.Inputs)
+			require.NoError(t, err)
+			got, err := yaml.Marshal(b.Inputs)
+			require.NoError(t, err)
+			assert.Equalf(t, string(want), string(got), "inputs of %s (component: want, baseline: got)", name)
+		}
+	}
+}
+
+// TestPoolBaselineMatchesComponent checks the pool-only programs register
+// the same number of objects of each type.
+func TestPoolBaselineMatchesComponent(t *testing.T) {
+	comp, _ := capture(t, poolProgram(10))
+	base, _ := capture(t, baselinePoolProgram(10))
+	count := func(m map[string]registered) map[string]int {
+		out := map[string]int{}
+		for _, r := range m {
+			out[r.Type]++
+		}
+		return out
+	}
+	assert.Equal(t, count(comp), count(base))
+	assert.Equal(t, 10, count(comp)["kubernetes:core/v1:PersistentVolume"])
+}

@@ -12,6 +12,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/ordinal-dev/ordinal/components"
+	"github.com/ordinal-dev/ordinal/pkg/cluster"
 )
 
 // TestScale scales 3 -> 5 -> 3 -> 5: the claims (and the PVs they are
@@ -64,22 +67,29 @@ func TestScale(t *testing.T) {
 
 // TestRollingUpdate changes the image: without a partition every pod moves
 // to the new image before `up` returns; with a partition only the ordinals
-// at or above it move, and `up` neither hangs nor returns before they did.
+// at or above it move, and `up` neither hangs (the provider's own await
+// never ends with a partition) nor returns before they did.
 func TestRollingUpdate(t *testing.T) {
 	ns := namespace(t, "e2e-rolling", nil)
 	p := defaultParams(ns, "rolling", "e2e-rolling-pool")
-	p.MinReadySeconds = 3
 	deletePoolVolumes(t, p.Pool)
 	s := newInlineStack(t, "rolling", clusterProgram(p))
 
 	done := step(t, "up 1.0")
 	s.up("image 1.0")
 	waitPodsReady(t, ns, p.Name, 3)
+	firstJob := assertInitOnce(t, ns, p.Name)
 	done()
 
 	done = step(t, "rolling update to 2.0")
 	p.Image = "registry.example/ordinal/db:2.0"
-	s.up("image 2.0")
+	res := s.up("image 2.0")
+	// An image upgrade must not re-run the bootstrap: the Job ignores
+	// changes to its image and keeps the one it first ran with.
+	assert.Empty(t, res.Steps["kubernetes:batch/v1:Job/"+p.Name+"-init"], "steps %v", res.Steps)
+	job := assertInitOnce(t, ns, p.Name)
+	assert.Equal(t, firstJob.UID, job.UID, "the image upgrade re-ran the init Job")
+	assert.Equal(t, "registry.example/ordinal/db:1.0", job.Spec.Template.Spec.Containers[0].Image)
 	// Read right after `up` returned: the provider's StatefulSet await must
 	// have waited for the whole rollout.
 	ps := pods(t, ns, p.Name)
@@ -91,13 +101,37 @@ func TestRollingUpdate(t *testing.T) {
 	var sts appsv1.StatefulSet
 	getJSON(t, &sts, "statefulset", "-n", ns, p.Name)
 	assert.Equal(t, sts.Status.UpdateRevision, sts.Status.CurrentRevision, "rollout not finished when up returned")
+	assert.NotContains(t, sts.Annotations, "pulumi.com/waitFor", "without a partition the provider's own await applies")
 	done()
 
 	done = step(t, "partitioned update to 3.0")
 	p.Image = "registry.example/ordinal/db:3.0"
 	p.Partition = 1
+	// Hold the last pod to move (ordinal 1) Pending: its local volume pins
+	// it to its node, which is cordoned. `up` must still be waiting then;
+	// it may return only once ordinal 1 runs the new image and is Ready.
+	held := pods(t, ns, p.Name)[podName(p.Name, 1)].Spec.NodeName
+	require.NotEmpty(t, held)
+	mustKubectl(t, "cordon", held)
+	t.Cleanup(func() { _, _ = kubectl("uncordon", held) })
 	start := time.Now()
-	s.up("image 3.0, partition 1")
+	upDone := make(chan error, 1)
+	go func() {
+		_, err := s.tryUp("image 3.0, partition 1")
+		upDone <- err
+	}()
+	eventually(t, waitTimeout, "ordinal 1 re-created on the new revision and Pending", func() (bool, string) {
+		ps := pods(t, ns, p.Name)
+		pod, ok := ps[podName(p.Name, 1)]
+		return ok && pod.Spec.Containers[0].Image == p.Image && pod.Status.Phase == corev1.PodPending, describePods(ps)
+	})
+	select {
+	case err := <-upDone:
+		require.FailNow(t, "up returned while ordinal 1 was still Pending", "err=%v; pods: %s", err, describePods(pods(t, ns, p.Name)))
+	case <-time.After(5 * time.Second):
+	}
+	mustKubectl(t, "uncordon", held)
+	require.NoError(t, <-upDone)
 	took := time.Since(start)
 	assert.Less(t, took, time.Duration(awaitTimeoutSeconds)*time.Second/2, "up with a partition took %s: did it wait for the await timeout?", took)
 	ps = pods(t, ns, p.Name)
@@ -111,6 +145,10 @@ func TestRollingUpdate(t *testing.T) {
 	for n := range ps {
 		assert.True(t, podReady(ps[n]), "pod %s not Ready when up returned", n)
 	}
+	getJSON(t, &sts, "statefulset", "-n", ns, p.Name)
+	assert.Equal(t, components.PartitionWaitFor(3, cluster.UpdateStrategy{Partition: 1}), sts.Annotations["pulumi.com/waitFor"])
+	assert.Equal(t, int32(2), sts.Status.UpdatedReplicas)
+	assert.NotEqual(t, sts.Status.UpdateRevision, sts.Status.CurrentRevision, "ordinal 0 is held on the old revision")
 	done()
 
 	done = step(t, "lower the partition to 0")

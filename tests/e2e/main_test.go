@@ -83,7 +83,7 @@ func runSuite(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "e2e: using the cluster of ORDINAL_E2E_KUBECONFIG=%s\n", external)
 	} else {
 		clusterDir := filepath.Join(tmp, "cluster")
-		stop, err := startCluster(root, clusterDir)
+		stop, err := startCluster(root, clusterDir, tmp)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "e2e: FAIL: starting the local cluster:", err)
 			return 1
@@ -127,10 +127,11 @@ func missingTools(bin string, names []string) []string {
 }
 
 // startCluster runs scripts/cluster.sh up in clusterDir and returns the
-// function that stops it. A detached guardian process stops the cluster too
-// if this process dies without calling stop (a panic, the -timeout alarm, a
-// signal), so no control plane is ever left behind.
-func startCluster(root, clusterDir string) (func(), error) {
+// function that stops it. A detached guardian process stops the cluster
+// (and removes scratch, the suite's temporary directory) if this process
+// dies without calling stop (a panic, the -timeout alarm, a signal), so no
+// control plane is ever left behind.
+func startCluster(root, clusterDir, scratch string) (func(), error) {
 	script := filepath.Join(root, "scripts", "cluster.sh")
 	clusterEnv := append(os.Environ(), "ORDINAL_CLUSTER_DIR="+clusterDir)
 	down := func() {
@@ -141,8 +142,8 @@ func startCluster(root, clusterDir string) (func(), error) {
 		}
 	}
 	guardian := exec.Command("setsid", "bash", "-c",
-		`while kill -0 "$1" 2>/dev/null; do sleep 2; done; ORDINAL_CLUSTER_DIR="$2" bash "$3" down >/dev/null 2>&1; rm -rf "$2"`,
-		"guardian", strconv.Itoa(os.Getpid()), clusterDir, script)
+		`while kill -0 "$1" 2>/dev/null; do sleep 2; done; ORDINAL_CLUSTER_DIR="$2" bash "$3" down >/dev/null 2>&1; rm -rf "$4"`,
+		"guardian", strconv.Itoa(os.Getpid()), clusterDir, script, scratch)
 	guardian.Stdin, guardian.Stdout, guardian.Stderr = nil, nil, nil
 	if err := guardian.Start(); err != nil {
 		return nil, fmt.Errorf("starting the cleanup guardian: %w", err)

@@ -36,10 +36,6 @@ type clusterParams struct {
 	Image string
 	// Partition of the rolling update.
 	Partition int32
-	// MinReadySeconds slows rollouts down: the StatefulSet controller
-	// updates the next pod only after the previous one has been Ready that
-	// long (kwok makes pods Ready at once).
-	MinReadySeconds int32
 	// ClaimLabels label the data claim template.
 	ClaimLabels map[string]string
 	// ConfigData becomes the generated ConfigMap.
@@ -113,7 +109,6 @@ func clusterSpec(p *clusterParams) cluster.Spec {
 		Replicas:            p.Replicas,
 		PodManagementPolicy: appsv1.ParallelPodManagement,
 		UpdateStrategy:      cluster.UpdateStrategy{Partition: p.Partition},
-		MinReadySeconds:     p.MinReadySeconds,
 		Ports: []network.Port{
 			{Name: "client", Port: clientPort, Client: true},
 			{Name: "peer", Port: peerPort, Peer: true},

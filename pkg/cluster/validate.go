@@ -5,6 +5,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -440,6 +441,9 @@ func (v *validator) env(p *field.Path, env []corev1.EnvVar) {
 			v.Duplicate(ep.Child("name"), e.Name, "this variable is already set; remove one")
 		}
 		seen[e.Name] = true
+		if !utf8.ValidString(e.Value) {
+			v.Invalid(ep.Child("value"), "<not UTF-8>", "must be UTF-8 text (JSON, and so the API, cannot carry other bytes)")
+		}
 		if e.Value != "" && e.ValueFrom != nil {
 			v.Forbidden(ep, "set value or valueFrom, not both")
 		}
@@ -598,6 +602,9 @@ func (v *validator) config(p *field.Path) {
 		if msgs := k8svalidation.IsConfigMapKey(k); len(msgs) > 0 {
 			v.Invalid(kp, k, "must be a ConfigMap key ("+strings.Join(msgs, "; ")+")")
 			continue
+		}
+		if !utf8.ValidString(cfg.Data[k]) {
+			v.Invalid(kp, "<not UTF-8>", "must be UTF-8 text: a ConfigMap's data cannot hold binary content; base64-encode it or pass it as secret data")
 		}
 		files.add(kp, k)
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
@@ -247,6 +248,9 @@ func (l *List) Annotations(p *field.Path, annotations map[string]string) {
 	for _, k := range SortedKeys(annotations) {
 		for _, msg := range k8svalidation.IsQualifiedName(strings.ToLower(k)) {
 			l.Invalid(p.Key(k), k, "annotation key "+msg)
+		}
+		if !utf8.ValidString(annotations[k]) {
+			l.Invalid(p.Key(k), "<not UTF-8>", "annotation value must be UTF-8 text (JSON, and so the API, cannot carry other bytes)")
 		}
 	}
 }

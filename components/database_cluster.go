@@ -188,6 +188,12 @@ func PlanDatabaseCluster(name string, args *DatabaseClusterArgs) (*cluster.Plan,
 	default:
 		validation.NotSupported(l, field.NewPath("deletion"), args.Deletion, DeletionOrphan, DeletionBackground)
 	}
+	if spec.ClaimRetention.WhenDeleted == k8sapps.DeletePersistentVolumeClaimRetentionPolicyType && args.Deletion != DeletionBackground {
+		// Orphan propagation strips the StatefulSet's owner reference from
+		// its claims, so the retention policy would silently do nothing.
+		l.Invalid(field.NewPath("deletion"), string(DeletionOrphan),
+			"spec.claimRetention.whenDeleted is Delete, but orphan deletion orphans the claims and keeps them; set Deletion: DeletionBackground to let claims be deleted with the StatefulSet")
+	}
 	if args.AwaitTimeoutSeconds < 0 {
 		l.Invalid(field.NewPath("awaitTimeoutSeconds"), args.AwaitTimeoutSeconds, "must be >= 0 (0 means the default, 600)")
 	}

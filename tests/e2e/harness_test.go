@@ -148,6 +148,9 @@ type upResult struct {
 	// Steps maps "<type>/<name>" to the operations the engine ran on the
 	// resource, in order ("same" steps left out).
 	Steps map[string][]string
+	// Output is what the engine wrote to stdout and stderr; Events are its
+	// engine events, one JSON document a line.
+	Output, Events string
 }
 
 // up runs `pulumi up` and fails the test with the engine's output if it
@@ -196,10 +199,15 @@ func (s *stack) upUntil(what string, abort func() string) (upResult, error) {
 	buf, w := progress()
 	evs := make(chan events.EngineEvent)
 	steps := map[string][]string{}
+	var evLog strings.Builder
 	collected := make(chan struct{})
 	go func() {
 		defer close(collected)
 		for e := range evs {
+			if b, err := json.Marshal(e); err == nil {
+				evLog.Write(b)
+				evLog.WriteByte('\n')
+			}
 			if e.ResourcePreEvent == nil {
 				continue
 			}
@@ -215,7 +223,7 @@ func (s *stack) upUntil(what string, abort func() string) (upResult, error) {
 	res, err := s.stack.Up(ctx, optup.ProgressStreams(w), optup.ErrorProgressStreams(w), optup.SuppressProgress(), optup.EventStreams(evs))
 	<-collected
 	s.t.Logf("up (%s): %s, changes %v, steps %v", what, time.Since(start).Round(100*time.Millisecond), changes(res.Summary.ResourceChanges), steps)
-	out := upResult{UpResult: res, Steps: steps}
+	out := upResult{UpResult: res, Steps: steps, Output: buf.String(), Events: evLog.String()}
 	if err != nil {
 		select {
 		case reason := <-abortedCh:

@@ -1,0 +1,306 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"encoding/base64"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/ordinal-dev/ordinal/examples/mysql"
+	phasedupgrade "github.com/ordinal-dev/ordinal/examples/phased-upgrade"
+	projectedconfig "github.com/ordinal-dev/ordinal/examples/projected-config"
+	"github.com/ordinal-dev/ordinal/examples/web"
+	"github.com/ordinal-dev/ordinal/pkg/engines"
+)
+
+// restricted are the labels of a namespace that enforces the "restricted"
+// Pod Security Standard at its latest version.
+var restricted = map[string]string{
+	"pod-security.kubernetes.io/enforce":         "restricted",
+	"pod-security.kubernetes.io/enforce-version": "latest",
+}
+
+// upAdmitted runs up and stops at the first FailedCreate event in ns (a
+// pod the admission rejected) instead of waiting for the await timeout.
+func upAdmitted(t *testing.T, s *stack, ns, what string) upResult {
+	t.Helper()
+	res, err := s.upUntil(what, func() string {
+		if ev := failedCreateEventsOrNil(ns); len(ev) > 0 {
+			return "pods were rejected: " + strings.Join(ev, "; ")
+		}
+		return ""
+	})
+	require.NoError(t, err)
+	return res
+}
+
+// setSecretConfig sets one secret config value of the stack.
+func (s *stack) setSecretConfig(key, value string) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	require.NoError(s.t, s.stack.SetConfig(ctx, key, auto.ConfigValue{Value: value, Secret: true}))
+}
+
+// assertRestrictedPods checks the pod-level fields "restricted" asks for.
+func assertRestrictedPods(t *testing.T, ps map[string]corev1.Pod) {
+	t.Helper()
+	for n, p := range ps {
+		require.NotNil(t, p.Spec.SecurityContext, "pod %s", n)
+		assert.True(t, p.Spec.SecurityContext.RunAsNonRoot != nil && *p.Spec.SecurityContext.RunAsNonRoot, "pod %s runAsNonRoot", n)
+		for _, c := range p.Spec.Containers {
+			require.NotNil(t, c.SecurityContext, "pod %s container %s", n, c.Name)
+			assert.False(t, c.SecurityContext.AllowPrivilegeEscalation == nil || *c.SecurityContext.AllowPrivilegeEscalation, "pod %s container %s allowPrivilegeEscalation", n, c.Name)
+			require.NotNil(t, c.SecurityContext.Capabilities, "pod %s container %s capabilities", n, c.Name)
+			assert.Contains(t, c.SecurityContext.Capabilities.Drop, corev1.Capability("ALL"), "pod %s container %s drops ALL", n, c.Name)
+		}
+	}
+}
+
+// TestAllExamplesWebRestricted: examples/web runs nginx as root (the
+// tutorial's image binds port 80), so a "restricted" namespace rejects its
+// pods; the test asserts the rejection names the violation. The same
+// program is admitted and Ready in a "baseline" namespace.
+func TestAllExamplesWebRestricted(t *testing.T) {
+	ns := namespace(t, "e2e-web-restricted", restricted)
+	deletePoolVolumes(t, "web-disks")
+	s := newInlineStack(t, "web-restricted", web.Program)
+	s.setConfig(map[string]string{"namespace": ns, "poolNodes": "node-0,node-1,node-2"})
+
+	done := step(t, "web up in a restricted namespace: rejected")
+	_, err := s.upUntil("web restricted", func() string {
+		if ev := failedCreateEventsOrNil(ns); len(ev) > 0 {
+			return "pods were rejected: " + strings.Join(ev, "; ")
+		}
+		return ""
+	})
+	require.Error(t, err, "the restricted namespace admitted nginx running as root")
+	ev := failedCreateEvents(t, ns)
+	require.NotEmpty(t, ev, "FailedCreate events")
+	assert.Contains(t, strings.Join(ev, "\n"), `violates PodSecurity "restricted:latest"`)
+	assert.Empty(t, pods(t, ns, "web"), "no web pod was admitted")
+	s.destroy("web restricted")
+	done()
+
+	done = step(t, "web up in a baseline namespace: admitted")
+	bns := namespace(t, "e2e-web-baseline", map[string]string{
+		"pod-security.kubernetes.io/enforce":         "baseline",
+		"pod-security.kubernetes.io/enforce-version": "latest",
+	})
+	b := newInlineStack(t, "web-baseline", web.Program)
+	b.setConfig(map[string]string{"namespace": bns, "poolNodes": "node-0,node-1,node-2"})
+	upAdmitted(t, b, bns, "web baseline")
+	ps := waitPodsReady(t, bns, "web", 2)
+	assertClusterPlaced(t, bns, "web", "www", "web-disks", ps)
+	var svc corev1.Service
+	getJSON(t, &svc, "service", "-n", bns, "nginx")
+	assert.Equal(t, corev1.ClusterIPNone, svc.Spec.ClusterIP, "governing Service nginx is headless")
+	assert.Empty(t, failedCreateEvents(t, bns), "FailedCreate events")
+	b.destroy("web baseline")
+	done()
+}
+
+// TestAllExamplesProjectedConfigRestricted deploys examples/projected-config
+// in a restricted namespace and checks the projected volume's sources.
+func TestAllExamplesProjectedConfigRestricted(t *testing.T) {
+	ns := namespace(t, "e2e-projected", restricted)
+	s := newInlineStack(t, "projected", projectedconfig.Program)
+	s.setConfig(map[string]string{"namespace": ns})
+
+	done := step(t, "projected-config up")
+	upAdmitted(t, s, ns, "projected-config")
+	ps := waitPodsReady(t, ns, projectedconfig.Name, 1)
+	assertRestrictedPods(t, ps)
+	assert.Empty(t, failedCreateEvents(t, ns), "FailedCreate events")
+	done()
+
+	done = step(t, "projected volume sources")
+	pod := ps[podName(projectedconfig.Name, 0)]
+	var vol *corev1.Volume
+	for i := range pod.Spec.Volumes {
+		if pod.Spec.Volumes[i].Name == projectedconfig.VolumeName {
+			vol = &pod.Spec.Volumes[i]
+		}
+	}
+	require.NotNil(t, vol, "pod has no volume %s: %+v", projectedconfig.VolumeName, pod.Spec.Volumes)
+	require.NotNil(t, vol.Projected, "volume %s is not projected", vol.Name)
+	paths := map[string]string{}
+	for _, src := range vol.Projected.Sources {
+		switch {
+		case src.Secret != nil:
+			for _, it := range src.Secret.Items {
+				paths[it.Path] = "secret:" + src.Secret.Name + "/" + it.Key
+			}
+		case src.ConfigMap != nil:
+			for _, it := range src.ConfigMap.Items {
+				paths[it.Path] = "configmap:" + src.ConfigMap.Name + "/" + it.Key
+			}
+		case src.DownwardAPI != nil:
+			for _, it := range src.DownwardAPI.Items {
+				if it.FieldRef != nil {
+					paths[it.Path] = "field:" + it.FieldRef.FieldPath
+				} else if it.ResourceFieldRef != nil {
+					paths[it.Path] = "resource:" + it.ResourceFieldRef.ContainerName + "/" + it.ResourceFieldRef.Resource
+				}
+			}
+		}
+	}
+	assert.Equal(t, map[string]string{
+		"my-group/my-username": "secret:" + projectedconfig.SecretName + "/username",
+		"my-group/my-config":   "configmap:" + projectedconfig.ConfigMapName + "/config",
+		"labels":               "field:metadata.labels",
+		"annotations":          "field:metadata.annotations",
+		"cpu_limit":            "resource:" + projectedconfig.ContainerName + "/limits.cpu",
+	}, paths, "projected paths")
+	mounted := false
+	for _, m := range pod.Spec.Containers[0].VolumeMounts {
+		if m.Name == projectedconfig.VolumeName {
+			mounted = m.MountPath == projectedconfig.MountPath
+		}
+	}
+	assert.True(t, mounted, "volume %s mounted at %s", projectedconfig.VolumeName, projectedconfig.MountPath)
+	var secret corev1.Secret
+	getJSON(t, &secret, "secret", "-n", ns, projectedconfig.SecretName)
+	assert.Equal(t, "admin", string(secret.Data["username"]))
+	var cm corev1.ConfigMap
+	getJSON(t, &cm, "configmap", "-n", ns, projectedconfig.ConfigMapName)
+	assert.NotEmpty(t, cm.Data["config"])
+	done()
+
+	done = step(t, "projected-config destroy")
+	s.destroy("projected-config")
+	_, err := kubectl("get", "statefulset", "-n", ns, projectedconfig.Name)
+	assert.Error(t, err, "the StatefulSet is gone after destroy")
+	done()
+}
+
+// TestAllExamplesMySQLRestricted deploys examples/mysql on a pool in a
+// restricted namespace with the root password as secret config, and
+// checks that the password reaches the pod only through a secretKeyRef and
+// appears neither in the engine's output and events nor in the stored
+// state.
+func TestAllExamplesMySQLRestricted(t *testing.T) {
+	ns := namespace(t, "e2e-mysql", restricted)
+	deletePoolVolumes(t, "mysql-disks")
+	password := "pw-" + strings.ReplaceAll(time.Now().Format("150405.000000000"), ".", "-") + "-plaintext"
+	s := newInlineStack(t, "mysql", mysql.Program)
+	s.setConfig(map[string]string{"namespace": ns, "poolNodes": "node-0,node-1"})
+	s.setSecretConfig("mysqlRootPassword", password)
+
+	done := step(t, "mysql up")
+	res := upAdmitted(t, s, ns, "mysql")
+	ps := waitPodsReady(t, ns, "mysql", 1)
+	assertRestrictedPods(t, ps)
+	assertClusterPlaced(t, ns, "mysql", engines.DataClaimName, "mysql-local", ps)
+	assert.Empty(t, failedCreateEvents(t, ns), "FailedCreate events")
+	done()
+
+	done = step(t, "the password: secretKeyRef only, not in logs or state")
+	out := s.outputs()
+	secretName, _ := out["secretName"].(string)
+	require.NotEmpty(t, secretName, "output secretName")
+	var secret corev1.Secret
+	getJSON(t, &secret, "secret", "-n", ns, secretName)
+	assert.Equal(t, password, string(secret.Data[engines.MySQLRootPasswordKey]), "the Secret holds the password")
+	var sts appsv1.StatefulSet
+	getJSON(t, &sts, "statefulset", "-n", ns, "mysql")
+	specs := map[string]corev1.PodSpec{"statefulset/mysql": sts.Spec.Template.Spec}
+	for n, p := range ps {
+		specs["pod/"+n] = p.Spec
+	}
+	for where, spec := range specs {
+		found := false
+		for _, c := range append(append([]corev1.Container{}, spec.InitContainers...), spec.Containers...) {
+			for _, e := range c.Env {
+				assert.NotContains(t, e.Value, password, "%s container %s env %s holds the password literally", where, c.Name, e.Name)
+				if e.Name == "MYSQL_ROOT_PASSWORD" {
+					found = true
+					assert.Empty(t, e.Value, "%s: MYSQL_ROOT_PASSWORD has a literal value", where)
+					require.NotNil(t, e.ValueFrom, "%s: MYSQL_ROOT_PASSWORD has no valueFrom", where)
+					require.NotNil(t, e.ValueFrom.SecretKeyRef, "%s: MYSQL_ROOT_PASSWORD is not a secretKeyRef", where)
+					assert.Equal(t, secretName, e.ValueFrom.SecretKeyRef.Name, where)
+					assert.Equal(t, engines.MySQLRootPasswordKey, e.ValueFrom.SecretKeyRef.Key, where)
+				}
+			}
+		}
+		assert.True(t, found, "%s has no MYSQL_ROOT_PASSWORD", where)
+	}
+	encoded := base64.StdEncoding.EncodeToString([]byte(password))
+	require.NotEmpty(t, res.Output, "the engine's output was captured")
+	require.NotEmpty(t, res.Events, "the engine's events were captured")
+	for _, needle := range []string{password, encoded} {
+		assert.NotContains(t, res.Output, needle, "the engine's output of up")
+		assert.NotContains(t, res.Events, needle, "the engine's events of up")
+	}
+	stored := s.exportEncrypted()
+	for _, needle := range []string{password, encoded} {
+		assert.NotContains(t, stored, needle, "the stored state")
+	}
+	done()
+
+	done = step(t, "mysql destroy")
+	s.destroy("mysql")
+	_, err := kubectl("get", "statefulset", "-n", ns, "mysql")
+	assert.Error(t, err, "the StatefulSet is gone after destroy")
+	done()
+}
+
+// TestAllExamplesPhasedUpgradeRestricted deploys examples/phased-upgrade in
+// a restricted namespace, then moves the image with partition 2: only the
+// highest ordinal runs the new image.
+func TestAllExamplesPhasedUpgradeRestricted(t *testing.T) {
+	ns := namespace(t, "e2e-phased", restricted)
+	const name = "phased"
+	deletePoolVolumes(t, name+"-disks")
+	s := newInlineStack(t, "phased", phasedupgrade.Program)
+	s.setConfig(map[string]string{"namespace": ns})
+
+	done := step(t, "phased-upgrade initial up")
+	upAdmitted(t, s, ns, "phased initial")
+	ps := waitPodsReady(t, ns, name, 3)
+	assertRestrictedPods(t, ps)
+	claims := assertClusterPlaced(t, ns, name, engines.DataClaimName, name+"-disks", ps)
+	for n, img := range podImages(ps) {
+		assert.Equal(t, engines.DefaultCockroachImage, img, "pod %s", n)
+	}
+	done()
+
+	done = step(t, "phased-upgrade partition step")
+	const target = "cockroachdb/cockroach:v24.1.99"
+	s.setConfig(map[string]string{"image": target, "partition": "2"})
+	upAdmitted(t, s, ns, "phased partition 2")
+	var want map[string]string
+	eventually(t, waitTimeout, "pod 2 on the new image, 0 and 1 on the old", func() (bool, string) {
+		ps = pods(t, ns, name)
+		want = map[string]string{podName(name, 0): engines.DefaultCockroachImage, podName(name, 1): engines.DefaultCockroachImage, podName(name, 2): target}
+		got := podImages(ps)
+		for n, img := range want {
+			if got[n] != img || !podReady(ps[n]) {
+				return false, describePods(ps)
+			}
+		}
+		return len(ps) == 3, describePods(ps)
+	})
+	assert.Equal(t, []string{podName(name, 2)}, stringList(t, s.outputs()["updatedPods"]))
+	after := bindings(t, ns, name, engines.DataClaimName, []int{0, 1, 2})
+	for i, b := range claims {
+		assert.Equal(t, b.UIDs(), after[i].UIDs(), "claim of ordinal %d changed", i)
+	}
+	assert.Empty(t, failedCreateEvents(t, ns), "FailedCreate events")
+	done()
+
+	done = step(t, "phased-upgrade destroy")
+	s.destroy("phased")
+	_, err := kubectl("get", "statefulset", "-n", ns, name)
+	assert.Error(t, err, "the StatefulSet is gone after destroy")
+	done()
+}

@@ -299,6 +299,10 @@ func (v *validator) container(p *field.Path, c corev1.Container, index int, vols
 	// Mount paths: user mounts plus the ones the cluster adds.
 	mounts := map[string]string{}
 	add := func(mp string, what string, fp *field.Path) {
+		if !utf8.ValidString(mp) {
+			v.Invalid(fp, "<not UTF-8>", "must be UTF-8 text (JSON, and so the API, cannot carry other bytes)")
+			return
+		}
 		if prev, dup := mounts[path.Clean(mp)]; dup {
 			v.Duplicate(fp, mp, fmt.Sprintf("%s is already mounted at this path in container %q; use another path", prev, c.Name))
 			return

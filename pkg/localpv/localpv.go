@@ -5,6 +5,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
@@ -239,6 +240,8 @@ func checkPath(l *validation.List, p *field.Path, v string, mode corev1.Persiste
 		l.Invalid(p, v, "must be an absolute path on the node, e.g. \"/mnt/disks/ssd0\"")
 	case v == "/" || path.Clean(v) != v:
 		l.Invalid(p, v, "must be a clean absolute path below \"/\" (no \"..\", \".\", trailing or doubled slashes)")
+	case !utf8.ValidString(v):
+		l.Invalid(p, "<not UTF-8>", "must be UTF-8 text (JSON, and so the API, cannot carry other bytes)")
 	}
 }
 

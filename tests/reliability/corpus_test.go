@@ -343,6 +343,7 @@ func badInputs() []badInput {
 			a.Spec.Claims[0].AccessModes = []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOncePod, corev1.ReadWriteOnce}
 		}),
 		db("claim without mount path", "spec.claims[0].mountPath", "set where the containers mount the claim", func(a *components.DatabaseClusterArgs) { a.Spec.Claims[0].MountPath = "" }),
+		db("mount path that is not UTF-8", "spec.claims[0].mountPath", "must be UTF-8 text", func(a *components.DatabaseClusterArgs) { a.Spec.Claims[0].MountPath = "/data/\xfe" }),
 		db("claim with a relative mount path", "spec.claims[0].mountPath", "must be an absolute path", func(a *components.DatabaseClusterArgs) { a.Spec.Claims[0].MountPath = "var/lib/data" }),
 		db("block claim without device path", "spec.claims[0].devicePath", "set the device path of the Block claim", func(a *components.DatabaseClusterArgs) {
 			a.Spec.Claims[0].VolumeMode = corev1.PersistentVolumeBlock
@@ -601,6 +602,7 @@ func badInputs() []badInput {
 		}),
 		pool("nodes without path", "spec.path", `the mount point of the disk on the node, e.g. "/mnt/disks/ssd0"`, func(a *components.LocalVolumePoolArgs) { a.Spec.Path = "" }),
 		pool("relative path", "spec.path", "must be an absolute path on the node", func(a *components.LocalVolumePoolArgs) { a.Spec.Path = "mnt/disks/ssd0" }),
+		pool("path that is not UTF-8", "spec.path", "must be UTF-8 text", func(a *components.LocalVolumePoolArgs) { a.Spec.Path = "/mnt/\xff" }),
 		pool("root path", "spec.path", "must be a clean absolute path below", func(a *components.LocalVolumePoolArgs) { a.Spec.Path = "/" }),
 		pool("unclean path", "spec.path", "no \"..\", \".\", trailing or doubled slashes", func(a *components.LocalVolumePoolArgs) { a.Spec.Path = "/mnt//disks/ssd0/" }),
 		pool("path without nodes", "spec.path", "path applies to nodes", func(a *components.LocalVolumePoolArgs) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A local Kubernetes control plane on loopback, with kwok fake nodes.
 #
-#   scripts/cluster.sh up|down|status|env
+#   scripts/cluster.sh up|down|status|env|restart-apiserver|restore-nodes
 #
 # Components (binaries from .tools/bin, see scripts/install-tools.sh): etcd,
 # kube-apiserver, kube-controller-manager, kube-scheduler, kwok. Nothing listens
@@ -379,6 +379,31 @@ cmd_status() {
   if nodes_ready; then echo "nodes                    ${NODES} Ready"; else echo "nodes                    not all Ready"; return 1; fi
 }
 
+# restart-apiserver: stop kube-apiserver (SIGTERM, by its pid) and start it
+# again with the arguments it was running with, then wait for /readyz. The
+# other components reconnect by themselves. For fault tests.
+cmd_restart_apiserver() {
+  local pid start
+  start=$(now_s)
+  pid=$(pid_of kube-apiserver) || die "kube-apiserver is not running (${STATE})"
+  local -a args=()
+  mapfile -d '' -t args <"/proc/${pid}/cmdline"
+  stop kube-apiserver
+  DEADLINE=$(($(date +%s) + UP_TIMEOUT))
+  start kube-apiserver "${args[@]:1}"
+  wait_for "kube-apiserver /readyz" kube-apiserver apiserver_ready
+  log "kube-apiserver restarted in $(elapsed "$start")s (pid ${pid} -> $(pid_of kube-apiserver))"
+}
+
+# restore-nodes: re-create the fake nodes that are missing (e.g. deleted by
+# a test) and wait until every one is Ready.
+cmd_restore_nodes() {
+  nodes_manifest | kubectl apply -f - >/dev/null || die "creating the fake nodes failed"
+  DEADLINE=$(($(date +%s) + UP_TIMEOUT))
+  wait_for "${NODES} Ready nodes" kwok nodes_ready
+  log "${NODES} nodes Ready"
+}
+
 cmd_env() {
   printf 'export KUBECONFIG=%q\n' "${KUBECONFIG_FILE}"
   # shellcheck disable=SC2016 # $PATH is for the shell that evals this
@@ -390,8 +415,10 @@ case "${1:-}" in
   down) cmd_down ;;
   status) cmd_status ;;
   env) cmd_env ;;
+  restart-apiserver) cmd_restart_apiserver ;;
+  restore-nodes) cmd_restore_nodes ;;
   *)
-    echo "usage: $0 up|down|status|env" >&2
+    echo "usage: $0 up|down|status|env|restart-apiserver|restore-nodes" >&2
     exit 2
     ;;
 esac

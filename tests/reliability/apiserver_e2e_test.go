@@ -243,6 +243,7 @@ func representativeCases(t *testing.T) []manifestCase {
 			a.Spec.OrdinalStart = 3
 			a.Spec.UpdateStrategy.Partition = 3
 			a.Spec.ClaimRetention = cluster.ClaimRetention{WhenDeleted: "Delete", WhenScaled: "Delete"}
+			a.Deletion = components.DeletionBackground
 			a.Spec.Security.Profile = cluster.SecurityNone
 			a.Spec.Scheduling.AntiAffinity = cluster.AntiAffinityNone
 			a.Spec.Scheduling.ZoneSpread = cluster.SpreadHard

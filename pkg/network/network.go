@@ -325,7 +325,11 @@ func New(name string, spec Spec) (*Plan, error) {
 // Build plans the Services of an already validated spec (defaults applied).
 func Build(name string, spec Spec) *Plan {
 	plan := &Plan{Name: name, Spec: spec}
-	objLabels := labels.Merge(spec.Selector, spec.Labels)
+	// The recommended labels (a DatabaseCluster passes its own in
+	// spec.Labels), then the user's; the selector labels always win, so the
+	// Services' metadata never contradicts what they select.
+	base := map[string]string{labels.Name: spec.StatefulSetName, labels.ManagedBy: labels.ManagedByValue}
+	objLabels := labels.Merge(labels.Merge(base, spec.Labels), spec.Selector)
 	plan.Governing = &corev1.Service{
 		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
 		ObjectMeta: metav1.ObjectMeta{

@@ -394,3 +394,20 @@ func assertProblems(t *testing.T, err error, want []problem) {
 		assert.Contains(t, validation.Describe(verr.Problems[i]), w.contains)
 	}
 }
+
+func TestStandaloneNetworkLabels(t *testing.T) {
+	plan, err := network.New("zk", network.Spec{
+		Replicas: 3,
+		Ports:    []network.Port{{Name: "client", Port: 2181, Client: true}},
+		Labels:   map[string]string{"team": "data", "app.kubernetes.io/instance": "not-zk"},
+	})
+	require.NoError(t, err)
+	want := map[string]string{
+		"app.kubernetes.io/name":       "zk",
+		"app.kubernetes.io/managed-by": "ordinal",
+		"app.kubernetes.io/instance":   "zk",
+		"app.kubernetes.io/component":  "database",
+		"team":                         "data",
+	}
+	assert.Equal(t, want, plan.Governing.Labels, "recommended labels, the user's, and selector labels that cannot be overridden")
+}

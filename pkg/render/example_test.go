@@ -31,6 +31,8 @@ func ExampleYAML() {
 	//   labels:
 	//     app.kubernetes.io/component: database
 	//     app.kubernetes.io/instance: zk
+	//     app.kubernetes.io/managed-by: ordinal
+	//     app.kubernetes.io/name: zk
 	//   name: zk
 	//   namespace: kafka
 	// spec:

@@ -5,11 +5,12 @@
 #   scripts/bench.sh engine   (make bench-engine)  pulumi preview/up vs yaml/v2 and kubectl on a local cluster
 #   scripts/bench.sh profile                       CPU profile: where the component's extra time goes
 #   scripts/bench.sh report                        tables and plot from the raw results already in bench/
-#   scripts/bench.sh machine                       describe this machine into bench/machine.txt
+#   scripts/bench.sh machine                       describe this machine into bench/machine-now.txt
 #
 # `make bench` runs go, then engine. Raw results, tables and the plot go to
 # bench/ (ORDINAL_BENCH_OUT): go.txt, go.md, benchstat.txt, engine.csv,
-# engine.md, engine.png, profile.md, machine.txt. BENCHMARKS.md explains them.
+# engine.md, engine.png, profile.md, machine-go.txt, machine-engine.txt.
+# BENCHMARKS.md explains them.
 #
 # Environment:
 #   ORDINAL_BENCH_ROUNDS    rounds of the Go benchmarks (default 6); each round runs every
@@ -38,7 +39,9 @@ mkdir -p "$OUT"
 # plot runs scripts/plot (its own module: the plotting library stays out of go.mod).
 plot() { (cd scripts/plot && go run . "$@"); }
 
+# machine NAME describes this machine (and its load right now) into bench/machine-NAME.txt.
 machine() {
+  local f="${OUT}/machine-${1:-now}.txt"
   {
     echo "date:      $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "commit:    $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
@@ -50,8 +53,8 @@ machine() {
     echo "go:        $(go version | cut -d' ' -f3-)"
     if [[ -x ${ORDINAL_TOOLS_BIN}/pulumi ]]; then echo "pulumi:    $("${ORDINAL_TOOLS_BIN}/pulumi" version 2>/dev/null)"; fi
     if [[ -x ${ORDINAL_TOOLS_BIN}/kubectl ]]; then echo "kubectl:   $("${ORDINAL_TOOLS_BIN}/kubectl" version --client 2>/dev/null | head -1)"; fi
-  } >"${OUT}/machine.txt"
-  cat "${OUT}/machine.txt" >&2
+  } >"$f"
+  cat "$f" >&2
 }
 
 # benchstat builds golang.org/x/perf/cmd/benchstat into .tools/bin once.
@@ -69,7 +72,7 @@ ensure_benchstat() {
 cmd_go() {
   local rounds="${ORDINAL_BENCH_ROUNDS:-6}" benchtime="${ORDINAL_BENCH_TIME:-1s}" bin i start
   start=$(now_s)
-  machine
+  machine go
   bin=$(mktemp -d)/bench.test
   go test -c -o "$bin" ./tests/bench/
   : >"${OUT}/go.txt"
@@ -138,7 +141,7 @@ EOF
 cmd_engine() {
   local start started=0 kc
   start=$(now_s)
-  machine
+  machine engine
   scripts/install-tools.sh pulumi pulumi-resource-kubernetes kubernetes etcd kwok >&2
   if [[ -n ${KUBECONFIG:-} ]]; then
     log "using the cluster of KUBECONFIG=${KUBECONFIG}"
@@ -181,7 +184,7 @@ case "${1:-}" in
   engine) cmd_engine ;;
   profile) cmd_profile ;;
   report) cmd_report ;;
-  machine) machine ;;
+  machine) machine now ;;
   *)
     echo "usage: $0 go|engine|profile|report|machine" >&2
     exit 2

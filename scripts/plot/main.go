@@ -1,20 +1,3 @@
-// Command plot turns ordinal's raw benchmark results into Markdown tables
-// and a PNG plot. It is its own module so the plotting library stays out
-// of the root module.
-//
-//	go run . gobench -in bench/go.txt -md bench/go.md
-//	go run . engine -csv bench/engine.csv -md bench/engine.md -png bench/engine.png
-//
-// gobench reads the output of repeated `go test -bench` rounds of
-// ./tests/bench: for every benchmark and unit it reports the median and
-// the range over the rounds, and pairs impl=component with impl=baseline
-// sub-benchmarks into ratios (component / baseline, medians).
-//
-// engine reads the CSV of tests/bench/enginebench (warm-up rows left out)
-// and reports median, min and max seconds per case with the ratio of the
-// medians against the case's baseline; the plot shows up-to-Ready time
-// against replicas for each approach and pod management policy, next to
-// the preview, up and no-op medians of the default example.
 package main
 
 import (
@@ -457,16 +440,18 @@ func enginePlot(data map[engineKey][]float64, path string) error {
 	right.NominalX("preview (fresh)", "up to Ready", "no-op up")
 	w := vg.Points(28)
 	approaches := []string{ordinal, yamlV2, kubectl}
+	top := 0.0
 	for i, a := range approaches {
 		vals := make(plotter.Values, len(scenarios))
-		any := false
+		found := false
 		for j, s := range scenarios {
 			if v, ok := data[engineKey{s, a, "Parallel", 3}]; ok {
 				vals[j] = summarize(v).median
-				any = true
+				top = max(top, vals[j])
+				found = true
 			}
 		}
-		if !any {
+		if !found {
 			continue
 		}
 		bars, err := plotter.NewBarChart(vals, w)
@@ -479,6 +464,8 @@ func enginePlot(data map[engineKey][]float64, path string) error {
 		right.Add(bars)
 		right.Legend.Add(a, bars)
 	}
+	// Headroom for the legend above the tallest bar.
+	right.Y.Min, right.Y.Max = 0, top*1.25
 
 	const width, height = 12 * vg.Inch, 5 * vg.Inch
 	img := vgimg.New(width, height)

@@ -10,6 +10,8 @@ import (
 	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/ordinal-dev/ordinal/components"
 )
 
 // The baseline is what a user writes without ordinal: the same objects as
@@ -25,6 +27,15 @@ const (
 
 // baselinePVSuffix is the hash part of each PV name, by node.
 var baselinePVSuffix = map[string]string{"node-0": "0fe009", "node-1": "0059b1", "node-2": "4c3217"}
+
+// The provider annotations (await timeouts, deletion propagation, ...) are
+// taken from the components once, like constants, so the baseline follows
+// the components' choice of provider knobs without paying for it per run.
+var (
+	baselineStatefulSetAnnotations = components.StatefulSetAnnotations(clusterSpec(), "", 0)
+	baselineJobAnnotations         = components.InitJobAnnotations(0)
+	baselineClientAnnotations      = components.ClientServiceAnnotations("ClusterIP")
+)
 
 // baselineProgram registers n clusters without ordinal.
 func baselineProgram(n int) pulumi.RunFunc {
@@ -154,7 +165,7 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string) error {
 	public, err := corev1.NewService(ctx, name+"-network-client", &corev1.ServiceArgs{
 		Metadata: &metav1.ObjectMetaArgs{
 			Name: pulumi.String(name + "-public"), Namespace: ns, Labels: labels("database"),
-			Annotations: pulumi.StringMap{"pulumi.com/skipAwait": pulumi.String("true")},
+			Annotations: pulumi.ToStringMap(baselineClientAnnotations),
 		},
 		Spec: &corev1.ServiceSpecArgs{
 			Type:     pulumi.String("ClusterIP"),
@@ -204,10 +215,7 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string) error {
 	_, err = appsv1.NewStatefulSet(ctx, name+"-statefulset", &appsv1.StatefulSetArgs{
 		Metadata: &metav1.ObjectMetaArgs{
 			Name: pulumi.String(name), Namespace: ns, Labels: labels("database"),
-			Annotations: pulumi.StringMap{
-				"pulumi.com/deletionPropagationPolicy": pulumi.String("orphan"),
-				"pulumi.com/timeoutSeconds":            pulumi.String("600"),
-			},
+			Annotations: pulumi.ToStringMap(baselineStatefulSetAnnotations),
 		},
 		Spec: &appsv1.StatefulSetSpecArgs{
 			PersistentVolumeClaimRetentionPolicy: &appsv1.StatefulSetPersistentVolumeClaimRetentionPolicyArgs{
@@ -321,10 +329,7 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string) error {
 	_, err = batchv1.NewJob(ctx, name+"-init", &batchv1.JobArgs{
 		Metadata: &metav1.ObjectMetaArgs{
 			Name: pulumi.String(name + "-init"), Namespace: ns, Labels: labels("init"),
-			Annotations: pulumi.StringMap{
-				"pulumi.com/replaceUnready": pulumi.String("true"),
-				"pulumi.com/timeoutSeconds": pulumi.String("600"),
-			},
+			Annotations: pulumi.ToStringMap(baselineJobAnnotations),
 		},
 		Spec: &batchv1.JobSpecArgs{
 			ActiveDeadlineSeconds: pulumi.Int(900),

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"strings"
 	"sync"
 	"testing"
 
@@ -88,7 +89,11 @@ func TestBaselineMatchesComponent(t *testing.T) {
 			require.NoError(t, err)
 			got, err := yaml.Marshal(b.Inputs)
 			require.NoError(t, err)
-			assert.Equalf(t, string(want), string(got), "inputs of %s (component: want, baseline: got)", name)
+			if diff := lineDiff(string(want), string(got)); len(diff) > 0 {
+				assert.Failf(t, "inputs differ", "%s (- component only, + baseline only):\n%s", name, strings.Join(diff, "\n"))
+			} else {
+				assert.Truef(t, string(want) == string(got), "inputs of %s: same lines in another order", name)
+			}
 		}
 	}
 }
@@ -107,4 +112,30 @@ func TestPoolBaselineMatchesComponent(t *testing.T) {
 	}
 	assert.Equal(t, count(comp), count(base))
 	assert.Equal(t, 10, count(comp)["kubernetes:core/v1:PersistentVolume"])
+}
+
+// lineDiff lists the lines of a missing from b ("- ") and of b missing
+// from a ("+ "), counting repeated lines; nil when both have the same lines.
+func lineDiff(a, b string) []string {
+	count := map[string]int{}
+	for _, l := range strings.Split(a, "\n") {
+		count[l]++
+	}
+	for _, l := range strings.Split(b, "\n") {
+		count[l]--
+	}
+	var out []string
+	for _, l := range strings.Split(a, "\n") {
+		if count[l] > 0 {
+			out = append(out, "- "+l)
+			count[l]--
+		}
+	}
+	for _, l := range strings.Split(b, "\n") {
+		if count[l] < 0 {
+			out = append(out, "+ "+l)
+			count[l]++
+		}
+	}
+	return out
 }

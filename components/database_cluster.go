@@ -30,6 +30,7 @@ const (
 	annotationTimeoutSeconds      = "pulumi.com/timeoutSeconds"
 	annotationWaitFor             = "pulumi.com/waitFor"
 	annotationReplaceUnready      = "pulumi.com/replaceUnready"
+	annotationPatchForce          = "pulumi.com/patchForce"
 )
 
 // DefaultAwaitTimeoutSeconds bounds how long `pulumi up` waits for the
@@ -345,7 +346,8 @@ func deployedInputs(images map[string]pulumi.StringInput, storageClass, secretNa
 }
 
 // StatefulSetAnnotations are the provider annotations on the StatefulSet:
-// orphan deletion (unless DeletionBackground), the await timeout, and, when
+// orphan deletion (unless DeletionBackground), the await timeout, forced
+// server-side apply, and, when
 // a partition holds the rollout or updates wait for manual pod deletion
 // (OnDelete), a readiness condition the provider can reach: the provider's
 // built-in await waits for every pod to run the new revision, which never
@@ -354,7 +356,17 @@ func StatefulSetAnnotations(spec cluster.Spec, deletion StatefulSetDeletion, tim
 	if timeout == 0 {
 		timeout = DefaultAwaitTimeoutSeconds
 	}
-	out := map[string]string{annotationTimeoutSeconds: strconv.Itoa(timeout)}
+	out := map[string]string{
+		annotationTimeoutSeconds: strconv.Itoa(timeout),
+		// The component owns the whole StatefulSet spec. When an `up` is
+		// interrupted after the object was created (the process killed, the
+		// machine lost), the next `up` creates it again under a new field
+		// manager; volumeClaimTemplates is an atomic list that the API server
+		// defaults, so that apply conflicts with the lost manager unless it is
+		// forced. Forcing takes ownership of exactly the fields the program
+		// declares; status and fields it leaves out are untouched.
+		annotationPatchForce: "true",
+	}
 	if deletion != DeletionBackground {
 		out[annotationDeletionPropagation] = string(DeletionOrphan)
 	}

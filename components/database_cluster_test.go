@@ -103,6 +103,7 @@ func TestDatabaseClusterChildren(t *testing.T) {
 		assert.Equal(t, "db", sts.Get(t, "metadata.name"))
 		assert.Equal(t, map[string]any{
 			"pulumi.com/deletionPropagationPolicy": "orphan",
+			"pulumi.com/patchForce":                "true",
 			"pulumi.com/timeoutSeconds":            "600",
 		}, sts.Get(t, "metadata.annotations"))
 		assert.Equal(t, 3.0, sts.Get(t, "spec.replicas"))
@@ -314,14 +315,14 @@ func TestDatabaseClusterProviderAnnotations(t *testing.T) {
 	}{
 		{
 			name:    "defaults",
-			wantSts: map[string]any{"pulumi.com/deletionPropagationPolicy": "orphan", "pulumi.com/timeoutSeconds": "600"},
+			wantSts: map[string]any{"pulumi.com/deletionPropagationPolicy": "orphan", "pulumi.com/patchForce": "true", "pulumi.com/timeoutSeconds": "600"},
 			wantJob: map[string]any{"pulumi.com/replaceUnready": "true", "pulumi.com/timeoutSeconds": "600"},
 		},
 		{
 			name:     "partition holds every pod: wait for ready replicas instead",
 			strategy: cluster.UpdateStrategy{Partition: 3},
 			wantSts: map[string]any{
-				"pulumi.com/deletionPropagationPolicy": "orphan", "pulumi.com/timeoutSeconds": "600",
+				"pulumi.com/deletionPropagationPolicy": "orphan", "pulumi.com/patchForce": "true", "pulumi.com/timeoutSeconds": "600",
 				"pulumi.com/waitFor": "jsonpath={.status.readyReplicas}=3",
 			},
 			wantJob: map[string]any{"pulumi.com/replaceUnready": "true", "pulumi.com/timeoutSeconds": "600"},
@@ -331,7 +332,7 @@ func TestDatabaseClusterProviderAnnotations(t *testing.T) {
 			strategy: cluster.UpdateStrategy{Type: k8sapps.OnDeleteStatefulSetStrategyType},
 			timeout:  1200,
 			wantSts: map[string]any{
-				"pulumi.com/deletionPropagationPolicy": "orphan", "pulumi.com/timeoutSeconds": "1200",
+				"pulumi.com/deletionPropagationPolicy": "orphan", "pulumi.com/patchForce": "true", "pulumi.com/timeoutSeconds": "1200",
 				"pulumi.com/waitFor": "jsonpath={.status.readyReplicas}=3",
 			},
 			wantJob: map[string]any{"pulumi.com/replaceUnready": "true", "pulumi.com/timeoutSeconds": "1200"},
@@ -340,7 +341,7 @@ func TestDatabaseClusterProviderAnnotations(t *testing.T) {
 			name:     "background deletion and a short timeout",
 			deletion: DeletionBackground,
 			timeout:  120,
-			wantSts:  map[string]any{"pulumi.com/timeoutSeconds": "120"},
+			wantSts:  map[string]any{"pulumi.com/patchForce": "true", "pulumi.com/timeoutSeconds": "120"},
 			wantJob:  map[string]any{"pulumi.com/replaceUnready": "true", "pulumi.com/timeoutSeconds": "120"},
 		},
 	}

@@ -20,8 +20,17 @@ import (
 	"github.com/ordinal-dev/ordinal/pkg/network"
 )
 
-// DefaultImage is the tutorial's nginx image.
-const DefaultImage = "registry.k8s.io/nginx-slim:0.24"
+// DefaultImage is nginx built to run as an unprivileged user (uid 101)
+// listening on 8080, so the pods pass Pod Security "restricted". The
+// tutorial's registry.k8s.io/nginx-slim runs as root on port 80; to use it,
+// set config "image" and edit Spec (port 80, Security profile "none").
+const DefaultImage = "nginxinc/nginx-unprivileged:1.27-alpine"
+
+// Port is the port nginx listens on, named "web".
+const Port int32 = 8080
+
+// UID is the user (and group) DefaultImage runs nginx as.
+const UID int64 = 101
 
 // Config is the stack's configuration. Every key is optional.
 type Config struct {
@@ -71,7 +80,7 @@ func Spec(c Config) cluster.Spec {
 		AppName:  "nginx",
 		Version:  engines.ImageVersion(c.Image),
 		Replicas: c.Replicas,
-		Ports:    []network.Port{{Name: "web", Port: 80, AppProtocol: "http", Client: true}},
+		Ports:    []network.Port{{Name: "web", Port: Port, AppProtocol: "http", Client: true}},
 		Network:  cluster.Network{ServiceName: "nginx"},
 		Containers: []corev1.Container{{
 			Name:           "nginx",
@@ -84,8 +93,9 @@ func Spec(c Config) cluster.Spec {
 		// Stateless pods: let one go at a time (the quorum default would
 		// block drains with two replicas).
 		Disruption: &cluster.Disruption{MaxUnavailable: &maxUnavailable},
-		// nginx binds port 80 as root, as in the tutorial.
-		Security: cluster.Security{Profile: cluster.SecurityNone},
+		// The restricted defaults (non-root, no privilege escalation, all
+		// capabilities dropped, seccomp RuntimeDefault) with the image's own user.
+		Security: cluster.Security{RunAsUser: ptr(UID), RunAsGroup: ptr(UID), FSGroup: ptr(UID)},
 	}
 }
 
@@ -150,3 +160,5 @@ func Program(ctx *pulumi.Context) error {
 	}
 	return nil
 }
+
+func ptr[T any](v T) *T { return &v }

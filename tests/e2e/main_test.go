@@ -3,16 +3,14 @@
 package e2e
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ordinal-dev/ordinal/tests/internal/localcluster"
 )
 
 // suite is what TestMain prepares for every test.
@@ -44,7 +42,7 @@ func TestMain(m *testing.M) {
 // runSuite prepares the tools and the cluster, runs the tests and always
 // tears down what it started.
 func runSuite(m *testing.M) int {
-	root, err := findRepoRoot()
+	root, err := localcluster.RepoRoot()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
@@ -83,7 +81,7 @@ func runSuite(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "e2e: using the cluster of ORDINAL_E2E_KUBECONFIG=%s\n", external)
 	} else {
 		clusterDir := filepath.Join(tmp, "cluster")
-		stop, err := startCluster(root, clusterDir, tmp)
+		stop, err := localcluster.Start(root, clusterDir, tmp, "e2e")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "e2e: FAIL: starting the local cluster:", err)
 			return 1
@@ -97,25 +95,6 @@ func runSuite(m *testing.M) int {
 	return code
 }
 
-// findRepoRoot walks up from the working directory to the directory that
-// holds go.mod.
-func findRepoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory: run the suite inside the repository")
-		}
-		dir = parent
-	}
-}
-
 func missingTools(bin string, names []string) []string {
 	var out []string
 	for _, n := range names {
@@ -124,48 +103,4 @@ func missingTools(bin string, names []string) []string {
 		}
 	}
 	return out
-}
-
-// startCluster runs scripts/cluster.sh up in clusterDir and returns the
-// function that stops it. A detached guardian process stops the cluster
-// (and removes scratch, the suite's temporary directory) if this process
-// dies without calling stop (a panic, the -timeout alarm, a signal), so no
-// control plane is ever left behind.
-func startCluster(root, clusterDir, scratch string) (func(), error) {
-	script := filepath.Join(root, "scripts", "cluster.sh")
-	clusterEnv := append(os.Environ(), "ORDINAL_CLUSTER_DIR="+clusterDir)
-	down := func() {
-		cmd := exec.Command("bash", script, "down")
-		cmd.Env = clusterEnv
-		if out, err := cmd.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "e2e: cluster down: %v\n%s", err, out)
-		}
-	}
-	guardian := exec.Command("setsid", "bash", "-c",
-		`while kill -0 "$1" 2>/dev/null; do sleep 2; done; ORDINAL_CLUSTER_DIR="$2" bash "$3" down >/dev/null 2>&1; rm -rf "$4"`,
-		"guardian", strconv.Itoa(os.Getpid()), clusterDir, script, scratch)
-	guardian.Stdin, guardian.Stdout, guardian.Stderr = nil, nil, nil
-	if err := guardian.Start(); err != nil {
-		return nil, fmt.Errorf("starting the cleanup guardian: %w", err)
-	}
-	stopGuardian := func() {
-		_ = guardian.Process.Kill()
-		_ = guardian.Wait()
-	}
-	start := time.Now()
-	cmd := exec.Command("bash", script, "up")
-	cmd.Env = clusterEnv
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		stopGuardian()
-		down()
-		return nil, fmt.Errorf("%s up: %w\n%s", script, err, out.String())
-	}
-	fmt.Fprintf(os.Stderr, "e2e: local cluster up in %s (%s)\n", time.Since(start).Round(100*time.Millisecond), clusterDir)
-	return func() {
-		stopGuardian()
-		down()
-		fmt.Fprintln(os.Stderr, "e2e: local cluster stopped")
-	}, nil
 }

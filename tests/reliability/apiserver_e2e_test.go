@@ -5,12 +5,10 @@ package reliability
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -28,6 +26,8 @@ import (
 	"github.com/ordinal-dev/ordinal/pkg/localpv"
 	"github.com/ordinal-dev/ordinal/pkg/network"
 	"github.com/ordinal-dev/ordinal/pkg/render"
+
+	"github.com/ordinal-dev/ordinal/tests/internal/localcluster"
 )
 
 // The API-server check: every manifest the planners produce for
@@ -63,7 +63,7 @@ func init() { suiteSetup = setupAPIServer }
 // setupAPIServer finds kubectl, starts a local cluster unless
 // ORDINAL_E2E_KUBECONFIG is set, and creates the test namespace.
 func setupAPIServer() (func(), error) {
-	root, err := repoRoot()
+	root, err := localcluster.RepoRoot()
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func setupAPIServer() (func(), error) {
 			return nil, err
 		}
 		teardown = append(teardown, func() { _ = os.RemoveAll(tmp) })
-		stop, err := startLocalCluster(root, filepath.Join(tmp, "cluster"))
+		stop, err := localcluster.Start(root, filepath.Join(tmp, "cluster"), tmp, "reliability")
 		if err != nil {
 			cleanup()
 			return nil, err
@@ -104,62 +104,6 @@ func setupAPIServer() (func(), error) {
 		_, _ = kubectl(nil, "delete", "namespace", apiEnv.namespace, "--wait=false")
 	})
 	return cleanup, nil
-}
-
-// startLocalCluster runs scripts/cluster.sh up in dir and returns the
-// function that stops it. A detached guardian stops the cluster too if
-// this process dies first.
-func startLocalCluster(root, dir string) (func(), error) {
-	script := filepath.Join(root, "scripts", "cluster.sh")
-	env := append(os.Environ(), "ORDINAL_CLUSTER_DIR="+dir)
-	down := func() {
-		cmd := exec.Command("bash", script, "down")
-		cmd.Env = env
-		if out, err := cmd.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "reliability: cluster down: %v\n%s", err, out)
-		}
-	}
-	guardian := exec.Command("setsid", "bash", "-c",
-		`while kill -0 "$1" 2>/dev/null; do sleep 2; done; ORDINAL_CLUSTER_DIR="$2" bash "$3" down >/dev/null 2>&1`,
-		"guardian", strconv.Itoa(os.Getpid()), dir, script)
-	if err := guardian.Start(); err != nil {
-		return nil, fmt.Errorf("starting the cleanup guardian: %w", err)
-	}
-	stopGuardian := func() {
-		_ = guardian.Process.Kill()
-		_ = guardian.Wait()
-	}
-	start := time.Now()
-	cmd := exec.Command("bash", script, "up")
-	cmd.Env = env
-	if out, err := cmd.CombinedOutput(); err != nil {
-		stopGuardian()
-		down()
-		return nil, fmt.Errorf("%s up: %w\n%s", script, err, out)
-	}
-	fmt.Fprintf(os.Stderr, "reliability: local cluster up in %s\n", time.Since(start).Round(100*time.Millisecond))
-	return func() {
-		stopGuardian()
-		down()
-	}, nil
-}
-
-// repoRoot walks up from the working directory to the one holding go.mod.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }
 
 // kubectl runs kubectl against the test cluster with stdin.

@@ -229,7 +229,7 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 	if args.StorageClassName != nil {
 		storageClass = args.StorageClassName
 	}
-	deployed := deployedInputs(images, storageClass, secretName)
+	deployed := newDeployTime(images, storageClass, secretName)
 
 	// Depend on the children, not the components: the Go SDK expands a
 	// component to the children registered so far, and registers them
@@ -264,12 +264,14 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 		}
 		deps = append(deps, c.RoleBinding)
 	}
-	// deployed is an AnyOutput: its appliers take any, not cluster.Deployed.
-	stsSpec := deployed.ApplyT(func(v any) (appsv1.StatefulSetSpec, error) {
-		d, _ := v.(cluster.Deployed)
-		sts, _ := plan.Resolve(d)
-		return bridge.Convert[appsv1.StatefulSetSpec](sts.Spec)
-	}).(appsv1.StatefulSetSpecOutput)
+	stsSpec, err := resolveSpec(deployed, plan.StatefulSetReads(), func(s *pulumi.OutputState) appsv1.StatefulSetSpecOutput {
+		return appsv1.StatefulSetSpecOutput{OutputState: s}
+	}, func(d cluster.Deployed) (appsv1.StatefulSetSpec, error) {
+		return bridge.Convert[appsv1.StatefulSetSpec](plan.ResolveStatefulSet(d).Spec)
+	})
+	if err != nil {
+		return err
+	}
 	stsMeta := *plan.StatefulSet.DeepCopy()
 	stsMeta.Annotations = labels.Merge(stsMeta.Annotations, StatefulSetAnnotations(plan.Spec, args.Deletion, args.AwaitTimeoutSeconds))
 	c.StatefulSet, err = registerStatefulSet(ctx, naming.Child(name, "statefulset"), stsMeta, stsSpec, ns, child, pulumi.DependsOn(deps))
@@ -282,11 +284,14 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 		}
 	}
 	if plan.InitJob != nil {
-		jobSpec := deployed.ApplyT(func(v any) (batchv1.JobSpec, error) {
-			d, _ := v.(cluster.Deployed)
-			_, job := plan.Resolve(d)
-			return bridge.Convert[batchv1.JobSpec](job.Spec)
-		}).(batchv1.JobSpecOutput)
+		jobSpec, err := resolveSpec(deployed, plan.InitJobReads(), func(s *pulumi.OutputState) batchv1.JobSpecOutput {
+			return batchv1.JobSpecOutput{OutputState: s}
+		}, func(d cluster.Deployed) (batchv1.JobSpec, error) {
+			return bridge.Convert[batchv1.JobSpec](plan.ResolveInitJob(d).Spec)
+		})
+		if err != nil {
+			return err
+		}
 		jobMeta := *plan.InitJob.DeepCopy()
 		jobMeta.Annotations = labels.Merge(jobMeta.Annotations, InitJobAnnotations(args.AwaitTimeoutSeconds))
 		// The Job depends on the network, never on the StatefulSet: the
@@ -321,27 +326,6 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 		"peerList":        c.PeerList,
 		"clientEndpoints": c.ClientEndpoints,
 		"configChecksum":  c.ConfigChecksum,
-	})
-}
-
-// deployedInputs gathers the deploy-time values into one output. Its
-// callback runs with zero values for unknowns during preview, which
-// Plan.Resolve accepts.
-func deployedInputs(images map[string]pulumi.StringInput, storageClass, secretName pulumi.StringInput) pulumi.Output {
-	names := validation.SortedKeys(images)
-	inputs := make([]any, 0, len(names)+2)
-	inputs = append(inputs, storageClass, secretName)
-	for _, n := range names {
-		inputs = append(inputs, images[n])
-	}
-	return pulumi.All(inputs...).ApplyT(func(vals []any) cluster.Deployed {
-		d := cluster.Deployed{Images: map[string]string{}}
-		d.StorageClassName, _ = vals[0].(string)
-		d.SecretName, _ = vals[1].(string)
-		for i, n := range names {
-			d.Images[n], _ = vals[i+2].(string)
-		}
-		return d
 	})
 }
 

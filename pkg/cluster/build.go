@@ -569,31 +569,104 @@ type Deployed struct {
 // none) with deploy-time values filled in. It is safe to call with zero
 // values (for example while Pulumi previews unknown inputs).
 func (p *Plan) Resolve(d Deployed) (*appsv1.StatefulSet, *batchv1.Job) {
+	return p.ResolveStatefulSet(d), p.ResolveInitJob(d)
+}
+
+// ResolveStatefulSet is the StatefulSet half of Resolve.
+func (p *Plan) ResolveStatefulSet(d Deployed) *appsv1.StatefulSet {
 	sts := p.StatefulSet.DeepCopy()
 	pod := &sts.Spec.Template.Spec
 	resolveContainers(pod.Containers, d.Images, "")
 	resolveContainers(pod.InitContainers, d.Images, "")
-	p.resolveSecret(pod, d.SecretName)
+	resolveSecret(pod, d.SecretName)
 	if d.StorageClassName != "" {
 		for i := range sts.Spec.VolumeClaimTemplates {
-			t := &sts.Spec.VolumeClaimTemplates[i]
-			if t.Spec.StorageClassName == nil && p.Spec.Claims[i].StorageClassName == "" {
+			if t := &sts.Spec.VolumeClaimTemplates[i]; p.deployTimeClass(i) {
 				class := d.StorageClassName
 				t.Spec.StorageClassName = &class
 			}
 		}
 	}
-	var job *batchv1.Job
-	if p.InitJob != nil {
-		job = p.InitJob.DeepCopy()
-		fallback := ""
-		if len(pod.Containers) > 0 {
-			fallback = pod.Containers[0].Image
-		}
-		resolveContainers(job.Spec.Template.Spec.Containers, d.Images, fallback)
-		p.resolveSecret(&job.Spec.Template.Spec, d.SecretName)
+	return sts
+}
+
+// ResolveInitJob is the init Job half of Resolve; nil without an init Job.
+func (p *Plan) ResolveInitJob(d Deployed) *batchv1.Job {
+	if p.InitJob == nil {
+		return nil
 	}
-	return sts, job
+	job := p.InitJob.DeepCopy()
+	resolveContainers(job.Spec.Template.Spec.Containers, d.Images, p.firstImage(d))
+	resolveSecret(&job.Spec.Template.Spec, d.SecretName)
+	return job
+}
+
+// Reads names the deploy-time values an object is resolved with.
+type Reads struct {
+	// Images by container name (InitContainerName for the init Job).
+	Images []string
+	// StorageClass: a claim takes the deploy-time class.
+	StorageClass bool
+	// Secret: the pods refer to the generated Secret.
+	Secret bool
+}
+
+// StatefulSetReads are the deploy-time values ResolveStatefulSet reads:
+// with the rest unknown, the StatefulSet can be resolved already.
+func (p *Plan) StatefulSetReads() Reads {
+	pod := &p.StatefulSet.Spec.Template.Spec
+	var r Reads
+	for _, cs := range [][]corev1.Container{pod.Containers, pod.InitContainers} {
+		for _, c := range cs {
+			if p.Options.deployTimeImage(c.Name) {
+				r.Images = append(r.Images, c.Name)
+			}
+		}
+	}
+	for i := range p.StatefulSet.Spec.VolumeClaimTemplates {
+		r.StorageClass = r.StorageClass || (p.Options.DeployTimeStorageClass && p.deployTimeClass(i))
+	}
+	secretRefs(pod, func(*string) { r.Secret = true })
+	return r
+}
+
+// InitJobReads are the deploy-time values ResolveInitJob reads.
+func (p *Plan) InitJobReads() Reads {
+	var r Reads
+	if p.InitJob == nil {
+		return r
+	}
+	pod := &p.InitJob.Spec.Template.Spec
+	for _, c := range pod.Containers {
+		if p.Options.deployTimeImage(c.Name) {
+			r.Images = append(r.Images, c.Name)
+		}
+		// An image the Job lacks falls back to the first container's.
+		if first := p.StatefulSet.Spec.Template.Spec.Containers; c.Image == "" && len(first) > 0 && p.Options.deployTimeImage(first[0].Name) {
+			r.Images = append(r.Images, first[0].Name)
+		}
+	}
+	secretRefs(pod, func(*string) { r.Secret = true })
+	return r
+}
+
+// deployTimeClass reports whether claim template i takes the deploy-time
+// StorageClass (it names none of its own).
+func (p *Plan) deployTimeClass(i int) bool {
+	return p.StatefulSet.Spec.VolumeClaimTemplates[i].Spec.StorageClassName == nil && p.Spec.Claims[i].StorageClassName == ""
+}
+
+// firstImage is the resolved image of the first container, which an init
+// Job without an image of its own runs.
+func (p *Plan) firstImage(d Deployed) string {
+	cs := p.StatefulSet.Spec.Template.Spec.Containers
+	if len(cs) == 0 {
+		return ""
+	}
+	if img := d.Images[cs[0].Name]; img != "" {
+		return img
+	}
+	return cs[0].Image
 }
 
 func resolveContainers(cs []corev1.Container, images map[string]string, fallback string) {
@@ -606,15 +679,22 @@ func resolveContainers(cs []corev1.Container, images map[string]string, fallback
 	}
 }
 
-func (p *Plan) resolveSecret(pod *corev1.PodSpec, name string) {
+func resolveSecret(pod *corev1.PodSpec, name string) {
 	if name == "" {
 		return
 	}
+	secretRefs(pod, func(ref *string) { *ref = name })
+}
+
+// secretRefs calls fn with every reference to the generated Secret in pod:
+// projected volume sources, env and envFrom of containers and init
+// containers.
+func secretRefs(pod *corev1.PodSpec, fn func(ref *string)) {
 	for i := range pod.Volumes {
 		if pr := pod.Volumes[i].Projected; pr != nil {
 			for j := range pr.Sources {
 				if s := pr.Sources[j].Secret; s != nil && s.Name == GeneratedSecret {
-					s.Name = name
+					fn(&s.Name)
 				}
 			}
 		}
@@ -623,12 +703,12 @@ func (p *Plan) resolveSecret(pod *corev1.PodSpec, name string) {
 		for i := range cs {
 			for _, e := range cs[i].Env {
 				if vf := e.ValueFrom; vf != nil && vf.SecretKeyRef != nil && vf.SecretKeyRef.Name == GeneratedSecret {
-					vf.SecretKeyRef.Name = name
+					fn(&vf.SecretKeyRef.Name)
 				}
 			}
 			for _, ef := range cs[i].EnvFrom {
 				if ef.SecretRef != nil && ef.SecretRef.Name == GeneratedSecret {
-					ef.SecretRef.Name = name
+					fn(&ef.SecretRef.Name)
 				}
 			}
 		}

@@ -1,0 +1,114 @@
+package components
+
+import (
+	"slices"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumix"
+
+	"github.com/ordinal-dev/ordinal/pkg/cluster"
+	"github.com/ordinal-dev/ordinal/pkg/validation"
+)
+
+// deployTime holds the values the StatefulSet and the init Job are resolved
+// with (cluster.Deployed). Plain strings are known when the program runs;
+// outputs of other resources (the generated Secret's name, an image from a
+// registry resource) are pending until Pulumi resolves them.
+type deployTime struct {
+	known cluster.Deployed
+	// pending inputs by kind; nil when known or absent.
+	images       map[string]pulumi.StringInput
+	storageClass pulumi.StringInput
+	secretName   pulumi.StringInput
+}
+
+func newDeployTime(images map[string]pulumi.StringInput, storageClass, secretName pulumi.StringInput) *deployTime {
+	dt := &deployTime{known: cluster.Deployed{Images: map[string]string{}}, images: map[string]pulumi.StringInput{}}
+	for name, in := range images {
+		if s, ok := in.(pulumi.String); ok {
+			dt.known.Images[name] = string(s)
+		} else {
+			dt.images[name] = in
+		}
+	}
+	if s, ok := storageClass.(pulumi.String); ok {
+		dt.known.StorageClassName = string(s)
+	} else {
+		dt.storageClass = storageClass
+	}
+	if s, ok := secretName.(pulumi.String); ok {
+		dt.known.SecretName = string(s)
+	} else {
+		dt.secretName = secretName
+	}
+	return dt
+}
+
+// pendingValue is one value still to come and where it goes.
+type pendingValue struct {
+	input pulumi.StringInput
+	set   func(d *cluster.Deployed, v string)
+}
+
+// pending lists, in a fixed order, the values still to come that an object
+// reading r depends on.
+func (dt *deployTime) pending(r cluster.Reads) []pendingValue {
+	var out []pendingValue
+	if r.StorageClass && dt.storageClass != nil {
+		out = append(out, pendingValue{dt.storageClass, func(d *cluster.Deployed, v string) { d.StorageClassName = v }})
+	}
+	if r.Secret && dt.secretName != nil {
+		out = append(out, pendingValue{dt.secretName, func(d *cluster.Deployed, v string) { d.SecretName = v }})
+	}
+	for _, name := range validation.SortedKeys(dt.images) {
+		if in := dt.images[name]; slices.Contains(r.Images, name) {
+			out = append(out, pendingValue{in, func(d *cluster.Deployed, v string) { d.Images[name] = v }})
+		}
+	}
+	return out
+}
+
+// resolveSpec is the spec build makes from the deploy-time values that an
+// object reading r depends on, as the typed output O (wrap makes one from an
+// output state): built at once when the values are all known (literal
+// images, no generated Secret), or in one Apply over the pending ones.
+// During a preview with unknown values the spec is unknown. Either way the
+// spec is sent exactly as build returns it.
+func resolveSpec[T any, O pulumi.Output](dt *deployTime, r cluster.Reads, wrap func(*pulumi.OutputState) O, build func(cluster.Deployed) (T, error)) (O, error) {
+	pending := dt.pending(r)
+	withValues := func(vals ...string) (T, error) {
+		d := dt.known
+		d.Images = make(map[string]string, len(dt.known.Images)+len(vals))
+		for k, v := range dt.known.Images {
+			d.Images[k] = v
+		}
+		for i, p := range pending {
+			p.set(&d, vals[i])
+		}
+		return build(d)
+	}
+	switch len(pending) {
+	case 0:
+		spec, err := withValues()
+		if err != nil {
+			var zero O
+			return zero, err
+		}
+		// pulumix.Val resolves at once; pulumi.ToOutput would walk and
+		// rebuild the whole spec (sending nil lists as empty ones).
+		return wrap(pulumix.Val(spec).OutputState), nil
+	case 1:
+		return pending[0].input.ToStringOutput().ApplyT(func(v string) (T, error) { return withValues(v) }).(O), nil
+	}
+	inputs := make([]any, len(pending))
+	for i, p := range pending {
+		inputs[i] = p.input
+	}
+	return pulumi.All(inputs...).ApplyT(func(vals []any) (T, error) {
+		strs := make([]string, len(vals))
+		for i, v := range vals {
+			strs[i], _ = v.(string)
+		}
+		return withValues(strs...)
+	}).(O), nil
+}

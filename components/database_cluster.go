@@ -307,12 +307,12 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 	c.PodFQDNs = c.Network.PodFQDNs
 	c.PeerList = c.Network.PeerList
 	c.ClientEndpoints = c.Network.ClientEndpoints
-	c.ConfigChecksum = pulumi.String(plan.ConfigChecksum).ToStringOutput()
-	c.PDBName = pulumi.String("").ToStringOutput()
+	c.ConfigChecksum = knownString(plan.ConfigChecksum)
+	c.PDBName = knownString("")
 	if c.PDB != nil {
 		c.PDBName = c.PDB.Metadata.Name().Elem()
 	}
-	c.InitJobName = pulumi.String("").ToStringOutput()
+	c.InitJobName = knownString("")
 	if c.InitJob != nil {
 		c.InitJobName = c.InitJob.Metadata.Name().Elem()
 	}

@@ -4,7 +4,6 @@ import (
 	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumix"
 
 	"github.com/ordinal-dev/ordinal/pkg/cluster"
 	"github.com/ordinal-dev/ordinal/pkg/validation"
@@ -94,9 +93,9 @@ func resolveSpec[T any, O pulumi.Output](dt *deployTime, r cluster.Reads, wrap f
 			var zero O
 			return zero, err
 		}
-		// pulumix.Val resolves at once; pulumi.ToOutput would walk and
-		// rebuild the whole spec (sending nil lists as empty ones).
-		return wrap(pulumix.Val(spec).OutputState), nil
+		// Not pulumi.ToOutput: it would walk and copy the whole spec, and
+		// send nil lists as empty ones, unlike the Apply below.
+		return wrap(resolved(spec)), nil
 	case 1:
 		return pending[0].input.ToStringOutput().ApplyT(func(v string) (T, error) { return withValues(v) }).(O), nil
 	}

@@ -105,9 +105,9 @@ func NewLocalVolumePool(ctx *pulumi.Context, name string, args *LocalVolumePoolA
 	}
 	total := plan.TotalCapacity()
 	c.StorageClassName = c.StorageClass.Metadata.Name().Elem()
-	c.VolumeNames = pulumi.ToStringArray(names).ToStringArrayOutput()
-	c.TotalCapacity = pulumi.String(total.String()).ToStringOutput()
-	c.Nodes = pulumi.ToStringArray(plan.DistinctNodes()).ToStringArrayOutput()
+	c.VolumeNames = knownStrings(names)
+	c.TotalCapacity = knownString(total.String())
+	c.Nodes = knownStrings(plan.DistinctNodes())
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"storageClassName": c.StorageClassName,
 		"volumeNames":      c.VolumeNames,

@@ -9,6 +9,7 @@ import (
 	rbacv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumix"
 	k8sapps "k8s.io/api/apps/v1"
 	k8sbatch "k8s.io/api/batch/v1"
 	k8score "k8s.io/api/core/v1"
@@ -21,28 +22,41 @@ import (
 )
 
 // The functions below register one planned k8s.io/api object as its typed
-// pulumi-kubernetes resource. Specs go through bridge.Convert; metadata is
-// built directly so the namespace stays a Pulumi input.
+// pulumi-kubernetes resource. Specs go through bridge.ConvertAwaited and are
+// registered as already-resolved outputs; metadata is built directly so the
+// namespace stays a Pulumi input.
+
+// resolved is the state of an output that already holds v: no goroutine,
+// no copy (pulumi.ToOutput would walk and copy v in a goroutine).
+func resolved[T any](v T) *pulumi.OutputState { return pulumix.Val(v).OutputState }
+
+// knownString and knownStrings are outputs of values known when the
+// program runs.
+func knownString(s string) pulumi.StringOutput { return pulumi.StringOutput{OutputState: resolved(s)} }
+
+func knownStrings(s []string) pulumi.StringArrayOutput {
+	return pulumi.StringArrayOutput{OutputState: resolved(s)}
+}
 
 func registerService(ctx *pulumi.Context, name string, svc *k8score.Service, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*corev1.Service, error) {
-	spec, err := bridge.Convert[corev1.ServiceSpec](svc.Spec)
+	spec, err := bridge.ConvertAwaited[corev1.ServiceSpec](svc.Spec)
 	if err != nil {
 		return nil, err
 	}
 	return corev1.NewService(ctx, name, &corev1.ServiceArgs{
 		Metadata: bridge.Meta(svc.ObjectMeta, ns, false),
-		Spec:     pulumi.ToOutput(spec).(corev1.ServiceSpecOutput),
+		Spec:     corev1.ServiceSpecOutput{OutputState: resolved(spec)},
 	}, opts...)
 }
 
 func registerPDB(ctx *pulumi.Context, name string, pdb *k8spolicy.PodDisruptionBudget, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*policyv1.PodDisruptionBudget, error) {
-	spec, err := bridge.Convert[policyv1.PodDisruptionBudgetSpec](pdb.Spec)
+	spec, err := bridge.ConvertAwaited[policyv1.PodDisruptionBudgetSpec](pdb.Spec)
 	if err != nil {
 		return nil, err
 	}
 	return policyv1.NewPodDisruptionBudget(ctx, name, &policyv1.PodDisruptionBudgetArgs{
 		Metadata: bridge.Meta(pdb.ObjectMeta, ns, false),
-		Spec:     pulumi.ToOutput(spec).(policyv1.PodDisruptionBudgetSpecOutput),
+		Spec:     policyv1.PodDisruptionBudgetSpecOutput{OutputState: resolved(spec)},
 	}, opts...)
 }
 
@@ -101,24 +115,24 @@ func registerStorageClass(ctx *pulumi.Context, name string, sc *k8sstorage.Stora
 }
 
 func registerPV(ctx *pulumi.Context, name string, pv *k8score.PersistentVolume, opts ...pulumi.ResourceOption) (*corev1.PersistentVolume, error) {
-	spec, err := bridge.Convert[corev1.PersistentVolumeSpec](pv.Spec)
+	spec, err := bridge.ConvertAwaited[corev1.PersistentVolumeSpec](pv.Spec)
 	if err != nil {
 		return nil, err
 	}
 	return corev1.NewPersistentVolume(ctx, name, &corev1.PersistentVolumeArgs{
 		Metadata: bridge.Meta(pv.ObjectMeta, nil, false),
-		Spec:     pulumi.ToOutput(spec).(corev1.PersistentVolumeSpecOutput),
+		Spec:     corev1.PersistentVolumeSpecOutput{OutputState: resolved(spec)},
 	}, opts...)
 }
 
 func registerNetworkPolicy(ctx *pulumi.Context, name string, np *k8snetworking.NetworkPolicy, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*networkingv1.NetworkPolicy, error) {
-	spec, err := bridge.Convert[networkingv1.NetworkPolicySpec](np.Spec)
+	spec, err := bridge.ConvertAwaited[networkingv1.NetworkPolicySpec](np.Spec)
 	if err != nil {
 		return nil, err
 	}
 	return networkingv1.NewNetworkPolicy(ctx, name, &networkingv1.NetworkPolicyArgs{
 		Metadata: bridge.Meta(np.ObjectMeta, ns, false),
-		Spec:     pulumi.ToOutput(spec).(networkingv1.NetworkPolicySpecOutput),
+		Spec:     networkingv1.NetworkPolicySpecOutput{OutputState: resolved(spec)},
 	}, opts...)
 }
 
@@ -131,13 +145,13 @@ func registerServiceAccount(ctx *pulumi.Context, name string, sa *k8score.Servic
 }
 
 func registerRole(ctx *pulumi.Context, name string, role *k8srbac.Role, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*rbacv1.Role, error) {
-	rules, err := bridge.Convert[[]rbacv1.PolicyRule](role.Rules)
+	rules, err := bridge.ConvertAwaited[[]rbacv1.PolicyRule](role.Rules)
 	if err != nil {
 		return nil, err
 	}
 	return rbacv1.NewRole(ctx, name, &rbacv1.RoleArgs{
 		Metadata: bridge.Meta(role.ObjectMeta, ns, false),
-		Rules:    pulumi.ToOutput(rules).(rbacv1.PolicyRuleArrayOutput),
+		Rules:    rbacv1.PolicyRuleArrayOutput{OutputState: resolved(rules)},
 	}, opts...)
 }
 

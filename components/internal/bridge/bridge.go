@@ -42,6 +42,61 @@ func Convert[T any](in any) (T, error) {
 	return out, nil
 }
 
+// ConvertAwaited is Convert followed by what pulumi.ToOutput does to a
+// plain value when it resolves: a deep copy in which every nil list and map
+// becomes an empty one. Objects whose spec was once registered through
+// pulumi.ToOutput keep sending exactly the same inputs (empty lists
+// included) when their spec is registered as an already-resolved output
+// (pulumix.Val), which skips ToOutput's goroutine and copy.
+func ConvertAwaited[T any](in any) (T, error) {
+	out, err := Convert[T](in)
+	if err != nil {
+		return out, err
+	}
+	emptyCollections(reflect.ValueOf(&out).Elem())
+	return out, nil
+}
+
+// emptyCollections replaces every nil slice and map reachable from v
+// (through pointers, structs, slices and maps) with an empty one.
+func emptyCollections(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			emptyCollections(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if f := v.Field(i); f.CanSet() {
+				emptyCollections(f)
+			}
+		}
+	case reflect.Slice:
+		if v.IsNil() {
+			v.Set(reflect.MakeSlice(v.Type(), 0, 0))
+			return
+		}
+		for i := range v.Len() {
+			emptyCollections(v.Index(i))
+		}
+	case reflect.Map:
+		if v.IsNil() {
+			v.Set(reflect.MakeMap(v.Type()))
+			return
+		}
+		switch v.Type().Elem().Kind() {
+		case reflect.Pointer, reflect.Struct, reflect.Slice, reflect.Map:
+			it := v.MapRange()
+			for it.Next() {
+				e := reflect.New(v.Type().Elem()).Elem()
+				e.Set(it.Value())
+				emptyCollections(e)
+				v.SetMapIndex(it.Key(), e)
+			}
+		}
+	}
+}
+
 // JSONConvert is the reference conversion: a JSON round trip. Convert must
 // always give the same result; the tests compare the two.
 func JSONConvert[T any](in any) (T, error) {

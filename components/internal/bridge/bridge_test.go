@@ -11,6 +11,7 @@ import (
 	networkingv1sdk "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	policyv1sdk "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
 	rbacv1sdk "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
@@ -80,6 +81,54 @@ func differential[K, S any](t *testing.T, n int) {
 	}
 }
 
+// awaitedDifferential checks that ConvertAwaited gives what pulumi.ToOutput
+// resolves the JSON round trip's result to.
+func awaitedDifferential[K, S any](t *testing.T, n int) {
+	t.Helper()
+	for i := range n {
+		var in K
+		filler(int64(i)).NilChance(float64(i%3) * 0.3).Fill(&in)
+		ref, err := JSONConvert[S](in)
+		require.NoError(t, err)
+		want := awaitOutput[S](t, pulumi.ToOutput(ref))
+		got, err := ConvertAwaited[S](in)
+		require.NoError(t, err)
+		if !assert.Equal(t, want, got, "seed %d", i) {
+			return
+		}
+	}
+}
+
+// awaitOutput resolves an output outside a Pulumi program.
+func awaitOutput[T any](t *testing.T, o pulumi.Output) T {
+	t.Helper()
+	ch := make(chan T, 1)
+	o.ApplyT(func(v T) T { ch <- v; return v })
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(10 * time.Second):
+		t.Fatal("output did not resolve")
+	}
+	panic("unreachable")
+}
+
+func TestConvertAwaitedMatchesToOutput(t *testing.T) {
+	const n = 150
+	t.Run("ServiceSpec", func(t *testing.T) { awaitedDifferential[corev1.ServiceSpec, corev1sdk.ServiceSpec](t, n) })
+	t.Run("PersistentVolumeSpec", func(t *testing.T) {
+		awaitedDifferential[corev1.PersistentVolumeSpec, corev1sdk.PersistentVolumeSpec](t, n)
+	})
+	t.Run("PodDisruptionBudgetSpec", func(t *testing.T) {
+		awaitedDifferential[policyv1.PodDisruptionBudgetSpec, policyv1sdk.PodDisruptionBudgetSpec](t, n)
+	})
+	t.Run("NetworkPolicySpec", func(t *testing.T) {
+		awaitedDifferential[networkingv1.NetworkPolicySpec, networkingv1sdk.NetworkPolicySpec](t, n)
+	})
+	t.Run("PolicyRules", func(t *testing.T) { awaitedDifferential[[]rbacv1.PolicyRule, []rbacv1sdk.PolicyRule](t, n) })
+	t.Run("PodSpec", func(t *testing.T) { awaitedDifferential[corev1.PodSpec, corev1sdk.PodSpec](t, n) })
+}
+
 func TestConvertMatchesJSONRoundTrip(t *testing.T) {
 	const n = 300
 	tests := []struct {
@@ -138,6 +187,18 @@ func TestConvertJSONDetails(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, sts.Template.Metadata.CreationTimestamp, "a zero Time marshals as null")
 	assert.Nil(t, sts.Template.Spec.Containers, "a nil list without omitempty is null")
+}
+
+func TestConvertAwaitedEmptiesNilCollections(t *testing.T) {
+	got, err := ConvertAwaited[corev1sdk.ServiceSpec](corev1.ServiceSpec{ClusterIP: "None"})
+	require.NoError(t, err)
+	assert.NotNil(t, got.ExternalIPs)
+	assert.Empty(t, got.ExternalIPs)
+	assert.NotNil(t, got.Selector)
+	assert.Nil(t, got.SessionAffinityConfig, "nil pointers stay nil")
+	plain, err := Convert[corev1sdk.ServiceSpec](corev1.ServiceSpec{ClusterIP: "None"})
+	require.NoError(t, err)
+	assert.Nil(t, plain.ExternalIPs)
 }
 
 func TestConvertNil(t *testing.T) {

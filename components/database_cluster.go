@@ -223,7 +223,7 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 		if c.Secret, err = registerSecret(ctx, naming.Child(name, "secret"), plan.Secret, ns, args.SecretData, child); err != nil {
 			return err
 		}
-		secretName = c.Secret.Metadata.Name().Elem()
+		secretName = nameOf(c.Secret.Metadata)
 	}
 	var storageClass pulumi.StringInput = pulumi.String("")
 	if args.StorageClassName != nil {
@@ -302,7 +302,7 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 	}
 
 	c.Namespace = c.Network.Namespace
-	c.StatefulSetName = c.StatefulSet.Metadata.Name().Elem()
+	c.StatefulSetName = nameOf(c.StatefulSet.Metadata)
 	c.ServiceName = c.Network.ServiceName
 	c.PodFQDNs = c.Network.PodFQDNs
 	c.PeerList = c.Network.PeerList
@@ -310,11 +310,11 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 	c.ConfigChecksum = knownString(plan.ConfigChecksum)
 	c.PDBName = knownString("")
 	if c.PDB != nil {
-		c.PDBName = c.PDB.Metadata.Name().Elem()
+		c.PDBName = nameOf(c.PDB.Metadata)
 	}
 	c.InitJobName = knownString("")
 	if c.InitJob != nil {
-		c.InitJobName = c.InitJob.Metadata.Name().Elem()
+		c.InitJobName = nameOf(c.InitJob.Metadata)
 	}
 	return ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"namespace":       c.Namespace,

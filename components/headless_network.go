@@ -2,6 +2,7 @@ package components
 
 import (
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	k8score "k8s.io/api/core/v1"
 
@@ -81,7 +82,7 @@ func newHeadlessNetwork(ctx *pulumi.Context, name string, ns pulumi.StringInput,
 	}
 	// Names derive from the namespace the Service really landed in.
 	c.Namespace = namespaceOf(c.Service)
-	c.ServiceName = c.Service.Metadata.Name().Elem()
+	c.ServiceName = nameOf(c.Service.Metadata)
 	c.ServiceFQDN = c.Namespace.ApplyT(plan.ServiceFQDN).(pulumi.StringOutput)
 	c.PodFQDNs = c.Namespace.ApplyT(plan.PodFQDNs).(pulumi.StringArrayOutput)
 	c.PeerList = c.Namespace.ApplyT(plan.PeerList).(pulumi.StringOutput)
@@ -129,10 +130,10 @@ func ClientServiceAnnotations(t k8score.ServiceType) map[string]string {
 // namespaceOf is the namespace a Service was created in ("default" when
 // neither the program nor the provider chose one).
 func namespaceOf(svc *corev1.Service) pulumi.StringOutput {
-	return svc.Metadata.Namespace().ApplyT(func(ns *string) string {
-		if ns == nil || *ns == "" {
+	return svc.Metadata.ApplyT(func(m metav1.ObjectMeta) string {
+		if m.Namespace == nil || *m.Namespace == "" {
 			return "default"
 		}
-		return *ns
+		return *m.Namespace
 	}).(pulumi.StringOutput)
 }

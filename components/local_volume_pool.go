@@ -104,7 +104,7 @@ func NewLocalVolumePool(ctx *pulumi.Context, name string, args *LocalVolumePoolA
 		names = append(names, pv.Name)
 	}
 	total := plan.TotalCapacity()
-	c.StorageClassName = c.StorageClass.Metadata.Name().Elem()
+	c.StorageClassName = nameOf(c.StorageClass.Metadata)
 	c.VolumeNames = knownStrings(names)
 	c.TotalCapacity = knownString(total.String())
 	c.Nodes = knownStrings(plan.DistinctNodes())

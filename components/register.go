@@ -4,6 +4,7 @@ import (
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	batchv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/batch/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
 	rbacv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
@@ -29,6 +30,17 @@ import (
 // resolved is the state of an output that already holds v: no goroutine,
 // no copy (pulumi.ToOutput would walk and copy v in a goroutine).
 func resolved[T any](v T) *pulumi.OutputState { return pulumix.Val(v).OutputState }
+
+// nameOf is an object's metadata.name, in one Apply (Name().Elem() takes
+// two).
+func nameOf(meta metav1.ObjectMetaOutput) pulumi.StringOutput {
+	return meta.ApplyT(func(m metav1.ObjectMeta) string {
+		if m.Name == nil {
+			return ""
+		}
+		return *m.Name
+	}).(pulumi.StringOutput)
+}
 
 // knownString and knownStrings are outputs of values known when the
 // program runs.

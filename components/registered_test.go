@@ -71,6 +71,16 @@ func TestRegisteredGolden(t *testing.T) {
 			})
 			return err
 		}},
+		{"namespace-output", func(ctx *pulumi.Context) error {
+			spec := dbSpec()
+			spec.Containers[0].Image = "db:1"
+			_, err := NewDatabaseCluster(ctx, "nsout", &DatabaseClusterArgs{
+				Namespace:  pulumi.String("from-a-resource").ToStringOutput(),
+				Spec:       spec,
+				SecretData: map[string]pulumi.StringInput{"password": pulumi.String(secretValue)},
+			})
+			return err
+		}},
 		{"minimal", func(ctx *pulumi.Context) error {
 			_, err := NewDatabaseCluster(ctx, "cache", &DatabaseClusterArgs{Spec: cluster.Spec{
 				Replicas:   1,

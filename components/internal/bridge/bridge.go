@@ -13,12 +13,14 @@ package bridge
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"strings"
 	"sync"
 
 	metav1sdk "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumix"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -114,13 +116,35 @@ func JSONConvert[T any](in any) (T, error) {
 // Meta converts object metadata. ns is nil for cluster-scoped objects and
 // for namespaced objects that use the provider's default namespace. When
 // autoname is true the name is left to Pulumi (name + random suffix).
-func Meta(m metav1.ObjectMeta, ns pulumi.StringInput, autoname bool) metav1sdk.ObjectMetaArgs {
-	out := metav1sdk.ObjectMetaArgs{}
+//
+// Metadata whose namespace is known when the program runs (nil or a
+// pulumi.String) is an already-resolved output of the plain struct, which
+// the SDK marshals with less work than a tree of inputs; with a namespace
+// from another resource it is that tree, so the namespace stays an input.
+// Both send the same properties.
+func Meta(m metav1.ObjectMeta, ns pulumi.StringInput, autoname bool) metav1sdk.ObjectMetaPtrInput {
+	known, isKnown := ns.(pulumi.String)
+	if ns == nil || isKnown {
+		out := metav1sdk.ObjectMeta{}
+		if !autoname {
+			out.Name = &m.Name
+		}
+		if isKnown {
+			s := string(known)
+			out.Namespace = &s
+		}
+		// Copies: the SDK reads them later, from another goroutine.
+		if len(m.Labels) > 0 {
+			out.Labels = maps.Clone(m.Labels)
+		}
+		if len(m.Annotations) > 0 {
+			out.Annotations = maps.Clone(m.Annotations)
+		}
+		return metav1sdk.ObjectMetaOutput{OutputState: pulumix.Val(out).OutputState}
+	}
+	out := metav1sdk.ObjectMetaArgs{Namespace: ns}
 	if !autoname {
 		out.Name = pulumi.String(m.Name)
-	}
-	if ns != nil {
-		out.Namespace = ns
 	}
 	if len(m.Labels) > 0 {
 		out.Labels = pulumi.ToStringMap(m.Labels)

@@ -8,7 +8,8 @@
 // gobench reads the output of repeated `go test -bench` rounds of
 // ./tests/bench: for every benchmark and unit it reports the median and
 // the range over the rounds, and pairs impl=component with impl=baseline
-// sub-benchmarks into ratios (component / baseline, medians).
+// (and impl=floor, when present) sub-benchmarks into ratios (component /
+// baseline and component / floor, medians).
 //
 // engine reads the CSV of tests/bench/enginebench (warm-up rows left out)
 // and reports median, min and max seconds per case with the ratio of the

@@ -169,8 +169,8 @@ func goBench(args []string) error {
 			rounds = max(rounds, len(v))
 		}
 	}
-	fmt.Fprintf(&b, "Median over %d rounds (range in brackets); ratio = component / baseline, of the medians.\n\n", rounds)
-	b.WriteString("| benchmark | metric | component | baseline | ratio |\n|---|---|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "Median over %d rounds (range in brackets); ratio = component / baseline and component / floor, of the medians.\n\n", rounds)
+	b.WriteString("| benchmark | metric | component | baseline | floor | ratio | vs floor |\n|---|---|---:|---:|---:|---:|---:|\n")
 	for _, name := range res.order {
 		if !strings.Contains(name, "impl=component") {
 			continue
@@ -180,6 +180,7 @@ func goBench(args []string) error {
 		if !ok {
 			continue
 		}
+		fv := res.vals[strings.Replace(name, "impl=component", "impl=floor", 1)]
 		label := strings.Replace(name, "/impl=component", "", 1)
 		for _, unit := range []string{"ns/op", "cpu-ns/op", "ns/cluster", "cpu-ns/cluster", "ns/PV", "cpu-ns/PV", "B/op", "allocs/op"} {
 			c, okc := res.vals[name][unit]
@@ -189,8 +190,14 @@ func goBench(args []string) error {
 			}
 			sc, sb := summarize(c), summarize(bb)
 			f := func(v float64) string { return fmtVal(unit, v) }
-			fmt.Fprintf(&b, "| %s | %s | %s [%s–%s] | %s [%s–%s] | **%.2f** |\n", label, unit,
-				f(sc.median), f(sc.min), f(sc.max), f(sb.median), f(sb.min), f(sb.max), sc.median/sb.median)
+			floor, vsFloor := "–", "–"
+			if fl, ok := fv[unit]; ok {
+				sf := summarize(fl)
+				floor = fmt.Sprintf("%s [%s–%s]", f(sf.median), f(sf.min), f(sf.max))
+				vsFloor = fmt.Sprintf("%.2f", sc.median/sf.median)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s [%s–%s] | %s [%s–%s] | %s | **%.2f** | %s |\n", label, unit,
+				f(sc.median), f(sc.min), f(sc.max), f(sb.median), f(sb.min), f(sb.max), floor, sc.median/sb.median, vsFloor)
 		}
 	}
 	b.WriteString("\n| benchmark | metric | median | min | max |\n|---|---|---:|---:|---:|\n")

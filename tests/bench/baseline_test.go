@@ -45,7 +45,7 @@ func baselineProgram(n int) pulumi.RunFunc {
 			if n > 1 {
 				name, pool = fmt.Sprintf("db%d", i), fmt.Sprintf("local-ssd%d", i)
 			}
-			if err := registerBaselineCluster(ctx, name, pool); err != nil {
+			if err := registerBaselineCluster(ctx, name, pool, parents{}); err != nil {
 				return err
 			}
 		}
@@ -58,12 +58,17 @@ func baselinePoolProgram(n int) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
 		_, err := registerBaselinePool(ctx, "local-ssd", nodeNames(n), func(node string) string {
 			return "local-ssd-" + node
-		})
+		}, nil)
 		return err
 	}
 }
 
-func registerBaselinePool(ctx *pulumi.Context, pool string, nodes []string, pvName func(string) string) ([]pulumi.Resource, error) {
+// parents places the baseline's objects in a tree of component resources
+// (see floorProgram); the zero value registers them at the top level, as a
+// user without ordinal would.
+type parents struct{ pool, cluster, network []pulumi.ResourceOption }
+
+func registerBaselinePool(ctx *pulumi.Context, pool string, nodes []string, pvName func(string) string, extra []pulumi.ResourceOption) ([]pulumi.Resource, error) {
 	poolLabels := pulumi.StringMap{
 		"app.kubernetes.io/component":  pulumi.String("storage"),
 		"app.kubernetes.io/instance":   pulumi.String(pool),
@@ -76,8 +81,10 @@ func registerBaselinePool(ctx *pulumi.Context, pool string, nodes []string, pvNa
 		ReclaimPolicy:     pulumi.String("Retain"),
 		VolumeBindingMode: pulumi.String("WaitForFirstConsumer"),
 	},
-		pulumi.ReplaceOnChanges([]string{"provisioner", "parameters", "reclaimPolicy", "volumeBindingMode"}),
-		pulumi.DeleteBeforeReplace(true))
+		append([]pulumi.ResourceOption{
+			pulumi.ReplaceOnChanges([]string{"provisioner", "parameters", "reclaimPolicy", "volumeBindingMode"}),
+			pulumi.DeleteBeforeReplace(true),
+		}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -108,10 +115,12 @@ func registerBaselinePool(ctx *pulumi.Context, pool string, nodes []string, pvNa
 				}},
 			},
 		},
-			pulumi.DependsOn([]pulumi.Resource{sc}),
-			pulumi.ReplaceOnChanges([]string{"spec.nodeAffinity", "spec.local", "spec.volumeMode"}),
-			pulumi.DeleteBeforeReplace(true),
-			pulumi.RetainOnDelete(true))
+			append([]pulumi.ResourceOption{
+				pulumi.DependsOn([]pulumi.Resource{sc}),
+				pulumi.ReplaceOnChanges([]string{"spec.nodeAffinity", "spec.local", "spec.volumeMode"}),
+				pulumi.DeleteBeforeReplace(true),
+				pulumi.RetainOnDelete(true),
+			}, extra...)...)
 		if err != nil {
 			return nil, err
 		}
@@ -120,10 +129,10 @@ func registerBaselinePool(ctx *pulumi.Context, pool string, nodes []string, pvNa
 	return out, nil
 }
 
-func registerBaselineCluster(ctx *pulumi.Context, name, pool string) error {
+func registerBaselineCluster(ctx *pulumi.Context, name, pool string, p parents) error {
 	poolResources, err := registerBaselinePool(ctx, pool, nodeNames(3), func(node string) string {
 		return pool + "-" + node + "-" + baselinePVSuffix[node]
-	})
+	}, p.pool)
 	if err != nil {
 		return err
 	}
@@ -158,7 +167,7 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string) error {
 			Selector:                 selector,
 			Ports:                    ports,
 		},
-	})
+	}, p.network...)
 	if err != nil {
 		return err
 	}
@@ -172,7 +181,7 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string) error {
 			Selector: selector,
 			Ports:    ports,
 		},
-	})
+	}, p.network...)
 	if err != nil {
 		return err
 	}
@@ -183,7 +192,7 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string) error {
 			"cache":        pulumi.String("25%"),
 			"cluster.conf": pulumi.String("max-sql-memory=25%\nlocality=region=local\n"),
 		},
-	})
+	}, p.cluster...)
 	if err != nil {
 		return err
 	}
@@ -191,7 +200,7 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string) error {
 		Metadata:   &metav1.ObjectMetaArgs{Namespace: ns, Labels: labels("database")},
 		Type:       pulumi.String("Opaque"),
 		StringData: pulumi.StringMap{"password": pulumi.ToSecret(pulumi.String(benchPassword)).(pulumi.StringOutput)},
-	})
+	}, p.cluster...)
 	if err != nil {
 		return err
 	}
@@ -312,7 +321,7 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string) error {
 				},
 			}},
 		},
-	}, pulumi.DependsOn(deps))
+	}, append([]pulumi.ResourceOption{pulumi.DependsOn(deps)}, p.cluster...)...)
 	if err != nil {
 		return err
 	}
@@ -322,7 +331,7 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string) error {
 			MinAvailable: pulumi.Int(2),
 			Selector:     &metav1.LabelSelectorArgs{MatchLabels: selector},
 		},
-	}, pulumi.DependsOn([]pulumi.Resource{headless, public}))
+	}, append([]pulumi.ResourceOption{pulumi.DependsOn([]pulumi.Resource{headless, public})}, p.cluster...)...)
 	if err != nil {
 		return err
 	}
@@ -351,6 +360,49 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string) error {
 				},
 			},
 		},
-	}, pulumi.DependsOn(deps))
+	}, append([]pulumi.ResourceOption{pulumi.DependsOn(deps)}, p.cluster...)...)
 	return err
 }
+
+// floorProgram is the least any component library can cost: the baseline's
+// objects, parented like ordinal's (a pool component, and a cluster
+// component holding a network component), under component resources that
+// do nothing else and register no outputs. Component/floor is the cost of
+// ordinal's own code; floor/baseline is what the Pulumi SDK charges for
+// component resources at all.
+func floorProgram(n int) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		for i := range n {
+			name, pool := "db", "local-ssd"
+			if n > 1 {
+				name, pool = fmt.Sprintf("db%d", i), fmt.Sprintf("local-ssd%d", i)
+			}
+			poolC, clusterC, networkC := &emptyComponent{}, &emptyComponent{}, &emptyComponent{}
+			if err := ctx.RegisterComponentResource(components.LocalVolumePoolType, pool, poolC); err != nil {
+				return err
+			}
+			if err := ctx.RegisterComponentResource(components.DatabaseClusterType, name, clusterC); err != nil {
+				return err
+			}
+			if err := ctx.RegisterComponentResource(components.HeadlessNetworkType, name+"-network", networkC, pulumi.Parent(clusterC)); err != nil {
+				return err
+			}
+			err := registerBaselineCluster(ctx, name, pool, parents{
+				pool:    []pulumi.ResourceOption{pulumi.Parent(poolC)},
+				cluster: []pulumi.ResourceOption{pulumi.Parent(clusterC)},
+				network: []pulumi.ResourceOption{pulumi.Parent(networkC)},
+			})
+			if err != nil {
+				return err
+			}
+			for _, c := range []pulumi.ComponentResource{poolC, networkC, clusterC} {
+				if err := ctx.RegisterResourceOutputs(c, pulumi.Map{}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+}
+
+type emptyComponent struct{ pulumi.ResourceState }

@@ -18,12 +18,14 @@ type impl struct {
 	program func(n int) pulumi.RunFunc
 }
 
-// impls are the two programs every comparison runs: ordinal's components
-// and the hand-written baseline. Sub-benchmark names use the key=value
+// impls are the programs every comparison runs: ordinal's components, the
+// hand-written baseline, and the floor (the baseline's objects under empty
+// component resources, see floorProgram). Sub-benchmark names use the key=value
 // form, so `benchstat -col /impl` puts them side by side.
 var impls = []impl{
 	{"impl=component", componentProgram},
 	{"impl=baseline", baselineProgram},
+	{"impl=floor", floorProgram},
 }
 
 // runB runs program under the mocks b.N times. Besides wall time it
@@ -62,20 +64,24 @@ func BenchmarkDatabaseCluster(b *testing.B) {
 	}
 }
 
-// BenchmarkDatabaseClusterRatio runs both programs in every iteration,
-// alternating which goes first, and reports each one's wall time, the
-// ratio of the wall times and the ratio of the CPU times. Both see the same
-// machine load, which makes the ratio steadier than one computed from two
-// separate benchmarks on a shared machine. (Garbage one program leaves can
-// be collected while the other runs, which pulls the ratio towards 1; the
-// separate benchmarks do not have that bias.)
+// BenchmarkDatabaseClusterRatio runs the component, the baseline and the
+// floor (floorProgram) in every iteration, rotating which goes first, and
+// reports each one's wall time and the ratios of wall and CPU times:
+// ratio and cpu-ratio are component/baseline, floor-ratio and
+// floor-cpu-ratio are floor/baseline (what the SDK charges for component
+// resources at all), and over-floor-cpu is component/floor (what ordinal's
+// own code costs). All three see the same machine load, which makes the
+// ratios steadier than ones computed from separate benchmarks on a shared
+// machine. (Garbage one program leaves can be collected while another runs,
+// which pulls the ratios towards 1; the separate benchmarks do not have
+// that bias.)
 func BenchmarkDatabaseClusterRatio(b *testing.B) {
-	component, baseline := componentProgram(1), baselineProgram(1)
-	// wall and cpu hold the component's [0] and the baseline's [1] totals.
-	var wall, cpu [2]time.Duration
-	timed := func(side int, p pulumi.RunFunc) {
+	const component, baseline, floor = 0, 1, 2
+	programs := [3]pulumi.RunFunc{componentProgram(1), baselineProgram(1), floorProgram(1)}
+	var wall, cpu [3]time.Duration
+	timed := func(side int) {
 		start, startCPU := time.Now(), cpuTime(b)
-		if err := run(p, echoMocks{}); err != nil {
+		if err := run(programs[side], echoMocks{}); err != nil {
 			b.Fatal(err)
 		}
 		wall[side] += time.Since(start)
@@ -83,19 +89,20 @@ func BenchmarkDatabaseClusterRatio(b *testing.B) {
 	}
 	i := 0
 	for b.Loop() {
-		if i%2 == 0 {
-			timed(0, component)
-			timed(1, baseline)
-		} else {
-			timed(1, baseline)
-			timed(0, component)
+		for k := range 3 {
+			timed((i + k) % 3)
 		}
 		i++
 	}
-	b.ReportMetric(float64(wall[0].Nanoseconds())/float64(i), "component-ns/op")
-	b.ReportMetric(float64(wall[1].Nanoseconds())/float64(i), "baseline-ns/op")
-	b.ReportMetric(float64(wall[0])/float64(wall[1]), "ratio")
-	b.ReportMetric(float64(cpu[0])/float64(cpu[1]), "cpu-ratio")
+	ratio := func(d [3]time.Duration, a, b int) float64 { return float64(d[a]) / float64(d[b]) }
+	b.ReportMetric(float64(wall[component].Nanoseconds())/float64(i), "component-ns/op")
+	b.ReportMetric(float64(wall[baseline].Nanoseconds())/float64(i), "baseline-ns/op")
+	b.ReportMetric(float64(wall[floor].Nanoseconds())/float64(i), "floor-ns/op")
+	b.ReportMetric(ratio(wall, component, baseline), "ratio")
+	b.ReportMetric(ratio(cpu, component, baseline), "cpu-ratio")
+	b.ReportMetric(ratio(wall, floor, baseline), "floor-ratio")
+	b.ReportMetric(ratio(cpu, floor, baseline), "floor-cpu-ratio")
+	b.ReportMetric(ratio(cpu, component, floor), "over-floor-cpu")
 }
 
 // BenchmarkClusters registers 1, 10 and 100 benchmark clusters (each on

@@ -15,6 +15,8 @@ import (
 type registered struct {
 	Type   string
 	Inputs any
+	// Parent is the parent's URN ("" at the top level).
+	Parent string
 }
 
 // capture runs program under the echo mocks and returns its Kubernetes
@@ -33,7 +35,11 @@ func capture(t *testing.T, program pulumi.RunFunc) (map[string]registered, int) 
 			components++
 			return
 		}
-		out[a.Name] = registered{Type: a.TypeToken, Inputs: prune(a.Inputs.Mappable())}
+		parent := ""
+		if a.RegisterRPC != nil {
+			parent = a.RegisterRPC.GetParent()
+		}
+		out[a.Name] = registered{Type: a.TypeToken, Inputs: prune(a.Inputs.Mappable()), Parent: parent}
 	}})
 	require.NoError(t, err)
 	return out, components
@@ -77,23 +83,42 @@ func TestBaselineMatchesComponent(t *testing.T) {
 		base, baseComponents := capture(t, baselineProgram(n))
 		assert.Equal(t, 3*n, componentCount, "one LocalVolumePool, DatabaseCluster and HeadlessNetwork per cluster")
 		assert.Zero(t, baseComponents)
-		require.Len(t, base, len(comp))
 		t.Logf("n=%d: %d Kubernetes resources, %d components", n, len(comp), componentCount)
-		for name, c := range comp {
-			b, ok := base[name]
-			if !assert.Truef(t, ok, "the baseline has no resource %q (%s)", name, c.Type) {
-				continue
-			}
-			assert.Equal(t, c.Type, b.Type, name)
-			want, err := yaml.Marshal(c.Inputs)
-			require.NoError(t, err)
-			got, err := yaml.Marshal(b.Inputs)
-			require.NoError(t, err)
-			if diff := lineDiff(string(want), string(got)); len(diff) > 0 {
-				assert.Failf(t, "inputs differ", "%s (- component only, + baseline only):\n%s", name, strings.Join(diff, "\n"))
-			} else {
-				assert.Truef(t, string(want) == string(got), "inputs of %s: same lines in another order", name)
-			}
+		assertSameObjects(t, comp, base)
+	}
+}
+
+// TestFloorMatchesComponent checks that the floor program registers the
+// components' objects under the same tree of component resources.
+func TestFloorMatchesComponent(t *testing.T) {
+	comp, componentCount := capture(t, componentProgram(2))
+	floor, floorComponents := capture(t, floorProgram(2))
+	assert.Equal(t, componentCount, floorComponents)
+	assertSameObjects(t, comp, floor)
+	for name, c := range comp {
+		assert.Equal(t, c.Parent, floor[name].Parent, "parent of %s", name)
+	}
+}
+
+// assertSameObjects checks that other registers the same Kubernetes
+// objects as the components, with the same inputs.
+func assertSameObjects(t *testing.T, comp, other map[string]registered) {
+	t.Helper()
+	require.Len(t, other, len(comp))
+	for name, c := range comp {
+		b, ok := other[name]
+		if !assert.Truef(t, ok, "no resource %q (%s)", name, c.Type) {
+			continue
+		}
+		assert.Equal(t, c.Type, b.Type, name)
+		want, err := yaml.Marshal(c.Inputs)
+		require.NoError(t, err)
+		got, err := yaml.Marshal(b.Inputs)
+		require.NoError(t, err)
+		if diff := lineDiff(string(want), string(got)); len(diff) > 0 {
+			assert.Failf(t, "inputs differ", "%s (- component only, + other only):\n%s", name, strings.Join(diff, "\n"))
+		} else {
+			assert.Truef(t, string(want) == string(got), "inputs of %s: same lines in another order", name)
 		}
 	}
 }

@@ -316,17 +316,27 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 	if c.InitJob != nil {
 		c.InitJobName = nameOf(c.InitJob.Metadata)
 	}
-	return ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"namespace":       c.Namespace,
-		"statefulSetName": c.StatefulSetName,
-		"serviceName":     c.ServiceName,
-		"pdbName":         c.PDBName,
-		"initJobName":     c.InitJobName,
-		"podFqdns":        c.PodFQDNs,
-		"peerList":        c.PeerList,
-		"clientEndpoints": c.ClientEndpoints,
-		"configChecksum":  c.ConfigChecksum,
-	})
+	return ctx.RegisterResourceOutputs(c, c.stateOutputs(ns))
+}
+
+// stateOutputs are the outputs recorded in the component's state: the
+// values of its output fields, plain where they are known (see
+// HeadlessNetwork.stateOutputs).
+func (c *DatabaseCluster) stateOutputs(ns pulumi.StringInput) pulumi.Map {
+	plan := c.Plan
+	outputs := c.Network.stateOutputs(ns)
+	delete(outputs, "serviceFqdn")
+	outputs["statefulSetName"] = pulumi.String(plan.StatefulSet.Name)
+	outputs["pdbName"] = pulumi.String("")
+	if plan.PDB != nil {
+		outputs["pdbName"] = pulumi.String(plan.PDB.Name)
+	}
+	outputs["initJobName"] = pulumi.String("")
+	if plan.InitJob != nil {
+		outputs["initJobName"] = pulumi.String(plan.InitJob.Name)
+	}
+	outputs["configChecksum"] = pulumi.String(plan.ConfigChecksum)
+	return outputs
 }
 
 // StatefulSetAnnotations are the provider annotations on the StatefulSet:

@@ -109,7 +109,7 @@ func NewLocalVolumePool(ctx *pulumi.Context, name string, args *LocalVolumePoolA
 	c.TotalCapacity = knownString(total.String())
 	c.Nodes = knownStrings(plan.DistinctNodes())
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"storageClassName": c.StorageClassName,
+		"storageClassName": pulumi.String(plan.StorageClass.Name), // as c.StorageClassName, known
 		"volumeNames":      c.VolumeNames,
 		"totalCapacity":    c.TotalCapacity,
 		"nodes":            c.Nodes,

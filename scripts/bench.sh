@@ -97,7 +97,7 @@ cmd_profile() {
   dir=$(mktemp -d)
   bin="${dir}/bench.test"
   go test -c -o "$bin" ./tests/bench/
-  for impl in component baseline; do
+  for impl in component baseline floor; do
     (cd tests/bench && "$bin" -test.run '^$' -test.bench "^BenchmarkDatabaseCluster\$/impl=${impl}\$" -test.benchmem \
       -test.benchtime "${n}x" -test.cpuprofile "${dir}/${impl}.prof") | grep -E '^Benchmark' >&2
   done
@@ -113,19 +113,19 @@ cmd_profile() {
       awk -v n="$n" '{ v = $1; if ($2 != "m") v *= 1000; printf "%.3f", v / n }'
   }
   {
-    echo "CPU milliseconds per registration of the benchmark cluster under mocks (${n} registrations each, all goroutines and the GC included; categories overlap)."
+    echo "CPU milliseconds per registration of the benchmark cluster under mocks (${n} registrations each, all goroutines and the GC included; categories overlap). floor: the baseline's objects under empty component resources."
     echo
-    echo "| where | component | baseline |"
-    echo "|---|---:|---:|"
-    echo "| total CPU | $(total component) | $(total baseline) |"
+    echo "| where | component | baseline | floor |"
+    echo "|---|---:|---:|---:|"
+    echo "| total CPU | $(total component) | $(total baseline) | $(total floor) |"
     while IFS='|' read -r label f; do
-      echo "| ${label} | $(cpu_ms component "$f") | $(cpu_ms baseline "$f") |"
+      echo "| ${label} | $(cpu_ms component "$f") | $(cpu_ms baseline "$f") | $(cpu_ms floor "$f") |"
     done <<'EOF'
-program body (planning, building args, synchronous part of registration)|registerComponentCluster|registerBaselineCluster
+program body (planning, building args, synchronous part of registration)|registerComponentCluster|registerBaselineCluster|floorProgram
 engine-side registration goroutines (marshalling, mock monitor)|registerResource\.func1$
 resolving outputs (unmarshalling, running Apply callbacks)|resourceState\)\.resolve
-Apply callbacks (deploy-time values: Resolve + bridge of the StatefulSet and Job specs)|applyTWithApplier
-bridge JSON round trip (bridge.Convert, all objects)|bridge\.Convert
+Apply callbacks (output fields, deploy-time values of the StatefulSet spec)|applyTWithApplier
+bridge conversion (bridge.Convert, all objects)|bridge\.Convert
 planning and validation (PlanDatabaseCluster, localpv)|PlanDatabaseCluster|localpv\.(Build|Validate|Defaults)
 component resources (RegisterComponentResource)|RegisterComponentResource
 component outputs (RegisterResourceOutputs)|RegisterResourceOutputs

@@ -813,3 +813,56 @@ func TestEnvHelpers(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestReads checks which deploy-time values the StatefulSet and the init
+// Job are resolved with: the components wait only for those.
+func TestReads(t *testing.T) {
+	secretEnv := []corev1.EnvVar{cluster.SecretEnv("P", "password")}
+	tests := []struct {
+		name     string
+		edit     func(*cluster.Spec, *cluster.Options)
+		sts, job cluster.Reads
+	}{
+		{"nothing deploy-time", func(s *cluster.Spec, o *cluster.Options) {
+			s.Init = &cluster.InitJob{Command: []string{"init"}}
+		}, cluster.Reads{}, cluster.Reads{}},
+		{"first image: the Job falls back to it", func(s *cluster.Spec, o *cluster.Options) {
+			s.Containers[0].Image = ""
+			s.Init = &cluster.InitJob{Command: []string{"init"}}
+			o.DeployTimeImages = []string{"db"}
+		}, cluster.Reads{Images: []string{"db"}}, cluster.Reads{Images: []string{"db"}}},
+		{"the Job has an image of its own", func(s *cluster.Spec, o *cluster.Options) {
+			s.Init = &cluster.InitJob{Command: []string{"init"}, Image: "tools:1"}
+			o.DeployTimeImages = []string{"db"}
+		}, cluster.Reads{Images: []string{"db"}}, cluster.Reads{}},
+		{"init image", func(s *cluster.Spec, o *cluster.Options) {
+			s.Init = &cluster.InitJob{Command: []string{"init"}}
+			o.DeployTimeImages = []string{cluster.InitContainerName}
+		}, cluster.Reads{}, cluster.Reads{Images: []string{cluster.InitContainerName}}},
+		{"secret in the pods only", func(s *cluster.Spec, o *cluster.Options) {
+			s.Containers[0].Env = secretEnv
+			s.Init = &cluster.InitJob{Command: []string{"init"}}
+			o.SecretKeys = []string{"password"}
+		}, cluster.Reads{Secret: true}, cluster.Reads{}},
+		{"secret in the Job too", func(s *cluster.Spec, o *cluster.Options) {
+			s.Init = &cluster.InitJob{Command: []string{"init"}, Env: secretEnv}
+			o.SecretKeys = []string{"password"}
+		}, cluster.Reads{Secret: false}, cluster.Reads{Secret: true}},
+		{"deploy-time class, claim without one", func(s *cluster.Spec, o *cluster.Options) {
+			o.DeployTimeStorageClass = true
+		}, cluster.Reads{StorageClass: true}, cluster.Reads{}},
+		{"deploy-time class, every claim names one", func(s *cluster.Spec, o *cluster.Options) {
+			s.Claims[0].StorageClassName = "standard"
+			o.DeployTimeStorageClass = true
+		}, cluster.Reads{}, cluster.Reads{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, o := dbSpec(), cluster.Options{}
+			tt.edit(&s, &o)
+			p := mustPlan(t, s, o)
+			assert.Equal(t, tt.sts, p.StatefulSetReads(), "StatefulSet")
+			assert.Equal(t, tt.job, p.InitJobReads(), "init Job")
+		})
+	}
+}

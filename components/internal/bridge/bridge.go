@@ -99,20 +99,6 @@ func emptyCollections(v reflect.Value) {
 	}
 }
 
-// JSONConvert is the reference conversion: a JSON round trip. Convert must
-// always give the same result; the tests compare the two.
-func JSONConvert[T any](in any) (T, error) {
-	var out T
-	b, err := json.Marshal(in)
-	if err != nil {
-		return out, fmt.Errorf("bridge: marshal %T: %w", in, err)
-	}
-	if err := json.Unmarshal(b, &out); err != nil {
-		return out, fmt.Errorf("bridge: unmarshal %T into %T: %w", in, out, err)
-	}
-	return out, nil
-}
-
 // Meta converts object metadata. ns is nil for cluster-scoped objects and
 // for namespaced objects that use the provider's default namespace. When
 // autoname is true the name is left to Pulumi (name + random suffix).

@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -26,6 +27,20 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"sigs.k8s.io/randfill"
 )
+
+// JSONConvert is the reference conversion: a JSON round trip. Convert must
+// always give the same result.
+func JSONConvert[T any](in any) (T, error) {
+	var out T
+	b, err := json.Marshal(in)
+	if err != nil {
+		return out, fmt.Errorf("bridge: marshal %T: %w", in, err)
+	}
+	if err := json.Unmarshal(b, &out); err != nil {
+		return out, fmt.Errorf("bridge: unmarshal %T into %T: %w", in, out, err)
+	}
+	return out, nil
+}
 
 // filler fills k8s.io/api values with random content, nil pointers, empty
 // and nil slices and maps included. Values with their own JSON form get
@@ -240,3 +255,42 @@ func BenchmarkConvert(b *testing.B) {
 }
 
 func to[T any](v T) *T { return &v }
+
+// Types no other test converts, so TestConvertConcurrentCompile sees their
+// converters compiled for the first time, by many goroutines at once
+// (a recursive pair included).
+type (
+	raceSrc struct {
+		Name     string            `json:"name"`
+		Children []raceSrc         `json:"children,omitempty"`
+		Limit    *int32            `json:"limit,omitempty"`
+		Labels   map[string]string `json:"labels,omitempty"`
+	}
+	raceDst struct {
+		Name     *string
+		Children []raceDst
+		Limit    *int
+		Labels   map[string]string
+	}
+)
+
+func TestConvertConcurrentCompile(t *testing.T) {
+	limit := int32(3)
+	in := raceSrc{Name: "root", Limit: &limit, Children: []raceSrc{{Name: "leaf", Labels: map[string]string{"a": "b"}}}}
+	want, err := JSONConvert[raceDst](in)
+	require.NoError(t, err)
+	const n = 16
+	errs := make(chan error, n)
+	got := make(chan raceDst, n)
+	for range n {
+		go func() {
+			out, err := Convert[raceDst](in)
+			errs <- err
+			got <- out
+		}()
+	}
+	for range n {
+		require.NoError(t, <-errs)
+		assert.Equal(t, want, <-got)
+	}
+}

@@ -21,8 +21,8 @@ type registered struct {
 
 // capture runs program under the echo mocks and returns its Kubernetes
 // resources by logical name, with empty lists and maps removed (the
-// component's JSON bridge sends some that a hand-written program leaves
-// out; the provider treats both the same) and secrets unwrapped.
+// components send some that a hand-written program leaves out; the
+// provider treats both the same) and secrets unwrapped.
 func capture(t *testing.T, program pulumi.RunFunc) (map[string]registered, int) {
 	t.Helper()
 	var mu sync.Mutex

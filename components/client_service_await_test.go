@@ -13,8 +13,8 @@ import (
 
 // A ClusterIP or NodePort client Service is not awaited (the provider's
 // await is a 10-second settle timer that held `pulumi up`); a LoadBalancer
-// is, for its address. The governing Service is never annotated: the
-// provider does not wait for a headless Service's endpoints anyway.
+// is, for its address. The governing (headless) Service is never awaited:
+// it has nothing to wait for.
 func TestClientServiceAwait(t *testing.T) {
 	for _, tt := range []struct {
 		typ  k8score.ServiceType
@@ -36,7 +36,8 @@ func TestClientServiceAwait(t *testing.T) {
 			client := rec.Find(t, tService, "kv-client")
 			got, _ := client.Lookup("metadata.annotations")
 			assert.Equal(t, tt.want, got)
-			assert.False(t, rec.Find(t, tService, "kv-headless").Has("metadata.annotations"))
+			assert.Equal(t, map[string]any{"pulumi.com/skipAwait": "true"}, rec.Find(t, tService, "kv-headless").Get(t, "metadata.annotations"))
+			assert.Equal(t, map[string]string{"pulumi.com/skipAwait": "true"}, GoverningServiceAnnotations())
 			if tt.want == nil {
 				assert.Nil(t, ClientServiceAnnotations(tt.typ))
 			} else {

@@ -68,7 +68,9 @@ func newHeadlessNetwork(ctx *pulumi.Context, name string, ns pulumi.StringInput,
 	}
 	child := pulumi.Parent(c)
 	var err error
-	c.Service, err = registerService(ctx, naming.Child(name, "headless"), plan.Governing, ns, child)
+	governing := plan.Governing.DeepCopy()
+	governing.Annotations = labels.Merge(governing.Annotations, GoverningServiceAnnotations())
+	c.Service, err = registerService(ctx, naming.Child(name, "headless"), governing, ns, child)
 	if err != nil {
 		return nil, err
 	}
@@ -132,6 +134,17 @@ func (c *HeadlessNetwork) resources() []pulumi.Resource {
 
 // annotationSkipAwait tells pulumi-kubernetes not to wait for a resource.
 const annotationSkipAwait = "pulumi.com/skipAwait"
+
+// GoverningServiceAnnotations are the provider annotations on the governing
+// (headless) Service: it is not awaited. A headless Service has no address
+// to wait for, and the provider does not wait for its endpoints either, so
+// its await only added the provider's watch setup (about 0.25 s) to the
+// critical path of every `pulumi up`: the StatefulSet depends on the
+// network. The Service exists once its create returns, which is all the
+// pods' DNS names need.
+func GoverningServiceAnnotations() map[string]string {
+	return map[string]string{annotationSkipAwait: "true"}
+}
 
 // ClientServiceAnnotations are the provider annotations on the client
 // Service. For a ClusterIP or NodePort Service the provider's await only

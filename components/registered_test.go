@@ -3,6 +3,7 @@ package components
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,7 +12,6 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -130,7 +130,34 @@ func TestRegisteredGolden(t *testing.T) {
 			}
 			want, err := os.ReadFile(path)
 			require.NoError(t, err, "run `go test ./components -run TestRegisteredGolden -update` to create it")
-			assert.Equal(t, string(want), string(b))
+			if d := firstDifference(string(want), string(b)); d != "" {
+				t.Errorf("%s differs from what the components register now (-update rewrites it; review the change as a diff on every user's next `pulumi up`):\n%s", path, d)
+			}
 		})
 	}
+}
+
+// firstDifference shows the first line where got differs from want, with
+// context; "" when they are equal.
+func firstDifference(want, got string) string {
+	if want == got {
+		return ""
+	}
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	i := 0
+	for i < len(w) && i < len(g) && w[i] == g[i] {
+		i++
+	}
+	window := func(lines []string, mark string) string {
+		var b strings.Builder
+		for j := max(0, i-6); j < min(len(lines), i+6); j++ {
+			prefix := "  "
+			if j == i {
+				prefix = mark + " "
+			}
+			fmt.Fprintf(&b, "%s%5d %s\n", prefix, j+1, lines[j])
+		}
+		return b.String()
+	}
+	return "golden:\n" + window(w, "-") + "now:\n" + window(g, "+")
 }

@@ -35,6 +35,7 @@ var (
 	baselineStatefulSetAnnotations = components.StatefulSetAnnotations(clusterSpec(), "", 0)
 	baselineJobAnnotations         = components.InitJobAnnotations(0)
 	baselineClientAnnotations      = components.ClientServiceAnnotations("ClusterIP")
+	baselineGoverningAnnotations   = components.GoverningServiceAnnotations()
 )
 
 // baselineProgram registers n clusters without ordinal.
@@ -160,7 +161,10 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string, p parents) 
 		&corev1.ServicePortArgs{Name: pulumi.String("http"), Port: pulumi.Int(8080), Protocol: pulumi.String("TCP"), TargetPort: pulumi.String("http")},
 	}
 	headless, err := corev1.NewService(ctx, name+"-network-headless", &corev1.ServiceArgs{
-		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(name), Namespace: ns, Labels: labels("database")},
+		Metadata: &metav1.ObjectMetaArgs{
+			Name: pulumi.String(name), Namespace: ns, Labels: labels("database"),
+			Annotations: pulumi.ToStringMap(baselineGoverningAnnotations),
+		},
 		Spec: &corev1.ServiceSpecArgs{
 			ClusterIP:                pulumi.String("None"),
 			PublishNotReadyAddresses: pulumi.Bool(true),

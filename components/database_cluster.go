@@ -272,7 +272,7 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 	if err != nil {
 		return err
 	}
-	stsMeta := *plan.StatefulSet.DeepCopy()
+	stsMeta := plan.StatefulSet.ObjectMeta // Merge below copies the annotations
 	stsMeta.Annotations = labels.Merge(stsMeta.Annotations, StatefulSetAnnotations(plan.Spec, args.Deletion, args.AwaitTimeoutSeconds))
 	c.StatefulSet, err = registerStatefulSet(ctx, naming.Child(name, "statefulset"), stsMeta, stsSpec, ns, child, pulumi.DependsOn(deps))
 	if err != nil {
@@ -292,7 +292,7 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 		if err != nil {
 			return err
 		}
-		jobMeta := *plan.InitJob.DeepCopy()
+		jobMeta := plan.InitJob.ObjectMeta
 		jobMeta.Annotations = labels.Merge(jobMeta.Annotations, InitJobAnnotations(args.AwaitTimeoutSeconds))
 		// The Job depends on the network, never on the StatefulSet: the
 		// pods may only become Ready after the init ran (no deadlock).

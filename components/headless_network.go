@@ -68,16 +68,17 @@ func newHeadlessNetwork(ctx *pulumi.Context, name string, ns pulumi.StringInput,
 	}
 	child := pulumi.Parent(c)
 	var err error
-	governing := plan.Governing.DeepCopy()
+	// Shallow copies: only the annotations change, and Merge copies them.
+	governing := *plan.Governing
 	governing.Annotations = labels.Merge(governing.Annotations, GoverningServiceAnnotations())
-	c.Service, err = registerService(ctx, naming.Child(name, "headless"), governing, ns, child)
+	c.Service, err = registerService(ctx, naming.Child(name, "headless"), &governing, ns, child)
 	if err != nil {
 		return nil, err
 	}
 	if plan.ClientSvc != nil {
-		svc := plan.ClientSvc.DeepCopy()
+		svc := *plan.ClientSvc
 		svc.Annotations = labels.Merge(svc.Annotations, ClientServiceAnnotations(svc.Spec.Type))
-		c.ClientService, err = registerService(ctx, naming.Child(name, "client"), svc, ns, child)
+		c.ClientService, err = registerService(ctx, naming.Child(name, "client"), &svc, ns, child)
 		if err != nil {
 			return nil, err
 		}

@@ -11,13 +11,12 @@ import (
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumix"
-	k8sapps "k8s.io/api/apps/v1"
-	k8sbatch "k8s.io/api/batch/v1"
 	k8score "k8s.io/api/core/v1"
 	k8snetworking "k8s.io/api/networking/v1"
 	k8spolicy "k8s.io/api/policy/v1"
 	k8srbac "k8s.io/api/rbac/v1"
 	k8sstorage "k8s.io/api/storage/v1"
+	k8smeta "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/ordinal-dev/ordinal/components/internal/bridge"
 )
@@ -95,16 +94,16 @@ func registerSecret(ctx *pulumi.Context, name string, s *k8score.Secret, ns pulu
 	}, opts...)
 }
 
-func registerStatefulSet(ctx *pulumi.Context, name string, meta k8sapps.StatefulSet, spec appsv1.StatefulSetSpecOutput, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*appsv1.StatefulSet, error) {
+func registerStatefulSet(ctx *pulumi.Context, name string, meta k8smeta.ObjectMeta, spec appsv1.StatefulSetSpecOutput, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*appsv1.StatefulSet, error) {
 	return appsv1.NewStatefulSet(ctx, name, &appsv1.StatefulSetArgs{
-		Metadata: bridge.Meta(meta.ObjectMeta, ns, false),
+		Metadata: bridge.Meta(meta, ns, false),
 		Spec:     spec,
 	}, opts...)
 }
 
-func registerJob(ctx *pulumi.Context, name string, meta k8sbatch.Job, spec batchv1.JobSpecOutput, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*batchv1.Job, error) {
+func registerJob(ctx *pulumi.Context, name string, meta k8smeta.ObjectMeta, spec batchv1.JobSpecOutput, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*batchv1.Job, error) {
 	return batchv1.NewJob(ctx, name, &batchv1.JobArgs{
-		Metadata: bridge.Meta(meta.ObjectMeta, ns, false),
+		Metadata: bridge.Meta(meta, ns, false),
 		Spec:     spec,
 	}, opts...)
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/ordinal-dev/ordinal/components/internal/bridge"
 	"github.com/ordinal-dev/ordinal/pkg/cluster"
 	"github.com/ordinal-dev/ordinal/pkg/validation"
 )
@@ -24,19 +25,19 @@ type deployTime struct {
 func newDeployTime(images map[string]pulumi.StringInput, storageClass, secretName pulumi.StringInput) *deployTime {
 	dt := &deployTime{known: cluster.Deployed{Images: map[string]string{}}, images: map[string]pulumi.StringInput{}}
 	for name, in := range images {
-		if s, ok := in.(pulumi.String); ok {
-			dt.known.Images[name] = string(s)
+		if s, ok := bridge.Literal(in); ok {
+			dt.known.Images[name] = s
 		} else {
 			dt.images[name] = in
 		}
 	}
-	if s, ok := storageClass.(pulumi.String); ok {
-		dt.known.StorageClassName = string(s)
+	if s, ok := bridge.Literal(storageClass); ok {
+		dt.known.StorageClassName = s
 	} else {
 		dt.storageClass = storageClass
 	}
-	if s, ok := secretName.(pulumi.String); ok {
-		dt.known.SecretName = string(s)
+	if s, ok := bridge.Literal(secretName); ok {
+		dt.known.SecretName = s
 	} else {
 		dt.secretName = secretName
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	k8score "k8s.io/api/core/v1"
 
+	"github.com/ordinal-dev/ordinal/components/internal/bridge"
 	"github.com/ordinal-dev/ordinal/pkg/labels"
 	"github.com/ordinal-dev/ordinal/pkg/naming"
 	"github.com/ordinal-dev/ordinal/pkg/network"
@@ -102,10 +103,10 @@ func newHeadlessNetwork(ctx *pulumi.Context, name string, ns pulumi.StringInput,
 // output still pending costs the SDK an await when it registers them,
 // which made the outputs a tenth of a cluster's registration cost.
 func (c *HeadlessNetwork) stateOutputs(ns pulumi.StringInput) pulumi.Map {
-	if known, ok := ns.(pulumi.String); ok && known != "" {
-		n, p := string(known), c.Plan
+	if n, ok := bridge.Literal(ns); ok && n != "" {
+		p := c.Plan
 		return pulumi.Map{
-			"namespace":       known,
+			"namespace":       pulumi.String(n),
 			"serviceName":     pulumi.String(p.Governing.Name),
 			"serviceFqdn":     pulumi.String(p.ServiceFQDN(n)),
 			"podFqdns":        pulumi.ToStringArray(p.PodFQDNs(n)),

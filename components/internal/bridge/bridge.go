@@ -99,6 +99,15 @@ func emptyCollections(v reflect.Value) {
 	}
 }
 
+// Literal returns the value of an input given as a literal
+// (pulumi.String): known while the program runs, before any resource
+// resolves. ok is false for outputs of other resources, config secrets and
+// nil.
+func Literal(in pulumi.StringInput) (value string, ok bool) {
+	s, ok := in.(pulumi.String)
+	return string(s), ok
+}
+
 // Meta converts object metadata. ns is nil for cluster-scoped objects and
 // for namespaced objects that use the provider's default namespace. When
 // autoname is true the name is left to Pulumi (name + random suffix).
@@ -109,15 +118,14 @@ func emptyCollections(v reflect.Value) {
 // from another resource it is that tree, so the namespace stays an input.
 // Both send the same properties.
 func Meta(m metav1.ObjectMeta, ns pulumi.StringInput, autoname bool) metav1sdk.ObjectMetaPtrInput {
-	known, isKnown := ns.(pulumi.String)
+	known, isKnown := Literal(ns)
 	if ns == nil || isKnown {
 		out := metav1sdk.ObjectMeta{}
 		if !autoname {
 			out.Name = &m.Name
 		}
 		if isKnown {
-			s := string(known)
-			out.Namespace = &s
+			out.Namespace = &known
 		}
 		// Copies: the SDK reads them later, from another goroutine.
 		if len(m.Labels) > 0 {

@@ -96,7 +96,7 @@ func resolveSpec[T any, O pulumi.Output](dt *deployTime, r cluster.Reads, wrap f
 		}
 		// Not pulumi.ToOutput: it would walk and copy the whole spec, and
 		// send nil lists as empty ones, unlike the Apply below.
-		return wrap(resolved(spec)), nil
+		return wrap(bridge.Resolved(spec)), nil
 	case 1:
 		return pending[0].input.ToStringOutput().ApplyT(func(v string) (T, error) { return withValues(v) }).(O), nil
 	}

@@ -10,7 +10,6 @@ import (
 	rbacv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumix"
 	k8score "k8s.io/api/core/v1"
 	k8snetworking "k8s.io/api/networking/v1"
 	k8spolicy "k8s.io/api/policy/v1"
@@ -23,12 +22,9 @@ import (
 
 // The functions below register one planned k8s.io/api object as its typed
 // pulumi-kubernetes resource. Specs go through bridge.ConvertAwaited and are
-// registered as already-resolved outputs; metadata is built directly so the
-// namespace stays a Pulumi input.
-
-// resolved is the state of an output that already holds v: no goroutine,
-// no copy (pulumi.ToOutput would walk and copy v in a goroutine).
-func resolved[T any](v T) *pulumi.OutputState { return pulumix.Val(v).OutputState }
+// registered as already-resolved outputs (bridge.Resolved); metadata goes
+// through bridge.Meta, which keeps a namespace from another resource an
+// input.
 
 // nameOf is an object's metadata.name, in one Apply (Name().Elem() takes
 // two).
@@ -43,10 +39,12 @@ func nameOf(meta metav1.ObjectMetaOutput) pulumi.StringOutput {
 
 // knownString and knownStrings are outputs of values known when the
 // program runs.
-func knownString(s string) pulumi.StringOutput { return pulumi.StringOutput{OutputState: resolved(s)} }
+func knownString(s string) pulumi.StringOutput {
+	return pulumi.StringOutput{OutputState: bridge.Resolved(s)}
+}
 
 func knownStrings(s []string) pulumi.StringArrayOutput {
-	return pulumi.StringArrayOutput{OutputState: resolved(s)}
+	return pulumi.StringArrayOutput{OutputState: bridge.Resolved(s)}
 }
 
 func registerService(ctx *pulumi.Context, name string, svc *k8score.Service, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*corev1.Service, error) {
@@ -56,7 +54,7 @@ func registerService(ctx *pulumi.Context, name string, svc *k8score.Service, ns 
 	}
 	return corev1.NewService(ctx, name, &corev1.ServiceArgs{
 		Metadata: bridge.Meta(svc.ObjectMeta, ns, false),
-		Spec:     corev1.ServiceSpecOutput{OutputState: resolved(spec)},
+		Spec:     corev1.ServiceSpecOutput{OutputState: bridge.Resolved(spec)},
 	}, opts...)
 }
 
@@ -67,7 +65,7 @@ func registerPDB(ctx *pulumi.Context, name string, pdb *k8spolicy.PodDisruptionB
 	}
 	return policyv1.NewPodDisruptionBudget(ctx, name, &policyv1.PodDisruptionBudgetArgs{
 		Metadata: bridge.Meta(pdb.ObjectMeta, ns, false),
-		Spec:     policyv1.PodDisruptionBudgetSpecOutput{OutputState: resolved(spec)},
+		Spec:     policyv1.PodDisruptionBudgetSpecOutput{OutputState: bridge.Resolved(spec)},
 	}, opts...)
 }
 
@@ -132,7 +130,7 @@ func registerPV(ctx *pulumi.Context, name string, pv *k8score.PersistentVolume, 
 	}
 	return corev1.NewPersistentVolume(ctx, name, &corev1.PersistentVolumeArgs{
 		Metadata: bridge.Meta(pv.ObjectMeta, nil, false),
-		Spec:     corev1.PersistentVolumeSpecOutput{OutputState: resolved(spec)},
+		Spec:     corev1.PersistentVolumeSpecOutput{OutputState: bridge.Resolved(spec)},
 	}, opts...)
 }
 
@@ -143,7 +141,7 @@ func registerNetworkPolicy(ctx *pulumi.Context, name string, np *k8snetworking.N
 	}
 	return networkingv1.NewNetworkPolicy(ctx, name, &networkingv1.NetworkPolicyArgs{
 		Metadata: bridge.Meta(np.ObjectMeta, ns, false),
-		Spec:     networkingv1.NetworkPolicySpecOutput{OutputState: resolved(spec)},
+		Spec:     networkingv1.NetworkPolicySpecOutput{OutputState: bridge.Resolved(spec)},
 	}, opts...)
 }
 
@@ -162,7 +160,7 @@ func registerRole(ctx *pulumi.Context, name string, role *k8srbac.Role, ns pulum
 	}
 	return rbacv1.NewRole(ctx, name, &rbacv1.RoleArgs{
 		Metadata: bridge.Meta(role.ObjectMeta, ns, false),
-		Rules:    rbacv1.PolicyRuleArrayOutput{OutputState: resolved(rules)},
+		Rules:    rbacv1.PolicyRuleArrayOutput{OutputState: bridge.Resolved(rules)},
 	}, opts...)
 }
 

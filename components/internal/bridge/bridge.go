@@ -99,6 +99,11 @@ func emptyCollections(v reflect.Value) {
 	}
 }
 
+// Resolved is the state of an output that already holds v: no goroutine,
+// no copy (pulumi.ToOutput would walk and copy v in a goroutine). Wrap it in
+// the typed output, e.g. corev1.ServiceSpecOutput{OutputState: Resolved(spec)}.
+func Resolved[T any](v T) *pulumi.OutputState { return pulumix.Val(v).OutputState }
+
 // Literal returns the value of an input given as a literal
 // (pulumi.String): known while the program runs, before any resource
 // resolves. ok is false for outputs of other resources, config secrets and
@@ -134,7 +139,7 @@ func Meta(m metav1.ObjectMeta, ns pulumi.StringInput, autoname bool) metav1sdk.O
 		if len(m.Annotations) > 0 {
 			out.Annotations = maps.Clone(m.Annotations)
 		}
-		return metav1sdk.ObjectMetaOutput{OutputState: pulumix.Val(out).OutputState}
+		return metav1sdk.ObjectMetaOutput{OutputState: Resolved(out)}
 	}
 	out := metav1sdk.ObjectMetaArgs{Namespace: ns}
 	if !autoname {

@@ -3,7 +3,6 @@ package naming
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -95,13 +94,29 @@ func JoinList(hosts []string, port int32) string {
 }
 
 // ContentHash returns a short, stable hex digest of the given parts, used for
-// content-addressed names and checksum annotations.
+// content-addressed names and checksum annotations: the SHA-256 of every
+// part written as "<length>:<part>;".
 func ContentHash(parts ...string) string {
-	h := sha256.New()
+	// Small inputs (volume names, most configs) are framed on the stack.
+	var stack [512]byte
+	n := 0
 	for _, p := range parts {
-		fmt.Fprintf(h, "%d:%s;", len(p), p)
+		n += len(p) + 22 // up to 20 digits of length, ':' and ';'
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	buf := stack[:0]
+	if n > len(stack) {
+		buf = make([]byte, 0, n)
+	}
+	for _, p := range parts {
+		buf = strconv.AppendInt(buf, int64(len(p)), 10)
+		buf = append(buf, ':')
+		buf = append(buf, p...)
+		buf = append(buf, ';')
+	}
+	sum := sha256.Sum256(buf)
+	var out [2 * sha256.Size]byte
+	hex.Encode(out[:], sum[:])
+	return string(out[:])
 }
 
 // Short truncates a content hash to n characters for use in names.

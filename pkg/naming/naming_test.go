@@ -1,6 +1,11 @@
 package naming_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -150,6 +155,48 @@ func TestContentHashGolden(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, naming.ContentHash(tt.parts...))
 	}
+}
+
+// fmtContentHash is ContentHash as first written, with fmt: the framing
+// of the parts must never change, or every content-addressed name would.
+func fmtContentHash(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d:%s;", len(p), p)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func TestContentHashFraming(t *testing.T) {
+	long := strings.Repeat("x", 600) // past the stack buffer
+	tests := []struct {
+		name  string
+		parts []string
+	}{
+		{"none", nil},
+		{"one empty part", []string{""}},
+		{"volume", []string{"node-0", "/mnt/disks/ssd0"}},
+		{"multi-digit lengths", []string{strings.Repeat("a", 9), strings.Repeat("b", 10), strings.Repeat("c", 100)}},
+		{"separators inside parts", []string{"1:a;", ";", ":"}},
+		{"not UTF-8", []string{"\xff\x00"}},
+		{"larger than the stack buffer", []string{"key", long}},
+		{"many parts together larger than the stack buffer", slices.Repeat([]string{"k", strings.Repeat("v", 50)}, 10)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, fmtContentHash(tt.parts...), naming.ContentHash(tt.parts...))
+		})
+	}
+}
+
+func FuzzContentHash(f *testing.F) {
+	f.Add("a.conf", "x=1", "")
+	f.Add(strings.Repeat("k", 300), strings.Repeat("v", 300), ";")
+	f.Fuzz(func(t *testing.T, a, b, c string) {
+		if got, want := naming.ContentHash(a, b, c), fmtContentHash(a, b, c); got != want {
+			t.Fatalf("ContentHash(%q, %q, %q) = %s, want %s", a, b, c, got, want)
+		}
+	})
 }
 
 func TestShort(t *testing.T) {

@@ -111,8 +111,24 @@ func (s Spec) Entries() []Volume {
 // VolumeName is the PV name of a volume: "<class>-<node>-<hash of path>".
 // It depends only on node and path, so the list order never matters.
 func VolumeName(class string, v Volume) string {
-	node := strings.ToLower(strings.NewReplacer(".", "-", "_", "-").Replace(v.Node))
-	return fmt.Sprintf("%s-%s-%s", class, node, naming.Short(naming.ContentHash(v.Node, path.Clean(v.Path)), 6))
+	return class + "-" + nodePart(v.Node) + "-" + naming.Short(naming.ContentHash(v.Node, path.Clean(v.Path)), volumeHashLength)
+}
+
+// volumeHashLength is the length of the hash that ends a PV name.
+const volumeHashLength = 6
+
+// volumeNameLength is len(VolumeName(class, v)), without hashing.
+func volumeNameLength(class string, v Volume) int {
+	return len(class) + 1 + len(nodePart(v.Node)) + 1 + volumeHashLength
+}
+
+// nodeSeparators turns the characters of a node name that a PV name cannot
+// hold into dashes.
+var nodeSeparators = strings.NewReplacer(".", "-", "_", "-")
+
+// nodePart is a node name as it appears in a PV name.
+func nodePart(node string) string {
+	return strings.ToLower(nodeSeparators.Replace(node))
 }
 
 // ValidateName records a problem with the component's name, which becomes
@@ -176,8 +192,8 @@ func Validate(l *validation.List, root *field.Path, spec Spec) {
 			if i >= len(spec.Nodes) {
 				p = root.Child("volumes").Index(i - len(spec.Nodes)).Child("node")
 			}
-			if name := VolumeName(spec.StorageClassName, v); v.Node != "" && len(name) > k8svalidation.DNS1123SubdomainMaxLength {
-				l.Invalid(p, v.Node, fmt.Sprintf("makes the PersistentVolume name %d characters long, more than %d; use a shorter storageClassName", len(name), k8svalidation.DNS1123SubdomainMaxLength))
+			if n := volumeNameLength(spec.StorageClassName, v); v.Node != "" && n > k8svalidation.DNS1123SubdomainMaxLength {
+				l.Invalid(p, v.Node, fmt.Sprintf("makes the PersistentVolume name %d characters long, more than %d; use a shorter storageClassName", n, k8svalidation.DNS1123SubdomainMaxLength))
 			}
 		}
 	}

@@ -191,6 +191,44 @@ func TestVolumeNamesStable(t *testing.T) {
 	assert.NotEqual(t, a, localpv.VolumeName("other", localpv.Volume{Node: "node-0", Path: "/mnt/disks/ssd0"}))
 }
 
+func TestVolumeNameLength(t *testing.T) {
+	tests := []struct {
+		name  string
+		class string
+		node  string
+	}{
+		{"plain", "pool", "node-0"},
+		{"dots and underscores", "local-ssd", "Worker_1.example.com"},
+		{"empty node", "pool", ""},
+		{"lower-casing grows the node (U+0130)", "pool", "\u0130\u0130"},
+		{"lower-casing shrinks the node (Kelvin sign)", "pool", "\u212a"},
+		{"not UTF-8", "pool", "n\xffode"},
+		{"long class", strings.Repeat("c", 250), "node-0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := localpv.Volume{Node: tt.node, Path: "/mnt/disks/ssd0"}
+			assert.Equal(t, len(localpv.VolumeName(tt.class, v)), localpv.VolumeNameLength(tt.class, v))
+		})
+	}
+}
+
+func TestVolumeNameTooLong(t *testing.T) {
+	s := threeNodes()
+	s.Nodes = []string{"node-0"}
+	s.StorageClassName = strings.Repeat("c", 239) // "<class>-node-0-<6>" is 253 characters
+	_, err := localpv.New("pool", s)
+	require.NoError(t, err)
+
+	s.StorageClassName += "c"
+	_, err = localpv.New("pool", s)
+	var verr *validation.Error
+	require.ErrorAs(t, err, &verr)
+	require.Len(t, verr.Problems, 1)
+	assert.Equal(t, "spec.nodes[0]", verr.Problems[0].Field)
+	assert.Equal(t, "makes the PersistentVolume name 254 characters long, more than 253; use a shorter storageClassName", verr.Problems[0].Detail)
+}
+
 func TestVolumeNameSanitizesNode(t *testing.T) {
 	tests := []struct {
 		node, prefix string

@@ -1,0 +1,4 @@
+package localpv
+
+// VolumeNameLength exposes volumeNameLength to the tests.
+var VolumeNameLength = volumeNameLength

@@ -43,7 +43,7 @@ func Validate(l *validation.List, name string, spec Spec, opts Options) {
 	case !v.DNSLabel(np, name):
 	case len(name) > MaxNameLength:
 		v.Invalid(np, name, fmt.Sprintf("must be at most %d characters (the StatefulSet controller appends a revision hash to it in a 63-character label); use a shorter name", MaxNameLength))
-	case spec.Network.ServiceName == name && len(k8svalidation.IsDNS1035Label(name)) > 0:
+	case spec.Network.ServiceName == name && len(validation.IsDNS1035Label(name)) > 0:
 		v.Invalid(np, name, "must start with a letter: it also names the governing Service, which must be a DNS-1035 label; rename the cluster or set spec.network.serviceName")
 	}
 	for _, p := range spec.Ports {
@@ -61,7 +61,7 @@ func Validate(l *validation.List, name string, spec Spec, opts Options) {
 		// Without a config directory the keys still become the generated
 		// Secret's keys, which the API server checks the same way.
 		for _, k := range opts.SecretKeys {
-			if msgs := k8svalidation.IsConfigMapKey(k); len(msgs) > 0 {
+			if msgs := validation.IsConfigMapKey(k); len(msgs) > 0 {
 				v.Invalid(field.NewPath("secretData").Key(k), k, "must be a Secret key ("+strings.Join(msgs, "; ")+")")
 			}
 		}
@@ -185,7 +185,7 @@ func (v *validator) network(p *field.Path) {
 	if n.ServiceName != v.name {
 		v.ServiceName(p.Child("serviceName"), n.ServiceName)
 	}
-	for _, msg := range k8svalidation.IsDNS1123Subdomain(orStr(n.ClusterDomain, "cluster.local")) {
+	for _, msg := range validation.IsDNS1123Subdomain(orStr(n.ClusterDomain, "cluster.local")) {
 		v.Invalid(p.Child("clusterDomain"), n.ClusterDomain, "must be a DNS domain such as \"cluster.local\" ("+msg+")")
 	}
 	if n.Client != nil {
@@ -274,7 +274,7 @@ func (v *validator) container(p *field.Path, c corev1.Container, index int, vols
 		if port.Name == "" {
 			continue
 		}
-		if msgs := k8svalidation.IsValidPortName(port.Name); len(msgs) > 0 {
+		if msgs := validation.IsValidPortName(port.Name); len(msgs) > 0 {
 			v.Invalid(pp.Child("name"), port.Name, "must be an IANA service name ("+strings.Join(msgs, "; ")+")")
 			continue
 		}
@@ -603,7 +603,7 @@ func (v *validator) config(p *field.Path) {
 	files := newFileSet(v.List)
 	for _, k := range validation.SortedKeys(cfg.Data) {
 		kp := p.Child("data").Key(k)
-		if msgs := k8svalidation.IsConfigMapKey(k); len(msgs) > 0 {
+		if msgs := validation.IsConfigMapKey(k); len(msgs) > 0 {
 			v.Invalid(kp, k, "must be a ConfigMap key ("+strings.Join(msgs, "; ")+")")
 			continue
 		}
@@ -614,7 +614,7 @@ func (v *validator) config(p *field.Path) {
 	}
 	for _, k := range v.opts.SecretKeys {
 		kp := field.NewPath("secretData").Key(k)
-		if msgs := k8svalidation.IsConfigMapKey(k); len(msgs) > 0 {
+		if msgs := validation.IsConfigMapKey(k); len(msgs) > 0 {
 			v.Invalid(kp, k, "must be a Secret key ("+strings.Join(msgs, "; ")+")")
 			continue
 		}
@@ -703,7 +703,7 @@ func (v *validator) downwardKey(p *field.Path, fp string) {
 	if annotation {
 		key = strings.ToLower(key)
 	}
-	for _, msg := range k8svalidation.IsQualifiedName(key) {
+	for _, msg := range validation.IsQualifiedName(key) {
 		v.Invalid(p, fp, "names no valid key ("+msg+")")
 	}
 }
@@ -817,7 +817,7 @@ func (v *validator) scheduling(p *field.Path) {
 		validation.NotSupported(v.List, p.Child("zoneSpread"), s.ZoneSpread, SpreadSoft, SpreadHard)
 	}
 	for _, f := range []struct{ name, val string }{{"antiAffinityTopologyKey", s.AntiAffinityTopologyKey}, {"zoneTopologyKey", s.ZoneTopologyKey}} {
-		for _, msg := range k8svalidation.IsQualifiedName(f.val) {
+		for _, msg := range validation.IsQualifiedName(f.val) {
 			v.Invalid(p.Child(f.name), f.val, "must be a node label key ("+msg+")")
 		}
 	}
@@ -837,12 +837,12 @@ func (v *validator) scheduling(p *field.Path) {
 			v.Invalid(tp.Child("operator"), string(t.Operator), "an empty key needs operator Exists")
 		}
 		if t.Key != "" {
-			for _, msg := range k8svalidation.IsQualifiedName(t.Key) {
+			for _, msg := range validation.IsQualifiedName(t.Key) {
 				v.Invalid(tp.Child("key"), t.Key, "must be a taint key ("+msg+")")
 			}
 		}
 		if t.Operator != corev1.TolerationOpExists {
-			for _, msg := range k8svalidation.IsValidLabelValue(t.Value) {
+			for _, msg := range validation.IsValidLabelValue(t.Value) {
 				v.Invalid(tp.Child("value"), t.Value, "must be a taint value ("+msg+")")
 			}
 		}
@@ -888,7 +888,7 @@ func (v *validator) metadata(root *field.Path) {
 		if f.val == v.name {
 			continue // an app name defaulted from the cluster's name was checked as "name"
 		}
-		for _, msg := range k8svalidation.IsValidLabelValue(f.val) {
+		for _, msg := range validation.IsValidLabelValue(f.val) {
 			v.Invalid(root.Child(f.name), f.val, "becomes the label "+f.key+" and must be a label value ("+msg+")")
 		}
 	}

@@ -139,7 +139,7 @@ func ValidateName(l *validation.List, name string) {
 		l.Required(p, "set a name such as \"local-ssd\"")
 		return
 	}
-	if msgs := k8svalidation.IsValidLabelValue(name); len(msgs) > 0 {
+	if msgs := validation.IsValidLabelValue(name); len(msgs) > 0 {
 		l.Invalid(p, name, "becomes the label app.kubernetes.io/instance and must be a label value ("+strings.Join(msgs, "; ")+"); use a name such as \"local-ssd\"")
 	}
 }
@@ -227,7 +227,7 @@ func Validate(l *validation.List, root *field.Path, spec Spec) {
 	default:
 		validation.NotSupported(l, root.Child("reclaimPolicy"), spec.ReclaimPolicy, corev1.PersistentVolumeReclaimRetain, corev1.PersistentVolumeReclaimDelete)
 	}
-	for _, msg := range k8svalidation.IsQualifiedName(spec.NodeLabelKey) {
+	for _, msg := range validation.IsQualifiedName(spec.NodeLabelKey) {
 		l.Invalid(root.Child("nodeLabelKey"), spec.NodeLabelKey, "must be a label key such as \"kubernetes.io/hostname\" ("+msg+")")
 	}
 	l.Labels(root.Child("labels"), spec.Labels)
@@ -239,7 +239,7 @@ func checkNode(l *validation.List, p *field.Path, node string) {
 		l.Required(p, "set the node's hostname label value, e.g. \"node-0\"")
 		return
 	}
-	for _, msg := range k8svalidation.IsValidLabelValue(node) {
+	for _, msg := range validation.IsValidLabelValue(node) {
 		l.Invalid(p, node, "must be a node label value ("+msg+")")
 	}
 }

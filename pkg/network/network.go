@@ -136,7 +136,7 @@ func Validate(l *validation.List, root *field.Path, spec Spec) {
 	l.ServiceName(root.Child("serviceName"), spec.ServiceName)
 	l.DNSLabel(root.Child("statefulSetName"), spec.StatefulSetName)
 	ValidateOrdinals(l, root, spec.Replicas, spec.OrdinalStart)
-	for _, msg := range k8svalidation.IsDNS1123Subdomain(spec.ClusterDomain) {
+	for _, msg := range validation.IsDNS1123Subdomain(spec.ClusterDomain) {
 		l.Invalid(root.Child("clusterDomain"), spec.ClusterDomain, "must be a DNS domain such as \"cluster.local\" ("+msg+")")
 	}
 	if len(spec.Selector) == 0 {
@@ -183,7 +183,7 @@ func ValidatePorts(l *validation.List, p *field.Path, ports []Port) {
 		pp := p.Index(i)
 		if port.Name == "" {
 			l.Required(pp.Child("name"), "name every port (at most 15 lower-case characters, e.g. \"sql\"); probes and Services refer to ports by name")
-		} else if msgs := k8svalidation.IsValidPortName(port.Name); len(msgs) > 0 {
+		} else if msgs := validation.IsValidPortName(port.Name); len(msgs) > 0 {
 			l.Invalid(pp.Child("name"), port.Name, "must be an IANA service name ("+strings.Join(msgs, "; ")+")")
 		} else if j, dup := names[port.Name]; dup {
 			l.Duplicate(pp.Child("name"), port.Name, fmt.Sprintf("ports[%d] already uses this name; give each port a unique name", j))
@@ -206,7 +206,7 @@ func ValidatePorts(l *validation.List, p *field.Path, ports []Port) {
 			validation.NotSupported(l, pp.Child("protocol"), port.Protocol, corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP)
 		}
 		if port.AppProtocol != "" {
-			for _, msg := range k8svalidation.IsQualifiedName(port.AppProtocol) {
+			for _, msg := range validation.IsQualifiedName(port.AppProtocol) {
 				l.Invalid(pp.Child("appProtocol"), port.AppProtocol, "must be a protocol name such as \"http\" or \"kubernetes.io/h2c\" ("+msg+")")
 			}
 		}

@@ -4,7 +4,10 @@
 //
 // It builds on k8s.io/apimachinery's field.ErrorList, so the checks that
 // Kubernetes itself performs (DNS-1123 names, label keys and values,
-// quantities, port names) are the same code the API server runs. A planner
+// quantities, port names) are the same code the API server runs:
+// IsDNS1123Label and its siblings only spare the regular expressions on
+// values that a byte loop recognises as valid, and return apimachinery's own
+// messages otherwise. A planner
 // appends to a List while it walks the arguments; when the walk is over,
 // List.Err returns nil or a single *Error listing every problem at once, so a
 // user fixes all of them in one edit instead of one per `pulumi up`.

@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"k8s.io/apimachinery/pkg/api/resource"
-	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -144,7 +143,7 @@ func (l *List) DNSLabel(p *field.Path, value string) bool {
 		l.Required(p, "set a lower-case RFC 1123 name such as \"db\"")
 		return false
 	}
-	if msgs := k8svalidation.IsDNS1123Label(value); len(msgs) > 0 {
+	if msgs := IsDNS1123Label(value); len(msgs) > 0 {
 		l.Invalid(p, value, "must be a lower-case RFC 1123 label ("+strings.Join(msgs, "; ")+")")
 		return false
 	}
@@ -158,7 +157,7 @@ func (l *List) ServiceName(p *field.Path, value string) bool {
 	if !l.DNSLabel(p, value) {
 		return false
 	}
-	if msgs := k8svalidation.IsDNS1035Label(value); len(msgs) > 0 {
+	if msgs := IsDNS1035Label(value); len(msgs) > 0 {
 		l.Invalid(p, value, "names a Service and must start with a letter ("+strings.Join(msgs, "; ")+")")
 		return false
 	}
@@ -172,7 +171,7 @@ func (l *List) DNSSubdomain(p *field.Path, value string) bool {
 		l.Required(p, "set a lower-case RFC 1123 name")
 		return false
 	}
-	if msgs := k8svalidation.IsDNS1123Subdomain(value); len(msgs) > 0 {
+	if msgs := IsDNS1123Subdomain(value); len(msgs) > 0 {
 		l.Invalid(p, value, "must be a lower-case RFC 1123 subdomain ("+strings.Join(msgs, "; ")+")")
 		return false
 	}
@@ -234,10 +233,10 @@ func longExponent(value string) bool {
 func (l *List) Labels(p *field.Path, labels map[string]string) {
 	for _, k := range SortedKeys(labels) {
 		kp := p.Key(k)
-		for _, msg := range k8svalidation.IsQualifiedName(k) {
+		for _, msg := range IsQualifiedName(k) {
 			l.Invalid(kp, k, "label key "+msg)
 		}
-		for _, msg := range k8svalidation.IsValidLabelValue(labels[k]) {
+		for _, msg := range IsValidLabelValue(labels[k]) {
 			l.Invalid(kp, labels[k], "label value "+msg)
 		}
 	}
@@ -246,7 +245,7 @@ func (l *List) Labels(p *field.Path, labels map[string]string) {
 // Annotations checks annotation keys.
 func (l *List) Annotations(p *field.Path, annotations map[string]string) {
 	for _, k := range SortedKeys(annotations) {
-		for _, msg := range k8svalidation.IsQualifiedName(strings.ToLower(k)) {
+		for _, msg := range IsQualifiedName(strings.ToLower(k)) {
 			l.Invalid(p.Key(k), k, "annotation key "+msg)
 		}
 		if !utf8.ValidString(annotations[k]) {

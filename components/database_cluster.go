@@ -264,10 +264,8 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 		}
 		deps = append(deps, c.RoleBinding)
 	}
-	stsSpec, err := resolveSpec(deployed, plan.StatefulSetReads(), func(s *pulumi.OutputState) appsv1.StatefulSetSpecOutput {
-		return appsv1.StatefulSetSpecOutput{OutputState: s}
-	}, func(d cluster.Deployed) (appsv1.StatefulSetSpec, error) {
-		return bridge.Convert[appsv1.StatefulSetSpec](plan.ResolveStatefulSet(d).Spec)
+	stsSpec, err := resolveSpec(deployed, plan.StatefulSetReads(), func(d cluster.Deployed) (any, error) {
+		return bridge.Tree[appsv1.StatefulSetSpec](plan.ResolveStatefulSet(d).Spec)
 	})
 	if err != nil {
 		return err
@@ -284,10 +282,8 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 		}
 	}
 	if plan.InitJob != nil {
-		jobSpec, err := resolveSpec(deployed, plan.InitJobReads(), func(s *pulumi.OutputState) batchv1.JobSpecOutput {
-			return batchv1.JobSpecOutput{OutputState: s}
-		}, func(d cluster.Deployed) (batchv1.JobSpec, error) {
-			return bridge.Convert[batchv1.JobSpec](plan.ResolveInitJob(d).Spec)
+		jobSpec, err := resolveSpec(deployed, plan.InitJobReads(), func(d cluster.Deployed) (any, error) {
+			return bridge.Tree[batchv1.JobSpec](plan.ResolveInitJob(d).Spec)
 		})
 		if err != nil {
 			return err

@@ -68,15 +68,14 @@ func (dt *deployTime) pending(r cluster.Reads) []pendingValue {
 	return out
 }
 
-// resolveSpec is the spec build makes from the deploy-time values that an
-// object reading r depends on, as the typed output O (wrap makes one from an
-// output state): built at once when the values are all known (literal
-// images, no generated Secret), or in one Apply over the pending ones.
-// During a preview with unknown values the spec is unknown. Either way the
-// spec is sent exactly as build returns it.
-func resolveSpec[T any, O pulumi.Output](dt *deployTime, r cluster.Reads, wrap func(*pulumi.OutputState) O, build func(cluster.Deployed) (T, error)) (O, error) {
+// resolveSpec is the spec tree build makes from the deploy-time values that
+// an object reading r depends on: built at once when the values are all
+// known (literal images, no generated Secret), or in one Apply over the
+// pending ones. During a preview with unknown values the spec is unknown.
+// Either way the spec is sent exactly as build returns it.
+func resolveSpec(dt *deployTime, r cluster.Reads, build func(cluster.Deployed) (any, error)) (pulumi.AnyOutput, error) {
 	pending := dt.pending(r)
-	withValues := func(vals ...string) (T, error) {
+	withValues := func(vals ...string) (any, error) {
 		d := dt.known
 		d.Images = make(map[string]string, len(dt.known.Images)+len(vals))
 		for k, v := range dt.known.Images {
@@ -91,24 +90,21 @@ func resolveSpec[T any, O pulumi.Output](dt *deployTime, r cluster.Reads, wrap f
 	case 0:
 		spec, err := withValues()
 		if err != nil {
-			var zero O
-			return zero, err
+			return pulumi.AnyOutput{}, err
 		}
-		// Not pulumi.ToOutput: it would walk and copy the whole spec, and
-		// send nil lists as empty ones, unlike the Apply below.
-		return wrap(bridge.Resolved(spec)), nil
+		return bridge.Input(spec), nil
 	case 1:
-		return pending[0].input.ToStringOutput().ApplyT(func(v string) (T, error) { return withValues(v) }).(O), nil
+		return pending[0].input.ToStringOutput().ApplyT(func(v string) (any, error) { return withValues(v) }).(pulumi.AnyOutput), nil
 	}
 	inputs := make([]any, len(pending))
 	for i, p := range pending {
 		inputs[i] = p.input
 	}
-	return pulumi.All(inputs...).ApplyT(func(vals []any) (T, error) {
+	return pulumi.All(inputs...).ApplyT(func(vals []any) (any, error) {
 		strs := make([]string, len(vals))
 		for i, v := range vals {
 			strs[i], _ = v.(string)
 		}
 		return withValues(strs...)
-	}).(O), nil
+	}).(pulumi.AnyOutput), nil
 }

@@ -1,6 +1,8 @@
 package components
 
 import (
+	"slices"
+
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	batchv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/batch/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -9,6 +11,7 @@ import (
 	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
 	rbacv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/utilities"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	k8score "k8s.io/api/core/v1"
 	k8snetworking "k8s.io/api/networking/v1"
@@ -21,10 +24,59 @@ import (
 )
 
 // The functions below register one planned k8s.io/api object as its typed
-// pulumi-kubernetes resource. Specs go through bridge.ConvertAwaited and are
-// registered as already-resolved outputs (bridge.Resolved); metadata goes
-// through bridge.Meta, which keeps a namespace from another resource an
-// input.
+// pulumi-kubernetes resource. Specs are sent as property trees
+// (bridge.Tree, bridge.AwaitedTree) through kubeKind.register; small
+// objects without a spec use the SDK's constructors. Metadata goes through
+// bridge.Meta, which keeps a namespace from another resource an input.
+
+// kubeKind is what a pulumi-kubernetes constructor (appsv1.NewStatefulSet,
+// ...) adds to the registration of its resource: the type token, the
+// apiVersion and kind properties, and aliases for the type's older API
+// versions.
+type kubeKind struct {
+	token, apiVersion, kind string
+	aliases                 []string
+}
+
+var (
+	statefulSetKind = kubeKind{"kubernetes:apps/v1:StatefulSet", "apps/v1", "StatefulSet",
+		[]string{"kubernetes:apps/v1beta1:StatefulSet", "kubernetes:apps/v1beta2:StatefulSet"}}
+	jobKind              = kubeKind{"kubernetes:batch/v1:Job", "batch/v1", "Job", nil}
+	serviceKind          = kubeKind{"kubernetes:core/v1:Service", "v1", "Service", nil}
+	persistentVolumeKind = kubeKind{"kubernetes:core/v1:PersistentVolume", "v1", "PersistentVolume", nil}
+	pdbKind              = kubeKind{"kubernetes:policy/v1:PodDisruptionBudget", "policy/v1", "PodDisruptionBudget",
+		[]string{"kubernetes:policy/v1beta1:PodDisruptionBudget"}}
+	networkPolicyKind = kubeKind{"kubernetes:networking.k8s.io/v1:NetworkPolicy", "networking.k8s.io/v1", "NetworkPolicy",
+		[]string{"kubernetes:extensions/v1beta1:NetworkPolicy"}}
+	roleKind = kubeKind{"kubernetes:rbac.authorization.k8s.io/v1:Role", "rbac.authorization.k8s.io/v1", "Role",
+		[]string{"kubernetes:rbac.authorization.k8s.io/v1alpha1:Role", "kubernetes:rbac.authorization.k8s.io/v1beta1:Role"}}
+)
+
+// registerKind registers an object of kind k, given its properties other
+// than apiVersion and kind, as the typed resource R, exactly as k's
+// constructor registers typed args that send the same properties
+// (TestKindsRegisterLikeTheirConstructors). The SDK marshals the bridge's
+// property trees instead of walking every field of the typed args, which
+// made the marshalling of specs a large part of a cluster's registration.
+func registerKind[R any, P interface {
+	*R
+	pulumi.CustomResource
+}](ctx *pulumi.Context, k kubeKind, name string, props pulumi.Map, opts ...pulumi.ResourceOption) (*R, error) {
+	props["apiVersion"] = pulumi.String(k.apiVersion)
+	props["kind"] = pulumi.String(k.kind)
+	if len(k.aliases) > 0 {
+		aliases := make([]pulumi.Alias, len(k.aliases))
+		for i, t := range k.aliases {
+			aliases[i] = pulumi.Alias{Type: pulumi.String(t)}
+		}
+		opts = append(slices.Clip(opts), pulumi.Aliases(aliases))
+	}
+	res := P(new(R))
+	if err := ctx.RegisterResource(k.token, name, props, res, utilities.PkgResourceDefaultOpts(opts)...); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
 
 // nameOf is an object's metadata.name, in one Apply (Name().Elem() takes
 // two).
@@ -48,24 +100,24 @@ func knownStrings(s []string) pulumi.StringArrayOutput {
 }
 
 func registerService(ctx *pulumi.Context, name string, svc *k8score.Service, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*corev1.Service, error) {
-	spec, err := bridge.ConvertAwaited[corev1.ServiceSpec](svc.Spec)
+	spec, err := bridge.AwaitedTree[corev1.ServiceSpec](svc.Spec)
 	if err != nil {
 		return nil, err
 	}
-	return corev1.NewService(ctx, name, &corev1.ServiceArgs{
-		Metadata: bridge.Meta(svc.ObjectMeta, ns, false),
-		Spec:     corev1.ServiceSpecOutput{OutputState: bridge.Resolved(spec)},
+	return registerKind[corev1.Service](ctx, serviceKind, name, pulumi.Map{
+		"metadata": bridge.Meta(svc.ObjectMeta, ns, false),
+		"spec":     bridge.Input(spec),
 	}, opts...)
 }
 
 func registerPDB(ctx *pulumi.Context, name string, pdb *k8spolicy.PodDisruptionBudget, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*policyv1.PodDisruptionBudget, error) {
-	spec, err := bridge.ConvertAwaited[policyv1.PodDisruptionBudgetSpec](pdb.Spec)
+	spec, err := bridge.AwaitedTree[policyv1.PodDisruptionBudgetSpec](pdb.Spec)
 	if err != nil {
 		return nil, err
 	}
-	return policyv1.NewPodDisruptionBudget(ctx, name, &policyv1.PodDisruptionBudgetArgs{
-		Metadata: bridge.Meta(pdb.ObjectMeta, ns, false),
-		Spec:     policyv1.PodDisruptionBudgetSpecOutput{OutputState: bridge.Resolved(spec)},
+	return registerKind[policyv1.PodDisruptionBudget](ctx, pdbKind, name, pulumi.Map{
+		"metadata": bridge.Meta(pdb.ObjectMeta, ns, false),
+		"spec":     bridge.Input(spec),
 	}, opts...)
 }
 
@@ -92,17 +144,20 @@ func registerSecret(ctx *pulumi.Context, name string, s *k8score.Secret, ns pulu
 	}, opts...)
 }
 
-func registerStatefulSet(ctx *pulumi.Context, name string, meta k8smeta.ObjectMeta, spec appsv1.StatefulSetSpecOutput, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*appsv1.StatefulSet, error) {
-	return appsv1.NewStatefulSet(ctx, name, &appsv1.StatefulSetArgs{
-		Metadata: bridge.Meta(meta, ns, false),
-		Spec:     spec,
+// registerStatefulSet registers a StatefulSet whose spec tree comes from
+// resolveSpec.
+func registerStatefulSet(ctx *pulumi.Context, name string, meta k8smeta.ObjectMeta, spec pulumi.AnyOutput, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*appsv1.StatefulSet, error) {
+	return registerKind[appsv1.StatefulSet](ctx, statefulSetKind, name, pulumi.Map{
+		"metadata": bridge.Meta(meta, ns, false),
+		"spec":     spec,
 	}, opts...)
 }
 
-func registerJob(ctx *pulumi.Context, name string, meta k8smeta.ObjectMeta, spec batchv1.JobSpecOutput, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*batchv1.Job, error) {
-	return batchv1.NewJob(ctx, name, &batchv1.JobArgs{
-		Metadata: bridge.Meta(meta, ns, false),
-		Spec:     spec,
+// registerJob registers a Job whose spec tree comes from resolveSpec.
+func registerJob(ctx *pulumi.Context, name string, meta k8smeta.ObjectMeta, spec pulumi.AnyOutput, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*batchv1.Job, error) {
+	return registerKind[batchv1.Job](ctx, jobKind, name, pulumi.Map{
+		"metadata": bridge.Meta(meta, ns, false),
+		"spec":     spec,
 	}, opts...)
 }
 
@@ -124,24 +179,24 @@ func registerStorageClass(ctx *pulumi.Context, name string, sc *k8sstorage.Stora
 }
 
 func registerPV(ctx *pulumi.Context, name string, pv *k8score.PersistentVolume, opts ...pulumi.ResourceOption) (*corev1.PersistentVolume, error) {
-	spec, err := bridge.ConvertAwaited[corev1.PersistentVolumeSpec](pv.Spec)
+	spec, err := bridge.AwaitedTree[corev1.PersistentVolumeSpec](pv.Spec)
 	if err != nil {
 		return nil, err
 	}
-	return corev1.NewPersistentVolume(ctx, name, &corev1.PersistentVolumeArgs{
-		Metadata: bridge.Meta(pv.ObjectMeta, nil, false),
-		Spec:     corev1.PersistentVolumeSpecOutput{OutputState: bridge.Resolved(spec)},
+	return registerKind[corev1.PersistentVolume](ctx, persistentVolumeKind, name, pulumi.Map{
+		"metadata": bridge.Meta(pv.ObjectMeta, nil, false),
+		"spec":     bridge.Input(spec),
 	}, opts...)
 }
 
 func registerNetworkPolicy(ctx *pulumi.Context, name string, np *k8snetworking.NetworkPolicy, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*networkingv1.NetworkPolicy, error) {
-	spec, err := bridge.ConvertAwaited[networkingv1.NetworkPolicySpec](np.Spec)
+	spec, err := bridge.AwaitedTree[networkingv1.NetworkPolicySpec](np.Spec)
 	if err != nil {
 		return nil, err
 	}
-	return networkingv1.NewNetworkPolicy(ctx, name, &networkingv1.NetworkPolicyArgs{
-		Metadata: bridge.Meta(np.ObjectMeta, ns, false),
-		Spec:     networkingv1.NetworkPolicySpecOutput{OutputState: bridge.Resolved(spec)},
+	return registerKind[networkingv1.NetworkPolicy](ctx, networkPolicyKind, name, pulumi.Map{
+		"metadata": bridge.Meta(np.ObjectMeta, ns, false),
+		"spec":     bridge.Input(spec),
 	}, opts...)
 }
 
@@ -154,13 +209,13 @@ func registerServiceAccount(ctx *pulumi.Context, name string, sa *k8score.Servic
 }
 
 func registerRole(ctx *pulumi.Context, name string, role *k8srbac.Role, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*rbacv1.Role, error) {
-	rules, err := bridge.ConvertAwaited[[]rbacv1.PolicyRule](role.Rules)
+	rules, err := bridge.AwaitedTree[[]rbacv1.PolicyRule](role.Rules)
 	if err != nil {
 		return nil, err
 	}
-	return rbacv1.NewRole(ctx, name, &rbacv1.RoleArgs{
-		Metadata: bridge.Meta(role.ObjectMeta, ns, false),
-		Rules:    rbacv1.PolicyRuleArrayOutput{OutputState: bridge.Resolved(rules)},
+	return registerKind[rbacv1.Role](ctx, roleKind, name, pulumi.Map{
+		"metadata": bridge.Meta(role.ObjectMeta, ns, false),
+		"rules":    bridge.Input(rules),
 	}, opts...)
 }
 

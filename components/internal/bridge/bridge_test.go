@@ -3,6 +3,8 @@ package bridge
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,7 +14,9 @@ import (
 	networkingv1sdk "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	policyv1sdk "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
 	rbacv1sdk "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumix"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
@@ -21,15 +25,16 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
+	k8sresource "k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"sigs.k8s.io/randfill"
 )
 
-// JSONConvert is the reference conversion: a JSON round trip. Convert must
-// always give the same result.
+// JSONConvert is the reference conversion: a JSON round trip into the SDK's
+// plain type. What the engine receives for its result, registered as an
+// already-resolved output, is what Tree must give.
 func JSONConvert[T any](in any) (T, error) {
 	var out T
 	b, err := json.Marshal(in)
@@ -48,8 +53,8 @@ func JSONConvert[T any](in any) (T, error) {
 func filler(seed int64) *randfill.Filler {
 	quantities := []string{"0", "1", "500m", "1Gi", "10Gi", "1.5", "100Mi", "2e3", "12345678901234567890"}
 	return randfill.NewWithSeed(seed).NilChance(0.3).NumElements(0, 3).MaxDepth(12).Funcs(
-		func(q *resource.Quantity, c randfill.Continue) {
-			*q = resource.MustParse(quantities[c.Intn(len(quantities))])
+		func(q *k8sresource.Quantity, c randfill.Continue) {
+			*q = k8sresource.MustParse(quantities[c.Intn(len(quantities))])
 		},
 		func(v *intstr.IntOrString, c randfill.Continue) {
 			if c.Intn(2) == 0 {
@@ -77,10 +82,51 @@ func filler(seed int64) *randfill.Filler {
 	)
 }
 
-// differential checks, for n random values of K, that convert gives what
-// reference makes of the JSON round trip's result in S.
-func differential[K, S any](t *testing.T, n int, convert func(any) (S, error), reference func(*testing.T, S) S) {
+// recorder is a mock engine that keeps the property "v" of every resource
+// registered, by resource name.
+type recorder struct {
+	mu   sync.Mutex
+	sent map[string]resource.PropertyValue
+}
+
+func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sent[args.Name] = args.Inputs["v"]
+	return args.Name, args.Inputs, nil
+}
+
+func (*recorder) Call(pulumi.MockCallArgs) (resource.PropertyMap, error) { return nil, nil }
+
+// sent registers each input as the property "v" of a resource, in a Pulumi
+// program under mocks, and returns what the engine received for each one.
+func sent(t *testing.T, inputs []pulumi.Input) []resource.PropertyValue {
 	t.Helper()
+	rec := &recorder{sent: map[string]resource.PropertyValue{}}
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		for i, in := range inputs {
+			var res pulumi.CustomResourceState
+			if err := ctx.RegisterResource("test:index:Value", fmt.Sprint(i), pulumi.Map{"v": in}, &res); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, pulumi.WithMocks("bridge", "test", rec))
+	require.NoError(t, err)
+	out := make([]resource.PropertyValue, len(inputs))
+	for i := range out {
+		out[i] = rec.sent[fmt.Sprint(i)]
+	}
+	return out
+}
+
+// differential checks, for n random values of K, that the engine receives
+// the same properties for their tree as for the JSON round trip's result
+// in S registered the way the components used to register it: as an
+// already-resolved output (Tree), or through pulumi.ToOutput (AwaitedTree).
+func differential[K, S any](t *testing.T, n int, awaited bool) {
+	t.Helper()
+	var refs, trees []pulumi.Input
 	for i := range n {
 		var in K
 		// Every third value has no nil pointers at all, so every member
@@ -88,88 +134,60 @@ func differential[K, S any](t *testing.T, n int, convert func(any) (S, error), r
 		filler(int64(i)).NilChance(float64(i%3) * 0.3).Fill(&in)
 		ref, err := JSONConvert[S](in)
 		require.NoError(t, err)
-		got, err := convert(in)
-		require.NoError(t, err)
-		if !assert.Equal(t, reference(t, ref), got, "seed %d", i) {
+		convert := Tree[S]
+		refs = append(refs, pulumix.Val(ref))
+		if awaited {
+			convert = AwaitedTree[S]
+			refs[i] = pulumi.ToOutput(ref)
+		}
+		tree, err := convert(in)
+		require.NoError(t, err, "seed %d", i)
+		trees = append(trees, Input(tree))
+	}
+	want, got := sent(t, refs), sent(t, trees)
+	null := 0
+	for i := range want {
+		if want[i].IsNull() {
+			null++ // a nil list, sent as null
+		}
+		if !assert.Equal(t, want[i], got[i], "seed %d", i) {
 			return
 		}
 	}
+	require.Less(t, null, n/2, "most values must send something")
 }
 
-// plainDifferential checks that Convert gives the JSON round trip's result.
-func plainDifferential[K, S any](t *testing.T, n int) {
-	t.Helper()
-	differential[K](t, n, Convert[S], func(_ *testing.T, ref S) S { return ref })
+// specTypes are the k8s.io/api types the components convert, each with the
+// SDK type it becomes.
+var specTypes = []struct {
+	name string
+	run  func(t *testing.T, n int, awaited bool)
+}{
+	{"StatefulSetSpec", differential[appsv1.StatefulSetSpec, appsv1sdk.StatefulSetSpec]},
+	{"JobSpec", differential[batchv1.JobSpec, batchv1sdk.JobSpec]},
+	{"PodSpec", differential[corev1.PodSpec, corev1sdk.PodSpec]},
+	{"ServiceSpec", differential[corev1.ServiceSpec, corev1sdk.ServiceSpec]},
+	{"PersistentVolumeSpec", differential[corev1.PersistentVolumeSpec, corev1sdk.PersistentVolumeSpec]},
+	{"PodDisruptionBudgetSpec", differential[policyv1.PodDisruptionBudgetSpec, policyv1sdk.PodDisruptionBudgetSpec]},
+	{"NetworkPolicySpec", differential[networkingv1.NetworkPolicySpec, networkingv1sdk.NetworkPolicySpec]},
+	{"PolicyRules", differential[[]rbacv1.PolicyRule, []rbacv1sdk.PolicyRule]},
 }
 
-// awaitedDifferential checks that ConvertAwaited gives what pulumi.ToOutput
-// resolves the JSON round trip's result to.
-func awaitedDifferential[K, S any](t *testing.T, n int) {
-	t.Helper()
-	differential[K](t, n, ConvertAwaited[S], func(t *testing.T, ref S) S {
-		return awaitOutput[S](t, pulumi.ToOutput(ref))
-	})
-}
-
-// awaitOutput resolves an output outside a Pulumi program.
-func awaitOutput[T any](t *testing.T, o pulumi.Output) T {
-	t.Helper()
-	ch := make(chan T, 1)
-	o.ApplyT(func(v T) T { ch <- v; return v })
-	select {
-	case v := <-ch:
-		return v
-	case <-time.After(10 * time.Second):
-		t.Fatal("output did not resolve")
-	}
-	panic("unreachable")
-}
-
-func TestConvertAwaitedMatchesToOutput(t *testing.T) {
-	const n = 150
-	t.Run("ServiceSpec", func(t *testing.T) { awaitedDifferential[corev1.ServiceSpec, corev1sdk.ServiceSpec](t, n) })
-	t.Run("PersistentVolumeSpec", func(t *testing.T) {
-		awaitedDifferential[corev1.PersistentVolumeSpec, corev1sdk.PersistentVolumeSpec](t, n)
-	})
-	t.Run("PodDisruptionBudgetSpec", func(t *testing.T) {
-		awaitedDifferential[policyv1.PodDisruptionBudgetSpec, policyv1sdk.PodDisruptionBudgetSpec](t, n)
-	})
-	t.Run("NetworkPolicySpec", func(t *testing.T) {
-		awaitedDifferential[networkingv1.NetworkPolicySpec, networkingv1sdk.NetworkPolicySpec](t, n)
-	})
-	t.Run("PolicyRules", func(t *testing.T) { awaitedDifferential[[]rbacv1.PolicyRule, []rbacv1sdk.PolicyRule](t, n) })
-	t.Run("PodSpec", func(t *testing.T) { awaitedDifferential[corev1.PodSpec, corev1sdk.PodSpec](t, n) })
-}
-
-func TestConvertMatchesJSONRoundTrip(t *testing.T) {
-	const n = 300
-	tests := []struct {
-		name string
-		run  func(*testing.T)
-	}{
-		{"StatefulSetSpec", func(t *testing.T) { plainDifferential[appsv1.StatefulSetSpec, appsv1sdk.StatefulSetSpec](t, n) }},
-		{"JobSpec", func(t *testing.T) { plainDifferential[batchv1.JobSpec, batchv1sdk.JobSpec](t, n) }},
-		{"PodSpec", func(t *testing.T) { plainDifferential[corev1.PodSpec, corev1sdk.PodSpec](t, n) }},
-		{"ServiceSpec", func(t *testing.T) { plainDifferential[corev1.ServiceSpec, corev1sdk.ServiceSpec](t, n) }},
-		{"PersistentVolumeSpec", func(t *testing.T) {
-			plainDifferential[corev1.PersistentVolumeSpec, corev1sdk.PersistentVolumeSpec](t, n)
-		}},
-		{"PodDisruptionBudgetSpec", func(t *testing.T) {
-			plainDifferential[policyv1.PodDisruptionBudgetSpec, policyv1sdk.PodDisruptionBudgetSpec](t, n)
-		}},
-		{"NetworkPolicySpec", func(t *testing.T) {
-			plainDifferential[networkingv1.NetworkPolicySpec, networkingv1sdk.NetworkPolicySpec](t, n)
-		}},
-		{"PolicyRules", func(t *testing.T) { plainDifferential[[]rbacv1.PolicyRule, []rbacv1sdk.PolicyRule](t, n) }},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, tt.run)
+func TestTreeMatchesJSONRoundTrip(t *testing.T) {
+	for _, tt := range specTypes {
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, 300, false) })
 	}
 }
 
-// TestConvertJSONDetails pins the JSON behaviours the converter reproduces,
+func TestAwaitedTreeMatchesToOutput(t *testing.T) {
+	for _, tt := range specTypes {
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, 150, true) })
+	}
+}
+
+// TestTreeJSONDetails pins the JSON behaviours the conversion reproduces,
 // each of which changes what the provider is sent.
-func TestConvertJSONDetails(t *testing.T) {
+func TestTreeJSONDetails(t *testing.T) {
 	spec := corev1.PodSpec{
 		Containers: []corev1.Container{{
 			Name:  "db",
@@ -185,58 +203,64 @@ func TestConvertJSONDetails(t *testing.T) {
 		Tolerations:    nil,
 		NodeSelector:   map[string]string{},
 	}
-	got, err := Convert[corev1sdk.PodSpec](spec)
+	got, err := Tree[corev1sdk.PodSpec](spec)
 	require.NoError(t, err)
-	c := got.Containers[0]
-	assert.Nil(t, c.Ports[0].HostPort, "an omitempty zero is left out")
-	assert.Equal(t, to("0"), c.Env[0].ValueFrom.ResourceFieldRef.Divisor, "a zero Quantity is a struct, never omitted")
-	assert.Equal(t, float64(8080), c.ReadinessProbe.HttpGet.Port, "an IntOrString number decodes as JSON's float64")
-	assert.NotNil(t, c.Resources, "an omitempty struct is still sent")
-	assert.Nil(t, got.InitContainers, "an omitempty empty list is left out")
-	assert.Nil(t, got.NodeSelector, "an omitempty empty map is left out")
+	pod := got.(map[string]any)
+	c := pod["containers"].([]any)[0].(map[string]any)
+	assert.Equal(t, map[string]any{"containerPort": float64(0)}, c["ports"].([]any)[0], "an omitempty zero is left out, a zero without omitempty is sent")
+	env := c["env"].([]any)[0].(map[string]any)
+	assert.Equal(t, "0", env["valueFrom"].(map[string]any)["resourceFieldRef"].(map[string]any)["divisor"], "a zero Quantity is a struct, never omitted")
+	assert.Equal(t, float64(8080), c["readinessProbe"].(map[string]any)["httpGet"].(map[string]any)["port"], "an IntOrString number decodes as JSON's float64")
+	assert.Equal(t, map[string]any{}, c["resources"], "an omitempty struct is still sent")
+	assert.NotContains(t, pod, "initContainers", "an omitempty empty list is left out")
+	assert.NotContains(t, pod, "nodeSelector", "an omitempty empty map is left out")
 
-	sts, err := Convert[appsv1sdk.StatefulSetSpec](appsv1.StatefulSetSpec{Template: corev1.PodTemplateSpec{}})
+	sts, err := Tree[appsv1sdk.StatefulSetSpec](appsv1.StatefulSetSpec{Template: corev1.PodTemplateSpec{}})
 	require.NoError(t, err)
-	assert.Nil(t, sts.Template.Metadata.CreationTimestamp, "a zero Time marshals as null")
-	assert.Nil(t, sts.Template.Spec.Containers, "a nil list without omitempty is null")
+	template := sts.(map[string]any)["template"].(map[string]any)
+	assert.Equal(t, map[string]any{}, template["metadata"], "a zero Time marshals as null")
+	assert.Equal(t, map[string]any{}, template["spec"], "a nil list without omitempty is null")
 }
 
-func TestConvertAwaitedEmptiesNilCollections(t *testing.T) {
-	got, err := ConvertAwaited[corev1sdk.ServiceSpec](corev1.ServiceSpec{ClusterIP: "None"})
+func TestAwaitedTreeEmptiesNilCollections(t *testing.T) {
+	got, err := AwaitedTree[corev1sdk.ServiceSpec](corev1.ServiceSpec{ClusterIP: "None"})
 	require.NoError(t, err)
-	assert.NotNil(t, got.ExternalIPs)
-	assert.Empty(t, got.ExternalIPs)
-	assert.NotNil(t, got.Selector)
-	assert.Nil(t, got.SessionAffinityConfig, "nil pointers stay nil")
-	plain, err := Convert[corev1sdk.ServiceSpec](corev1.ServiceSpec{ClusterIP: "None"})
+	spec := got.(map[string]any)
+	assert.Equal(t, []any{}, spec["externalIPs"])
+	assert.Equal(t, map[string]any{}, spec["selector"])
+	assert.NotContains(t, spec, "sessionAffinityConfig", "nil pointers stay null")
+	plain, err := Tree[corev1sdk.ServiceSpec](corev1.ServiceSpec{ClusterIP: "None"})
 	require.NoError(t, err)
-	assert.Nil(t, plain.ExternalIPs)
+	assert.Equal(t, map[string]any{"clusterIP": "None"}, plain)
 }
 
-func TestConvertNil(t *testing.T) {
-	got, err := Convert[corev1sdk.PodSpec]((*corev1.PodSpec)(nil))
+func TestTreeNil(t *testing.T) {
+	got, err := Tree[corev1sdk.PodSpec]((*corev1.PodSpec)(nil))
 	require.NoError(t, err)
-	assert.Equal(t, corev1sdk.PodSpec{}, got)
-	ptrGot, err := Convert[*corev1sdk.PodSpec]((*corev1.PodSpec)(nil))
+	assert.Equal(t, map[string]any{}, got, "a null spec is the zero struct")
+	ptrGot, err := Tree[*corev1sdk.PodSpec]((*corev1.PodSpec)(nil))
 	require.NoError(t, err)
 	assert.Nil(t, ptrGot)
+	awaited, err := AwaitedTree[corev1sdk.LocalObjectReference](nil)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{}, awaited)
 }
 
-func TestConvertRefusesMismatchedTypes(t *testing.T) {
-	_, err := Convert[corev1sdk.ServicePort](corev1.ServicePort{Name: "grpc", Port: 1})
+func TestTreeRefusesMismatchedTypes(t *testing.T) {
+	_, err := Tree[corev1sdk.ServicePort](corev1.ServicePort{Name: "grpc", Port: 1})
 	require.NoError(t, err)
-	_, err = Convert[string](corev1.ServicePort{Port: 1})
+	_, err = Tree[string](corev1.ServicePort{Port: 1})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "cannot convert v1.ServicePort into string")
 }
 
-func BenchmarkConvert(b *testing.B) {
+func BenchmarkTree(b *testing.B) {
 	var spec appsv1.StatefulSetSpec
 	filler(1).NilChance(0).NumElements(1, 2).MaxDepth(8).Fill(&spec)
 	b.Run("impl=reflect", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := Convert[appsv1sdk.StatefulSetSpec](spec); err != nil {
+			if _, err := Tree[appsv1sdk.StatefulSetSpec](spec); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -244,16 +268,16 @@ func BenchmarkConvert(b *testing.B) {
 	b.Run("impl=json", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := JSONConvert[appsv1sdk.StatefulSetSpec](spec); err != nil {
+			v, err := JSONConvert[appsv1sdk.StatefulSetSpec](spec)
+			if err != nil {
 				b.Fatal(err)
 			}
+			plainTree(reflect.ValueOf(v))
 		}
 	})
 }
 
-func to[T any](v T) *T { return &v }
-
-// Types no other test converts, so TestConvertConcurrentCompile sees their
+// Types no other test converts, so TestTreeConcurrentCompile sees their
 // converters compiled for the first time, by many goroutines at once
 // (a recursive pair included).
 type (
@@ -264,24 +288,26 @@ type (
 		Labels   map[string]string `json:"labels,omitempty"`
 	}
 	raceDst struct {
-		Name     *string
-		Children []raceDst
-		Limit    *int
-		Labels   map[string]string
+		Name     *string           `pulumi:"name"`
+		Children []raceDst         `pulumi:"children"`
+		Limit    *int              `pulumi:"limit"`
+		Labels   map[string]string `pulumi:"labels"`
 	}
 )
 
-func TestConvertConcurrentCompile(t *testing.T) {
+func TestTreeConcurrentCompile(t *testing.T) {
 	limit := int32(3)
 	in := raceSrc{Name: "root", Limit: &limit, Children: []raceSrc{{Name: "leaf", Labels: map[string]string{"a": "b"}}}}
-	want, err := JSONConvert[raceDst](in)
+	ref, err := JSONConvert[raceDst](in)
 	require.NoError(t, err)
+	want := plainTree(reflect.ValueOf(ref))
+	require.Equal(t, map[string]any{"name": "root", "limit": float64(3), "children": []any{map[string]any{"name": "leaf", "labels": map[string]any{"a": "b"}}}}, want)
 	const n = 16
 	errs := make(chan error, n)
-	got := make(chan raceDst, n)
+	got := make(chan any, n)
 	for range n {
 		go func() {
-			out, err := Convert[raceDst](in)
+			out, err := Tree[raceDst](in)
 			errs <- err
 			got <- out
 		}()

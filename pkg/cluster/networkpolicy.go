@@ -9,9 +9,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/ordinal-dev/ordinal/pkg/network"
+	"github.com/ordinal-dev/ordinal/pkg/validation"
 )
 
 // NetworkPolicy confines the database pods' traffic: cluster members (and
@@ -97,7 +97,7 @@ func policyPorts(ports []network.Port, keep func(network.Port) bool) []networkin
 	return out
 }
 
-func (v *validator) networkPolicy(p *field.Path) {
+func (v *validator) networkPolicy(p *validation.Path) {
 	np := v.spec.NetworkPolicy
 	if np == nil || !np.Enabled {
 		return
@@ -121,7 +121,7 @@ func (v *validator) networkPolicy(p *field.Path) {
 				s    *metav1.LabelSelector
 			}{{"podSelector", c.PodSelector}, {"namespaceSelector", c.NamespaceSelector}} {
 				if sel.s != nil {
-					v.Labels(cp.Child(sel.name, "matchLabels"), sel.s.MatchLabels)
+					v.Labels(cp.Child(sel.name).Child("matchLabels"), sel.s.MatchLabels)
 					if _, err := metav1.LabelSelectorAsSelector(sel.s); err != nil {
 						v.Invalid(cp.Child(sel.name), sel.s.String(), fmt.Sprintf("is not a valid label selector (%v)", err))
 					}
@@ -130,13 +130,13 @@ func (v *validator) networkPolicy(p *field.Path) {
 		}
 		if c.IPBlock != nil {
 			set++
-			for _, e := range k8svalidation.IsValidCIDR(cp.Child("ipBlock", "cidr"), c.IPBlock.CIDR) {
-				v.Invalid(cp.Child("ipBlock", "cidr"), c.IPBlock.CIDR, "must be a CIDR such as \"10.0.0.0/8\" ("+e.Detail+")")
+			for _, e := range k8svalidation.IsValidCIDR(cp.Child("ipBlock").Child("cidr").Field(), c.IPBlock.CIDR) {
+				v.Invalid(cp.Child("ipBlock").Child("cidr"), c.IPBlock.CIDR, "must be a CIDR such as \"10.0.0.0/8\" ("+e.Detail+")")
 			}
 			cidr, cidrErr := netip.ParsePrefix(c.IPBlock.CIDR)
 			for j, ex := range c.IPBlock.Except {
-				ep := cp.Child("ipBlock", "except").Index(j)
-				errs := k8svalidation.IsValidCIDR(ep, ex)
+				ep := cp.Child("ipBlock").Child("except").Index(j)
+				errs := k8svalidation.IsValidCIDR(ep.Field(), ex)
 				for _, e := range errs {
 					v.Invalid(ep, ex, "must be a CIDR such as \"10.1.0.0/16\" ("+e.Detail+")")
 				}

@@ -6,7 +6,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/ordinal-dev/ordinal/pkg/validation"
 )
 
 // Access gives the pods (and the init Job) an identity in the Kubernetes
@@ -59,13 +60,13 @@ func (p *Plan) rbac(objLabels map[string]string) *RBAC {
 	return out
 }
 
-func (v *validator) access(p *field.Path) {
+func (v *validator) access(p *validation.Path) {
 	a := v.spec.Access
 	if a == nil {
 		return
 	}
 	if v.spec.ServiceAccountName != "" && v.spec.ServiceAccountName != v.name {
-		v.Forbidden(field.NewPath("spec", "serviceAccountName"), fmt.Sprintf("spec.access creates the ServiceAccount %q for the pods; remove serviceAccountName or remove access and bind your own account", v.name))
+		v.Forbidden(validation.NewPath("spec").Child("serviceAccountName"), fmt.Sprintf("spec.access creates the ServiceAccount %q for the pods; remove serviceAccountName or remove access and bind your own account", v.name))
 	}
 	if len(a.Rules) == 0 {
 		v.Required(p.Child("rules"), "list the permissions the engine needs, e.g. {APIGroups: [\"\"], Resources: [\"endpoints\"], Verbs: [\"get\", \"list\", \"watch\"]}, or remove access")

@@ -12,7 +12,6 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/ordinal-dev/ordinal/pkg/labels"
 	"github.com/ordinal-dev/ordinal/pkg/network"
@@ -25,7 +24,7 @@ const MaxNameLength = 52
 
 // validator walks one Spec (defaults applied).
 type validator struct {
-	*validation.List
+	validation.Reporter
 	name string
 	spec Spec
 	opts Options
@@ -37,9 +36,9 @@ type validator struct {
 
 // Validate records every problem of spec (defaults applied) and opts.
 func Validate(l *validation.List, name string, spec Spec, opts Options) {
-	v := &validator{List: l, name: name, spec: spec, opts: opts, containers: map[string]int{}, ports: map[string]int32{}}
-	root := field.NewPath("spec")
-	switch np := field.NewPath("name"); {
+	v := &validator{Reporter: validation.Reporter{List: l}, name: name, spec: spec, opts: opts, containers: map[string]int{}, ports: map[string]int32{}}
+	root := validation.NewPath("spec")
+	switch np := validation.NewPath("name"); {
 	case !v.DNSLabel(np, name):
 	case len(name) > MaxNameLength:
 		v.Invalid(np, name, fmt.Sprintf("must be at most %d characters (the StatefulSet controller appends a revision hash to it in a 63-character label); use a shorter name", MaxNameLength))
@@ -50,7 +49,7 @@ func Validate(l *validation.List, name string, spec Spec, opts Options) {
 		v.ports[p.Name] = p.Port
 	}
 	v.workload(root)
-	network.ValidatePorts(l, root.Child("ports"), spec.Ports)
+	network.ValidatePorts(v.Reporter, root.Child("ports"), spec.Ports)
 	v.network(root.Child("network"))
 	v.podContainers(root)
 	v.claims(root.Child("claims"))
@@ -62,7 +61,7 @@ func Validate(l *validation.List, name string, spec Spec, opts Options) {
 		// Secret's keys, which the API server checks the same way.
 		for _, k := range opts.SecretKeys {
 			if msgs := validation.IsConfigMapKey(k); len(msgs) > 0 {
-				v.Invalid(field.NewPath("secretData").Key(k), k, "must be a Secret key ("+strings.Join(msgs, "; ")+")")
+				v.Invalid(validation.NewPath("secretData").Key(k), k, "must be a Secret key ("+strings.Join(msgs, "; ")+")")
 			}
 		}
 	}
@@ -91,18 +90,18 @@ func (v *validator) deployTimeImages() {
 	}
 	for _, name := range v.opts.DeployTimeImages {
 		if !known[name] {
-			v.Invalid(field.NewPath("images").Key(name), name, "names no container; use the name of a container, an init container, or \"init\" for the init Job")
+			v.Invalid(validation.NewPath("images").Key(name), name, "names no container; use the name of a container, an init container, or \"init\" for the init Job")
 		}
 	}
 }
 
-func (v *validator) workload(root *field.Path) {
+func (v *validator) workload(root *validation.Path) {
 	s := v.spec
-	network.ValidateOrdinals(v.List, root, s.Replicas, s.OrdinalStart)
+	network.ValidateOrdinals(v.Reporter, root, s.Replicas, s.OrdinalStart)
 	switch s.PodManagementPolicy {
 	case appsv1.OrderedReadyPodManagement, appsv1.ParallelPodManagement:
 	default:
-		validation.NotSupported(v.List, root.Child("podManagementPolicy"), s.PodManagementPolicy, appsv1.OrderedReadyPodManagement, appsv1.ParallelPodManagement)
+		validation.NotSupported(v.List, root.Child("podManagementPolicy").Field(), s.PodManagementPolicy, appsv1.OrderedReadyPodManagement, appsv1.ParallelPodManagement)
 	}
 	us := root.Child("updateStrategy")
 	switch s.UpdateStrategy.Type {
@@ -123,7 +122,7 @@ func (v *validator) workload(root *field.Path) {
 			v.Forbidden(us.Child("maxUnavailable"), "maxUnavailable only applies to type RollingUpdate; remove it or change type")
 		}
 	default:
-		validation.NotSupported(v.List, us.Child("type"), s.UpdateStrategy.Type, appsv1.RollingUpdateStatefulSetStrategyType, appsv1.OnDeleteStatefulSetStrategyType)
+		validation.NotSupported(v.List, us.Child("type").Field(), s.UpdateStrategy.Type, appsv1.RollingUpdateStatefulSetStrategyType, appsv1.OnDeleteStatefulSetStrategyType)
 	}
 	if s.MinReadySeconds < 0 {
 		v.Invalid(root.Child("minReadySeconds"), s.MinReadySeconds, "must be >= 0")
@@ -139,7 +138,7 @@ func (v *validator) workload(root *field.Path) {
 		switch f.val {
 		case appsv1.RetainPersistentVolumeClaimRetentionPolicyType, appsv1.DeletePersistentVolumeClaimRetentionPolicyType:
 		default:
-			validation.NotSupported(v.List, cr.Child(f.name), f.val, appsv1.RetainPersistentVolumeClaimRetentionPolicyType, appsv1.DeletePersistentVolumeClaimRetentionPolicyType)
+			validation.NotSupported(v.List, cr.Child(f.name).Field(), f.val, appsv1.RetainPersistentVolumeClaimRetentionPolicyType, appsv1.DeletePersistentVolumeClaimRetentionPolicyType)
 		}
 	}
 	if s.TerminationGracePeriodSeconds != nil && *s.TerminationGracePeriodSeconds < 0 {
@@ -157,7 +156,7 @@ func (v *validator) workload(root *field.Path) {
 }
 
 // intOrPercent checks an int (lo..hi) or a percentage ("0%".."100%").
-func (v *validator) intOrPercent(p *field.Path, val intstr.IntOrString, lo, hi int32) {
+func (v *validator) intOrPercent(p *validation.Path, val intstr.IntOrString, lo, hi int32) {
 	if val.Type == intstr.String {
 		if msgs := k8svalidation.IsValidPercent(val.StrVal); len(msgs) > 0 {
 			v.Invalid(p, val.StrVal, "must be an integer or a percentage such as \"50%\"")
@@ -179,7 +178,7 @@ func percent(s string) int {
 	return n
 }
 
-func (v *validator) network(p *field.Path) {
+func (v *validator) network(p *validation.Path) {
 	n := v.spec.Network
 	// A service name defaulted from the cluster's name was checked as "name".
 	if n.ServiceName != v.name {
@@ -190,7 +189,7 @@ func (v *validator) network(p *field.Path) {
 	}
 	if n.Client != nil {
 		ns := network.Defaults(v.name, network.Spec{ServiceName: n.ServiceName, Ports: v.spec.Ports, Client: n.Client})
-		network.ValidateClient(v.List, p.Child("client"), ns)
+		network.ValidateClient(v.Reporter, p.Child("client"), ns)
 	}
 }
 
@@ -216,7 +215,7 @@ func (v *validator) volumeNames() map[string]string {
 	return out
 }
 
-func (v *validator) podContainers(root *field.Path) {
+func (v *validator) podContainers(root *validation.Path) {
 	s := v.spec
 	cp := root.Child("containers")
 	if len(s.Containers) == 0 {
@@ -254,7 +253,7 @@ func (v *validator) podContainers(root *field.Path) {
 
 // container checks one container; index is its position among the main
 // containers (-1 for init containers).
-func (v *validator) container(p *field.Path, c corev1.Container, index int, vols map[string]string, main bool) {
+func (v *validator) container(p *validation.Path, c corev1.Container, index int, vols map[string]string, main bool) {
 	v.DNSLabel(p.Child("name"), c.Name)
 	if c.Image == "" && !v.opts.deployTimeImage(c.Name) {
 		v.Required(p.Child("image"), fmt.Sprintf("set the image of container %q, or pass it to the component as an input", c.Name))
@@ -298,7 +297,7 @@ func (v *validator) container(p *field.Path, c corev1.Container, index int, vols
 	}
 	// Mount paths: user mounts plus the ones the cluster adds.
 	mounts := map[string]string{}
-	add := func(mp string, what string, fp *field.Path) {
+	add := func(mp string, what string, fp *validation.Path) {
 		if !utf8.ValidString(mp) {
 			v.Invalid(fp, "<not UTF-8>", "must be UTF-8 text (JSON, and so the API, cannot carry other bytes)")
 			return
@@ -322,15 +321,15 @@ func (v *validator) container(p *field.Path, c corev1.Container, index int, vols
 	if main {
 		for j, cl := range v.spec.Claims {
 			if contains(cl.Containers, c.Name) && cl.MountPath != "" {
-				add(cl.MountPath, fmt.Sprintf("claim %q", cl.Name), field.NewPath("spec", "claims").Index(j).Child("mountPath"))
+				add(cl.MountPath, fmt.Sprintf("claim %q", cl.Name), validation.NewPath("spec").Child("claims").Index(j).Child("mountPath"))
 			}
 			// A device path may not repeat another device or a mount path.
 			if contains(cl.Containers, c.Name) && cl.VolumeMode == corev1.PersistentVolumeBlock && cl.DevicePath != "" {
-				add(cl.DevicePath, fmt.Sprintf("claim %q", cl.Name), field.NewPath("spec", "claims").Index(j).Child("devicePath"))
+				add(cl.DevicePath, fmt.Sprintf("claim %q", cl.Name), validation.NewPath("spec").Child("claims").Index(j).Child("devicePath"))
 			}
 		}
 		if cfg := v.spec.Config; cfg != nil && contains(cfg.Containers, c.Name) {
-			add(cfg.MountPath, "the config directory", field.NewPath("spec", "config", "mountPath"))
+			add(cfg.MountPath, "the config directory", validation.NewPath("spec").Child("config").Child("mountPath"))
 		}
 	}
 	v.resources(p.Child("resources"), c.Resources)
@@ -338,17 +337,17 @@ func (v *validator) container(p *field.Path, c corev1.Container, index int, vols
 	for j, ef := range c.EnvFrom {
 		efp := p.Child("envFrom").Index(j)
 		if ef.ConfigMapRef != nil && ef.ConfigMapRef.Name == GeneratedConfigMap && (v.spec.Config == nil || len(v.spec.Config.Data) == 0) {
-			v.Invalid(efp.Child("configMapRef", "name"), GeneratedConfigMap, "refers to the generated ConfigMap, but spec.config.data is empty; add data")
+			v.Invalid(efp.Child("configMapRef").Child("name"), GeneratedConfigMap, "refers to the generated ConfigMap, but spec.config.data is empty; add data")
 		}
 		if ef.SecretRef != nil && ef.SecretRef.Name == GeneratedSecret && len(v.opts.SecretKeys) == 0 {
-			v.Invalid(efp.Child("secretRef", "name"), GeneratedSecret, "refers to the generated Secret, but the component was given no secret data")
+			v.Invalid(efp.Child("secretRef").Child("name"), GeneratedSecret, "refers to the generated Secret, but the component was given no secret data")
 		}
 	}
 }
 
 // probe checks one probe; liveness and startup probes (once) need a
 // success threshold of 1.
-func (v *validator) probe(p *field.Path, pr *corev1.Probe, ports map[string]int32, once bool) {
+func (v *validator) probe(p *validation.Path, pr *corev1.Probe, ports map[string]int32, once bool) {
 	if pr == nil {
 		return
 	}
@@ -365,24 +364,24 @@ func (v *validator) probe(p *field.Path, pr *corev1.Probe, ports map[string]int3
 		v.Invalid(p.Child("successThreshold"), pr.SuccessThreshold, "must be 1 for liveness and startup probes; leave it 0 for the default")
 	}
 	var port *intstr.IntOrString
-	var pp *field.Path
+	var pp *validation.Path
 	switch {
 	case pr.HTTPGet != nil:
-		port, pp = &pr.HTTPGet.Port, p.Child("httpGet", "port")
+		port, pp = &pr.HTTPGet.Port, p.Child("httpGet").Child("port")
 		switch pr.HTTPGet.Scheme {
 		case "", corev1.URISchemeHTTP, corev1.URISchemeHTTPS:
 		default:
-			validation.NotSupported(v.List, p.Child("httpGet", "scheme"), pr.HTTPGet.Scheme, corev1.URISchemeHTTP, corev1.URISchemeHTTPS)
+			validation.NotSupported(v.List, p.Child("httpGet").Child("scheme").Field(), pr.HTTPGet.Scheme, corev1.URISchemeHTTP, corev1.URISchemeHTTPS)
 		}
 	case pr.TCPSocket != nil:
-		port, pp = &pr.TCPSocket.Port, p.Child("tcpSocket", "port")
+		port, pp = &pr.TCPSocket.Port, p.Child("tcpSocket").Child("port")
 	case pr.GRPC != nil:
 		if msgs := k8svalidation.IsValidPortNum(int(pr.GRPC.Port)); len(msgs) > 0 {
-			v.Invalid(p.Child("grpc", "port"), pr.GRPC.Port, "must be between 1 and 65535")
+			v.Invalid(p.Child("grpc").Child("port"), pr.GRPC.Port, "must be between 1 and 65535")
 		}
 	case pr.Exec != nil:
 		if len(pr.Exec.Command) == 0 {
-			v.Required(p.Child("exec", "command"), "give the command to run")
+			v.Required(p.Child("exec").Child("command"), "give the command to run")
 		}
 	default:
 		v.Required(p, "set one handler: exec, httpGet, tcpSocket or grpc")
@@ -407,7 +406,7 @@ func (v *validator) probe(p *field.Path, pr *corev1.Probe, ports map[string]int3
 	}
 }
 
-func (v *validator) resources(p *field.Path, r corev1.ResourceRequirements) {
+func (v *validator) resources(p *validation.Path, r corev1.ResourceRequirements) {
 	for _, name := range sortedResourceNames(r.Requests) {
 		req := r.Requests[name]
 		if req.Sign() < 0 {
@@ -433,7 +432,7 @@ func sortedResourceNames(l corev1.ResourceList) []corev1.ResourceName {
 	return out
 }
 
-func (v *validator) env(p *field.Path, env []corev1.EnvVar) {
+func (v *validator) env(p *validation.Path, env []corev1.EnvVar) {
 	seen := map[string]bool{}
 	for i, e := range env {
 		ep := p.Index(i)
@@ -456,23 +455,23 @@ func (v *validator) env(p *field.Path, env []corev1.EnvVar) {
 		}
 		if ref := e.ValueFrom.ConfigMapKeyRef; ref != nil && ref.Name == GeneratedConfigMap {
 			if v.spec.Config == nil || !hasKey(v.spec.Config.Data, ref.Key) {
-				v.Invalid(ep.Child("valueFrom", "configMapKeyRef", "key"), ref.Key, "is not a key of spec.config.data; add it there or fix the key")
+				v.Invalid(ep.Child("valueFrom").Child("configMapKeyRef").Child("key"), ref.Key, "is not a key of spec.config.data; add it there or fix the key")
 			}
 		}
 		if ref := e.ValueFrom.SecretKeyRef; ref != nil && ref.Name == GeneratedSecret {
 			if !contains(v.opts.SecretKeys, ref.Key) {
-				v.Invalid(ep.Child("valueFrom", "secretKeyRef", "key"), ref.Key, "is not a key of the secret data given to the component; add it or fix the key")
+				v.Invalid(ep.Child("valueFrom").Child("secretKeyRef").Child("key"), ref.Key, "is not a key of the secret data given to the component; add it or fix the key")
 			}
 		}
 		if ref := e.ValueFrom.ResourceFieldRef; ref != nil && ref.ContainerName != "" {
 			if _, ok := v.containers[ref.ContainerName]; !ok {
-				v.Invalid(ep.Child("valueFrom", "resourceFieldRef", "containerName"), ref.ContainerName, "names no container of the pod")
+				v.Invalid(ep.Child("valueFrom").Child("resourceFieldRef").Child("containerName"), ref.ContainerName, "names no container of the pod")
 			}
 		}
 	}
 }
 
-func (v *validator) claims(p *field.Path) {
+func (v *validator) claims(p *validation.Path) {
 	names := map[string]int{}
 	onPool := 0
 	for i, c := range v.spec.Claims {
@@ -504,7 +503,7 @@ func (v *validator) claims(p *field.Path) {
 				v.Forbidden(cp.Child("mountPath"), "a Block claim is not mounted; use devicePath")
 			}
 		default:
-			validation.NotSupported(v.List, cp.Child("volumeMode"), c.VolumeMode, corev1.PersistentVolumeFilesystem, corev1.PersistentVolumeBlock)
+			validation.NotSupported(v.List, cp.Child("volumeMode").Field(), c.VolumeMode, corev1.PersistentVolumeFilesystem, corev1.PersistentVolumeBlock)
 		}
 		for j, name := range c.Containers {
 			if _, ok := v.containers[name]; !ok {
@@ -518,7 +517,7 @@ func (v *validator) claims(p *field.Path) {
 					v.Forbidden(cp.Child("accessModes").Index(j), "ReadWriteOncePod cannot be combined with other access modes; use it alone")
 				}
 			default:
-				validation.NotSupported(v.List, cp.Child("accessModes").Index(j), m, corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany, corev1.ReadWriteOncePod)
+				validation.NotSupported(v.List, cp.Child("accessModes").Index(j).Field(), m, corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany, corev1.ReadWriteOncePod)
 			}
 		}
 		if c.StorageClassName != "" {
@@ -532,7 +531,7 @@ func (v *validator) claims(p *field.Path) {
 			if int32(vols) < v.spec.Replicas {
 				v.Invalid(cp.Child("size"), c.Size, fmt.Sprintf("the LocalVolumePool %q has %d volume(s) of at least this size, but %d replicas need one each; add volumes to the pool, or lower the size or the replicas", pool.Name, vols, v.spec.Replicas))
 			} else if v.spec.Scheduling.AntiAffinity == AntiAffinityHard && v.spec.Scheduling.AntiAffinityTopologyKey == pool.Spec.NodeLabelKey && int32(nodes) < v.spec.Replicas {
-				v.Invalid(field.NewPath("spec", "scheduling", "antiAffinity"), string(AntiAffinityHard), fmt.Sprintf("requires one node per pod, but the LocalVolumePool %q has fitting volumes on only %d node(s) for %d replicas; add nodes to the pool, use \"soft\", or lower the replicas", pool.Name, nodes, v.spec.Replicas))
+				v.Invalid(validation.NewPath("spec").Child("scheduling").Child("antiAffinity"), string(AntiAffinityHard), fmt.Sprintf("requires one node per pod, but the LocalVolumePool %q has fitting volumes on only %d node(s) for %d replicas; add nodes to the pool, use \"soft\", or lower the replicas", pool.Name, nodes, v.spec.Replicas))
 			}
 		}
 	}
@@ -552,7 +551,7 @@ func (v *validator) claimClass(c Claim) string {
 	return v.opts.StorageClassName
 }
 
-func (v *validator) volumes(p *field.Path) {
+func (v *validator) volumes(p *validation.Path) {
 	claims := map[string]bool{}
 	for _, c := range v.spec.Claims {
 		claims[c.Name] = true
@@ -573,7 +572,7 @@ func (v *validator) volumes(p *field.Path) {
 		seen[vol.Name] = i
 	}
 	if cfg := v.spec.Config; cfg != nil && claims[cfg.VolumeName] {
-		v.Duplicate(field.NewPath("spec", "config", "volumeName"), cfg.VolumeName, "a claim already uses this name; set another volumeName")
+		v.Duplicate(validation.NewPath("spec").Child("config").Child("volumeName"), cfg.VolumeName, "a claim already uses this name; set another volumeName")
 	}
 }
 
@@ -587,7 +586,7 @@ var resourceFields = map[string]bool{
 	"requests.cpu": true, "requests.memory": true, "requests.ephemeral-storage": true,
 }
 
-func (v *validator) config(p *field.Path) {
+func (v *validator) config(p *validation.Path) {
 	cfg := v.spec.Config
 	if !path.IsAbs(cfg.MountPath) {
 		v.Invalid(p.Child("mountPath"), cfg.MountPath, "must be an absolute path such as \"/etc/ordinal\"")
@@ -600,7 +599,7 @@ func (v *validator) config(p *field.Path) {
 			v.Invalid(p.Child("containers").Index(j), name, "names no container in spec.containers")
 		}
 	}
-	files := newFileSet(v.List)
+	files := newFileSet(v.Reporter)
 	for _, k := range validation.SortedKeys(cfg.Data) {
 		kp := p.Child("data").Key(k)
 		if msgs := validation.IsConfigMapKey(k); len(msgs) > 0 {
@@ -613,7 +612,7 @@ func (v *validator) config(p *field.Path) {
 		files.add(kp, k)
 	}
 	for _, k := range v.opts.SecretKeys {
-		kp := field.NewPath("secretData").Key(k)
+		kp := validation.NewPath("secretData").Key(k)
 		if msgs := validation.IsConfigMapKey(k); len(msgs) > 0 {
 			v.Invalid(kp, k, "must be a Secret key ("+strings.Join(msgs, "; ")+")")
 			continue
@@ -639,7 +638,7 @@ func (v *validator) config(p *field.Path) {
 		if src.DownwardAPI != nil {
 			set++
 			for j, it := range src.DownwardAPI.Items {
-				ip := sp.Child("downwardAPI", "items").Index(j)
+				ip := sp.Child("downwardAPI").Child("items").Index(j)
 				files.add(ip.Child("path"), it.Path)
 				v.mode(ip.Child("mode"), it.Mode)
 				switch {
@@ -650,19 +649,19 @@ func (v *validator) config(p *field.Path) {
 					switch {
 					case downwardFields[fp]:
 					case strings.HasPrefix(fp, "metadata.labels[") || strings.HasPrefix(fp, "metadata.annotations["):
-						v.downwardKey(ip.Child("fieldRef", "fieldPath"), fp)
+						v.downwardKey(ip.Child("fieldRef").Child("fieldPath"), fp)
 					default:
-						v.Invalid(ip.Child("fieldRef", "fieldPath"), fp, "a projected volume supports metadata.name, metadata.namespace, metadata.uid, metadata.labels, metadata.annotations (or one key of them)")
+						v.Invalid(ip.Child("fieldRef").Child("fieldPath"), fp, "a projected volume supports metadata.name, metadata.namespace, metadata.uid, metadata.labels, metadata.annotations (or one key of them)")
 					}
 				case it.ResourceFieldRef != nil:
 					rf := it.ResourceFieldRef
 					if rf.ContainerName == "" {
-						v.Required(ip.Child("resourceFieldRef", "containerName"), "name the container whose resources to expose")
+						v.Required(ip.Child("resourceFieldRef").Child("containerName"), "name the container whose resources to expose")
 					} else if _, ok := v.containers[rf.ContainerName]; !ok {
-						v.Invalid(ip.Child("resourceFieldRef", "containerName"), rf.ContainerName, "names no container in spec.containers")
+						v.Invalid(ip.Child("resourceFieldRef").Child("containerName"), rf.ContainerName, "names no container in spec.containers")
 					}
 					if !resourceFields[rf.Resource] {
-						v.Invalid(ip.Child("resourceFieldRef", "resource"), rf.Resource, "use one of limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory, requests.ephemeral-storage")
+						v.Invalid(ip.Child("resourceFieldRef").Child("resource"), rf.Resource, "use one of limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory, requests.ephemeral-storage")
 					}
 				default:
 					v.Required(ip, "set fieldRef (e.g. metadata.labels) or resourceFieldRef (e.g. limits.cpu)")
@@ -671,14 +670,14 @@ func (v *validator) config(p *field.Path) {
 		}
 		if src.ServiceAccountToken != nil {
 			set++
-			files.add(sp.Child("serviceAccountToken", "path"), src.ServiceAccountToken.Path)
+			files.add(sp.Child("serviceAccountToken").Child("path"), src.ServiceAccountToken.Path)
 			if e := src.ServiceAccountToken.ExpirationSeconds; e != nil && (*e < 600 || *e > 1<<32) {
-				v.Invalid(sp.Child("serviceAccountToken", "expirationSeconds"), *e, "must be between 600 (10 minutes) and 4294967296 seconds")
+				v.Invalid(sp.Child("serviceAccountToken").Child("expirationSeconds"), *e, "must be between 600 (10 minutes) and 4294967296 seconds")
 			}
 		}
 		if src.ClusterTrustBundle != nil {
 			set++
-			files.add(sp.Child("clusterTrustBundle", "path"), src.ClusterTrustBundle.Path)
+			files.add(sp.Child("clusterTrustBundle").Child("path"), src.ClusterTrustBundle.Path)
 		}
 		if src.PodCertificate != nil {
 			set++
@@ -690,7 +689,7 @@ func (v *validator) config(p *field.Path) {
 }
 
 // downwardKey checks a field path such as "metadata.labels['app']".
-func (v *validator) downwardKey(p *field.Path, fp string) {
+func (v *validator) downwardKey(p *validation.Path, fp string) {
 	prefix, annotation := "metadata.labels['", false
 	if strings.HasPrefix(fp, "metadata.annotations[") {
 		prefix, annotation = "metadata.annotations['", true
@@ -708,7 +707,7 @@ func (v *validator) downwardKey(p *field.Path, fp string) {
 	}
 }
 
-func (v *validator) projectedRef(p *field.Path, name, generated string, keys []string, items []corev1.KeyToPath, files *fileSet) {
+func (v *validator) projectedRef(p *validation.Path, name, generated string, keys []string, items []corev1.KeyToPath, files *fileSet) {
 	if name == generated {
 		if len(keys) == 0 {
 			v.Invalid(p.Child("name"), name, "refers to generated data, but none was given")
@@ -728,7 +727,7 @@ func (v *validator) projectedRef(p *field.Path, name, generated string, keys []s
 	}
 }
 
-func (v *validator) mode(p *field.Path, m *int32) {
+func (v *validator) mode(p *validation.Path, m *int32) {
 	if m != nil && (*m < 0 || *m > 0o777) {
 		v.Invalid(p, fmt.Sprintf("%#o", *m), "must be a file mode between 0000 and 0777, e.g. 0400")
 	}
@@ -737,13 +736,13 @@ func (v *validator) mode(p *field.Path, m *int32) {
 // fileSet detects projected files that collide: the same path twice, or a
 // file whose path is a directory of another.
 type fileSet struct {
-	l     *validation.List
+	l     validation.Reporter
 	paths map[string]string
 }
 
-func newFileSet(l *validation.List) *fileSet { return &fileSet{l: l, paths: map[string]string{}} }
+func newFileSet(l validation.Reporter) *fileSet { return &fileSet{l: l, paths: map[string]string{}} }
 
-func (f *fileSet) add(p *field.Path, rel string) {
+func (f *fileSet) add(p *validation.Path, rel string) {
 	switch {
 	case rel == "":
 		f.l.Required(p, "give the file's path relative to the config directory, e.g. \"my-group/my-config\"")
@@ -780,7 +779,7 @@ func hasDotDot(p string) bool {
 	return false
 }
 
-func (v *validator) disruption(p *field.Path) {
+func (v *validator) disruption(p *validation.Path) {
 	d := v.spec.Disruption
 	if d == nil || d.Disabled {
 		return
@@ -799,22 +798,22 @@ func (v *validator) disruption(p *field.Path) {
 		switch *pol {
 		case policyv1.IfHealthyBudget, policyv1.AlwaysAllow:
 		default:
-			validation.NotSupported(v.List, p.Child("unhealthyPodEvictionPolicy"), *pol, policyv1.IfHealthyBudget, policyv1.AlwaysAllow)
+			validation.NotSupported(v.List, p.Child("unhealthyPodEvictionPolicy").Field(), *pol, policyv1.IfHealthyBudget, policyv1.AlwaysAllow)
 		}
 	}
 }
 
-func (v *validator) scheduling(p *field.Path) {
+func (v *validator) scheduling(p *validation.Path) {
 	s := v.spec.Scheduling
 	switch s.AntiAffinity {
 	case AntiAffinitySoft, AntiAffinityHard, AntiAffinityNone:
 	default:
-		validation.NotSupported(v.List, p.Child("antiAffinity"), s.AntiAffinity, AntiAffinitySoft, AntiAffinityHard, AntiAffinityNone)
+		validation.NotSupported(v.List, p.Child("antiAffinity").Field(), s.AntiAffinity, AntiAffinitySoft, AntiAffinityHard, AntiAffinityNone)
 	}
 	switch s.ZoneSpread {
 	case SpreadNone, SpreadSoft, SpreadHard:
 	default:
-		validation.NotSupported(v.List, p.Child("zoneSpread"), s.ZoneSpread, SpreadSoft, SpreadHard)
+		validation.NotSupported(v.List, p.Child("zoneSpread").Field(), s.ZoneSpread, SpreadSoft, SpreadHard)
 	}
 	for _, f := range []struct{ name, val string }{{"antiAffinityTopologyKey", s.AntiAffinityTopologyKey}, {"zoneTopologyKey", s.ZoneTopologyKey}} {
 		for _, msg := range validation.IsQualifiedName(f.val) {
@@ -831,7 +830,7 @@ func (v *validator) scheduling(p *field.Path) {
 				v.Invalid(tp.Child("value"), t.Value, "must be empty when operator is Exists")
 			}
 		default:
-			validation.NotSupported(v.List, tp.Child("operator"), t.Operator, corev1.TolerationOpEqual, corev1.TolerationOpExists)
+			validation.NotSupported(v.List, tp.Child("operator").Field(), t.Operator, corev1.TolerationOpEqual, corev1.TolerationOpExists)
 		}
 		if t.Key == "" && t.Operator != corev1.TolerationOpExists {
 			v.Invalid(tp.Child("operator"), string(t.Operator), "an empty key needs operator Exists")
@@ -849,7 +848,7 @@ func (v *validator) scheduling(p *field.Path) {
 		switch t.Effect {
 		case "", corev1.TaintEffectNoSchedule, corev1.TaintEffectPreferNoSchedule, corev1.TaintEffectNoExecute:
 		default:
-			validation.NotSupported(v.List, tp.Child("effect"), t.Effect, corev1.TaintEffectNoSchedule, corev1.TaintEffectPreferNoSchedule, corev1.TaintEffectNoExecute)
+			validation.NotSupported(v.List, tp.Child("effect").Field(), t.Effect, corev1.TaintEffectNoSchedule, corev1.TaintEffectPreferNoSchedule, corev1.TaintEffectNoExecute)
 		}
 	}
 	if v.spec.Replicas > 0 && s.AntiAffinity == AntiAffinityHard && len(s.NodeSelector) > 0 && v.opts.Pool == nil {
@@ -858,7 +857,7 @@ func (v *validator) scheduling(p *field.Path) {
 	}
 }
 
-func (v *validator) security(p *field.Path) {
+func (v *validator) security(p *validation.Path) {
 	s := v.spec.Security
 	switch s.Profile {
 	case SecurityRestricted:
@@ -877,11 +876,11 @@ func (v *validator) security(p *field.Path) {
 		}
 	case SecurityNone:
 	default:
-		validation.NotSupported(v.List, p.Child("profile"), s.Profile, SecurityRestricted, SecurityNone)
+		validation.NotSupported(v.List, p.Child("profile").Field(), s.Profile, SecurityRestricted, SecurityNone)
 	}
 }
 
-func (v *validator) metadata(root *field.Path) {
+func (v *validator) metadata(root *validation.Path) {
 	s := v.spec
 	reserved := labels.Identity{Instance: v.name, Component: "database"}.Selector()
 	for _, f := range []struct{ name, key, val string }{{"appName", labels.Name, s.AppName}, {"version", labels.Version, s.Version}, {"partOf", labels.PartOf, s.PartOf}} {
@@ -907,7 +906,7 @@ func (v *validator) metadata(root *field.Path) {
 	v.Annotations(root.Child("podAnnotations"), s.PodAnnotations)
 }
 
-func (v *validator) initJob(p *field.Path) {
+func (v *validator) initJob(p *validation.Path) {
 	in := v.spec.Init
 	if len(in.Command) == 0 && len(in.Args) == 0 {
 		v.Required(p.Child("command"), "give the bootstrap command, e.g. [\"cockroach\", \"init\", \"--host=db-0.db\"]")

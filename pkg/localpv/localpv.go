@@ -133,8 +133,8 @@ func nodePart(node string) string {
 
 // ValidateName records a problem with the component's name, which becomes
 // the app.kubernetes.io/instance label of the StorageClass and every PV.
-func ValidateName(l *validation.List, name string) {
-	p := field.NewPath("name")
+func ValidateName(list *validation.List, name string) {
+	l, p := validation.Reporter{List: list}, validation.NewPath("name")
 	if name == "" {
 		l.Required(p, "set a name such as \"local-ssd\"")
 		return
@@ -146,6 +146,10 @@ func ValidateName(l *validation.List, name string) {
 
 // Validate records every problem of spec (defaults applied) under root.
 func Validate(l *validation.List, root *field.Path, spec Spec) {
+	validate(validation.Reporter{List: l}, validation.FromField(root), spec)
+}
+
+func validate(l validation.Reporter, root *validation.Path, spec Spec) {
 	classOK := l.DNSSubdomain(root.Child("storageClassName"), spec.StorageClassName)
 	entries := spec.Entries()
 	if len(entries) == 0 {
@@ -160,15 +164,17 @@ func Validate(l *validation.List, root *field.Path, spec Spec) {
 	if spec.Capacity != "" {
 		l.Quantity(root.Child("capacity"), spec.Capacity)
 	}
-	seen := map[string]string{}
+	// seen holds the entry (in the order of Entries) that first put a
+	// volume on each node and path.
+	seen := map[string]int{}
 	for i, n := range spec.Nodes {
 		p := root.Child("nodes").Index(i)
 		checkNode(l, p, n)
 		key := n + "\x00" + path.Clean(spec.Path)
 		if prev, dup := seen[key]; dup {
-			l.Duplicate(p, n, prev+" already has a volume at this path; list each node once")
+			l.Duplicate(p, n, entryPath(root, spec, prev)+" already has a volume at this path; list each node once")
 		}
-		seen[key] = p.String()
+		seen[key] = i
 	}
 	for i, v := range spec.Volumes {
 		p := root.Child("volumes").Index(i)
@@ -181,9 +187,9 @@ func Validate(l *validation.List, root *field.Path, spec Spec) {
 		}
 		key := v.Node + "\x00" + path.Clean(v.Path)
 		if prev, dup := seen[key]; dup {
-			l.Duplicate(p, v.Node+":"+v.Path, prev+" already describes this node and path; remove one")
+			l.Duplicate(p, v.Node+":"+v.Path, entryPath(root, spec, prev)+" already describes this node and path; remove one")
 		}
-		seen[key] = p.String()
+		seen[key] = len(spec.Nodes) + i
 	}
 	if classOK {
 		// PV names are "<class>-<node>-<hash>" and must fit in 253 characters.
@@ -210,7 +216,7 @@ func Validate(l *validation.List, root *field.Path, spec Spec) {
 				l.Forbidden(root.Child("accessModes").Index(i), "ReadWriteOncePod cannot be combined with other access modes; use it alone")
 			}
 		default:
-			validation.NotSupported(l, root.Child("accessModes").Index(i), m, corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany, corev1.ReadWriteOncePod)
+			validation.NotSupported(l.List, root.Child("accessModes").Index(i).Field(), m, corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany, corev1.ReadWriteOncePod)
 		}
 	}
 	switch spec.VolumeMode {
@@ -220,12 +226,12 @@ func Validate(l *validation.List, root *field.Path, spec Spec) {
 			l.Forbidden(root.Child("fsType"), "a Block volume has no filesystem; remove fsType or use volumeMode Filesystem")
 		}
 	default:
-		validation.NotSupported(l, root.Child("volumeMode"), spec.VolumeMode, corev1.PersistentVolumeFilesystem, corev1.PersistentVolumeBlock)
+		validation.NotSupported(l.List, root.Child("volumeMode").Field(), spec.VolumeMode, corev1.PersistentVolumeFilesystem, corev1.PersistentVolumeBlock)
 	}
 	switch spec.ReclaimPolicy {
 	case corev1.PersistentVolumeReclaimRetain, corev1.PersistentVolumeReclaimDelete:
 	default:
-		validation.NotSupported(l, root.Child("reclaimPolicy"), spec.ReclaimPolicy, corev1.PersistentVolumeReclaimRetain, corev1.PersistentVolumeReclaimDelete)
+		validation.NotSupported(l.List, root.Child("reclaimPolicy").Field(), spec.ReclaimPolicy, corev1.PersistentVolumeReclaimRetain, corev1.PersistentVolumeReclaimDelete)
 	}
 	for _, msg := range validation.IsQualifiedName(spec.NodeLabelKey) {
 		l.Invalid(root.Child("nodeLabelKey"), spec.NodeLabelKey, "must be a label key such as \"kubernetes.io/hostname\" ("+msg+")")
@@ -234,7 +240,16 @@ func Validate(l *validation.List, root *field.Path, spec Spec) {
 	l.Annotations(root.Child("annotations"), spec.Annotations)
 }
 
-func checkNode(l *validation.List, p *field.Path, node string) {
+// entryPath is the path of entry i of spec.Entries(): spec.nodes[i], or
+// spec.volumes[i-len(spec.Nodes)].
+func entryPath(root *validation.Path, spec Spec, i int) string {
+	if i < len(spec.Nodes) {
+		return root.Child("nodes").Index(i).String()
+	}
+	return root.Child("volumes").Index(i - len(spec.Nodes)).String()
+}
+
+func checkNode(l validation.Reporter, p *validation.Path, node string) {
 	if node == "" {
 		l.Required(p, "set the node's hostname label value, e.g. \"node-0\"")
 		return
@@ -244,7 +259,7 @@ func checkNode(l *validation.List, p *field.Path, node string) {
 	}
 }
 
-func checkPath(l *validation.List, p *field.Path, v string, mode corev1.PersistentVolumeMode) {
+func checkPath(l validation.Reporter, p *validation.Path, v string, mode corev1.PersistentVolumeMode) {
 	switch {
 	case v == "":
 		what := "the mount point of the disk on the node, e.g. \"/mnt/disks/ssd0\""
@@ -266,7 +281,7 @@ func New(name string, spec Spec) (*Plan, error) {
 	l := validation.New(Kind, name)
 	ValidateName(l, name)
 	spec = Defaults(name, spec)
-	Validate(l, field.NewPath("spec"), spec)
+	validate(validation.Reporter{List: l}, validation.NewPath("spec"), spec)
 	if err := l.Err(); err != nil {
 		return nil, err
 	}

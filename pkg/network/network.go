@@ -3,6 +3,7 @@ package network
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -133,6 +134,10 @@ func DefaultPorts(ports []Port) []Port {
 
 // Validate records every problem of spec (defaults applied) under root.
 func Validate(l *validation.List, root *field.Path, spec Spec) {
+	validate(validation.Reporter{List: l}, validation.FromField(root), spec)
+}
+
+func validate(l validation.Reporter, root *validation.Path, spec Spec) {
 	l.ServiceName(root.Child("serviceName"), spec.ServiceName)
 	l.DNSLabel(root.Child("statefulSetName"), spec.StatefulSetName)
 	ValidateOrdinals(l, root, spec.Replicas, spec.OrdinalStart)
@@ -157,7 +162,7 @@ const MaxReplicas = 150000
 
 // ValidateOrdinals checks replicas (1..MaxReplicas) and the ordinal start,
 // whose last ordinal must fit in an int32.
-func ValidateOrdinals(l *validation.List, root *field.Path, replicas, start int32) {
+func ValidateOrdinals(l validation.Reporter, root *validation.Path, replicas, start int32) {
 	switch {
 	case replicas < 1:
 		l.Invalid(root.Child("replicas"), replicas, "must be >= 1")
@@ -173,12 +178,12 @@ func ValidateOrdinals(l *validation.List, root *field.Path, replicas, start int3
 }
 
 // ValidatePorts checks names, numbers, protocols and uniqueness of ports.
-func ValidatePorts(l *validation.List, p *field.Path, ports []Port) {
+func ValidatePorts(l validation.Reporter, p *validation.Path, ports []Port) {
 	if len(ports) == 0 {
 		l.Required(p, "declare at least one named port, e.g. {Name: \"sql\", Port: 5432, Client: true, Peer: true}")
 	}
 	names := map[string]int{}
-	numbers := map[string]int{}
+	numbers := map[portNumber]int{}
 	for i, port := range ports {
 		pp := p.Index(i)
 		if port.Name == "" {
@@ -193,7 +198,7 @@ func ValidatePorts(l *validation.List, p *field.Path, ports []Port) {
 		if msgs := k8svalidation.IsValidPortNum(int(port.Port)); len(msgs) > 0 {
 			l.Invalid(pp.Child("port"), port.Port, "must be between 1 and 65535")
 		} else {
-			key := fmt.Sprintf("%d/%s", port.Port, port.Protocol)
+			key := portNumber{port.Port, port.Protocol}
 			if j, dup := numbers[key]; dup {
 				l.Duplicate(pp.Child("port"), port.Port, fmt.Sprintf("ports[%d] already listens on %s; use another number", j, key))
 			} else {
@@ -203,7 +208,7 @@ func ValidatePorts(l *validation.List, p *field.Path, ports []Port) {
 		switch port.Protocol {
 		case corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP:
 		default:
-			validation.NotSupported(l, pp.Child("protocol"), port.Protocol, corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP)
+			validation.NotSupported(l.List, pp.Child("protocol").Field(), port.Protocol, corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP)
 		}
 		if port.AppProtocol != "" {
 			for _, msg := range validation.IsQualifiedName(port.AppProtocol) {
@@ -213,8 +218,16 @@ func ValidatePorts(l *validation.List, p *field.Path, ports []Port) {
 	}
 }
 
+// portNumber is a port number with its protocol, e.g. 5432/TCP.
+type portNumber struct {
+	port     int32
+	protocol corev1.Protocol
+}
+
+func (n portNumber) String() string { return strconv.Itoa(int(n.port)) + "/" + string(n.protocol) }
+
 // ValidateClient checks the client Service of spec (defaults applied).
-func ValidateClient(l *validation.List, p *field.Path, spec Spec) {
+func ValidateClient(l validation.Reporter, p *validation.Path, spec Spec) {
 	c := spec.Client
 	l.ServiceName(p.Child("name"), c.Name)
 	if c.Name == spec.ServiceName {
@@ -223,7 +236,7 @@ func ValidateClient(l *validation.List, p *field.Path, spec Spec) {
 	switch c.Type {
 	case corev1.ServiceTypeClusterIP, corev1.ServiceTypeNodePort, corev1.ServiceTypeLoadBalancer:
 	default:
-		validation.NotSupported(l, p.Child("type"), c.Type, corev1.ServiceTypeClusterIP, corev1.ServiceTypeNodePort, corev1.ServiceTypeLoadBalancer)
+		validation.NotSupported(l.List, p.Child("type").Field(), c.Type, corev1.ServiceTypeClusterIP, corev1.ServiceTypeNodePort, corev1.ServiceTypeLoadBalancer)
 	}
 	known := map[string]bool{}
 	for _, port := range spec.Ports {
@@ -242,7 +255,7 @@ func ValidateClient(l *validation.List, p *field.Path, spec Spec) {
 	for _, port := range spec.Ports {
 		protocols[port.Name] = port.Protocol
 	}
-	nodePorts := map[string]string{}
+	nodePorts := map[portNumber]string{}
 	if len(clientPorts(spec)) == 0 {
 		l.Required(p.Child("ports"), "the client Service has no port: mark ports with Client: true or list port names here")
 	}
@@ -260,7 +273,7 @@ func ValidateClient(l *validation.List, p *field.Path, spec Spec) {
 			l.Invalid(np, v, "must be in the default node port range 30000-32767")
 			continue
 		}
-		key := fmt.Sprintf("%d/%s", v, protocols[name])
+		key := portNumber{v, protocols[name]}
 		if prev, dup := nodePorts[key]; dup {
 			l.Duplicate(np, v, fmt.Sprintf("port %q already uses this node port; give each port its own", prev))
 		}
@@ -271,7 +284,7 @@ func ValidateClient(l *validation.List, p *field.Path, spec Spec) {
 	}
 	for i, r := range c.LoadBalancerSourceRanges {
 		rp := p.Child("loadBalancerSourceRanges").Index(i)
-		for _, e := range k8svalidation.IsValidCIDR(rp, r) {
+		for _, e := range k8svalidation.IsValidCIDR(rp.Field(), r) {
 			l.Invalid(rp, r, "must be a CIDR such as \"10.0.0.0/8\" ("+e.Detail+")")
 		}
 	}
@@ -282,7 +295,7 @@ func ValidateClient(l *validation.List, p *field.Path, spec Spec) {
 			l.Forbidden(p.Child("externalTrafficPolicy"), "only applies to type NodePort or LoadBalancer")
 		}
 	default:
-		validation.NotSupported(l, p.Child("externalTrafficPolicy"), c.ExternalTrafficPolicy, corev1.ServiceExternalTrafficPolicyCluster, corev1.ServiceExternalTrafficPolicyLocal)
+		validation.NotSupported(l.List, p.Child("externalTrafficPolicy").Field(), c.ExternalTrafficPolicy, corev1.ServiceExternalTrafficPolicyCluster, corev1.ServiceExternalTrafficPolicyLocal)
 	}
 	l.Labels(p.Child("labels"), c.Labels)
 	l.Annotations(p.Child("annotations"), c.Annotations)
@@ -315,7 +328,7 @@ func clientPorts(spec Spec) []Port {
 func New(name string, spec Spec) (*Plan, error) {
 	l := validation.New(Kind, name)
 	spec = Defaults(name, spec)
-	Validate(l, field.NewPath("spec"), spec)
+	validate(validation.Reporter{List: l}, validation.NewPath("spec"), spec)
 	if err := l.Err(); err != nil {
 		return nil, err
 	}

@@ -7,8 +7,8 @@
 // quantities, port names) are the same code the API server runs:
 // IsDNS1123Label and its siblings only spare the regular expressions on
 // values that a byte loop recognises as valid, and return apimachinery's own
-// messages otherwise. A planner
-// appends to a List while it walks the arguments; when the walk is over,
-// List.Err returns nil or a single *Error listing every problem at once, so a
-// user fixes all of them in one edit instead of one per `pulumi up`.
+// messages otherwise. A planner appends to a List while it walks the
+// arguments; when the walk is over, List.Err returns nil or a single *Error
+// listing every problem at once, so a user fixes all of them in one edit
+// instead of one per `pulumi up`.
 package validation

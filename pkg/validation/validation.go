@@ -139,69 +139,120 @@ func (l *List) Err() error {
 // of some kinds) with the API server's own rules. It returns false when the
 // value is invalid.
 func (l *List) DNSLabel(p *field.Path, value string) bool {
-	if value == "" {
-		l.Required(p, "set a lower-case RFC 1123 name such as \"db\"")
-		return false
-	}
-	if msgs := IsDNS1123Label(value); len(msgs) > 0 {
-		l.Invalid(p, value, "must be a lower-case RFC 1123 label ("+strings.Join(msgs, "; ")+")")
-		return false
-	}
-	return true
+	return Reporter{l}.DNSLabel(FromField(p), value)
 }
 
 // ServiceName checks the name of a Service, which the API server requires
 // to be a DNS-1035 label: an RFC 1123 label that starts with a letter. It
 // returns false when the value is invalid.
 func (l *List) ServiceName(p *field.Path, value string) bool {
-	if !l.DNSLabel(p, value) {
-		return false
-	}
-	if msgs := IsDNS1035Label(value); len(msgs) > 0 {
-		l.Invalid(p, value, "names a Service and must start with a letter ("+strings.Join(msgs, "; ")+")")
-		return false
-	}
-	return true
+	return Reporter{l}.ServiceName(FromField(p), value)
 }
 
 // DNSSubdomain checks an RFC 1123 subdomain (names of ConfigMaps, PVs,
 // StorageClasses) with the API server's own rules.
 func (l *List) DNSSubdomain(p *field.Path, value string) bool {
-	if value == "" {
-		l.Required(p, "set a lower-case RFC 1123 name")
-		return false
-	}
-	if msgs := IsDNS1123Subdomain(value); len(msgs) > 0 {
-		l.Invalid(p, value, "must be a lower-case RFC 1123 subdomain ("+strings.Join(msgs, "; ")+")")
-		return false
-	}
-	return true
+	return Reporter{l}.DNSSubdomain(FromField(p), value)
 }
 
 // Quantity parses a Kubernetes quantity such as "10Gi" and requires it to be
 // positive. It returns the parsed value and whether it was valid.
 func (l *List) Quantity(p *field.Path, value string) (resource.Quantity, bool) {
+	return Reporter{l}.Quantity(FromField(p), value)
+}
+
+// Labels checks label keys and values with the API server's rules.
+func (l *List) Labels(p *field.Path, labels map[string]string) {
+	Reporter{l}.Labels(FromField(p), labels)
+}
+
+// Annotations checks annotation keys.
+func (l *List) Annotations(p *field.Path, annotations map[string]string) {
+	Reporter{l}.Annotations(FromField(p), annotations)
+}
+
+// Reporter records problems in a List at lazily built paths: its methods
+// are the List's, taking a *Path (see Path) where the List's take a
+// *field.Path, so that checking a valid value costs no path at all.
+type Reporter struct{ *List }
+
+// Invalid is List.Invalid at p.
+func (r Reporter) Invalid(p *Path, value any, detail string) {
+	r.List.Invalid(p.Field(), value, detail)
+}
+
+// Required is List.Required at p.
+func (r Reporter) Required(p *Path, detail string) { r.List.Required(p.Field(), detail) }
+
+// Forbidden is List.Forbidden at p.
+func (r Reporter) Forbidden(p *Path, detail string) { r.List.Forbidden(p.Field(), detail) }
+
+// Duplicate is List.Duplicate at p.
+func (r Reporter) Duplicate(p *Path, value any, detail string) {
+	r.List.Duplicate(p.Field(), value, detail)
+}
+
+// DNSLabel is List.DNSLabel at p.
+func (r Reporter) DNSLabel(p *Path, value string) bool {
 	if value == "" {
-		l.Required(p, "set a size such as \"10Gi\"")
+		r.Required(p, "set a lower-case RFC 1123 name such as \"db\"")
+		return false
+	}
+	if msgs := IsDNS1123Label(value); len(msgs) > 0 {
+		r.Invalid(p, value, "must be a lower-case RFC 1123 label ("+strings.Join(msgs, "; ")+")")
+		return false
+	}
+	return true
+}
+
+// ServiceName is List.ServiceName at p.
+func (r Reporter) ServiceName(p *Path, value string) bool {
+	if !r.DNSLabel(p, value) {
+		return false
+	}
+	if msgs := IsDNS1035Label(value); len(msgs) > 0 {
+		r.Invalid(p, value, "names a Service and must start with a letter ("+strings.Join(msgs, "; ")+")")
+		return false
+	}
+	return true
+}
+
+// DNSSubdomain is List.DNSSubdomain at p.
+func (r Reporter) DNSSubdomain(p *Path, value string) bool {
+	if value == "" {
+		r.Required(p, "set a lower-case RFC 1123 name")
+		return false
+	}
+	if msgs := IsDNS1123Subdomain(value); len(msgs) > 0 {
+		r.Invalid(p, value, "must be a lower-case RFC 1123 subdomain ("+strings.Join(msgs, "; ")+")")
+		return false
+	}
+	return true
+}
+
+// Quantity is List.Quantity at p.
+func (r Reporter) Quantity(p *Path, value string) (resource.Quantity, bool) {
+	if value == "" {
+		r.Required(p, "set a size such as \"10Gi\"")
 		return resource.Quantity{}, false
 	}
 	// resource.ParseQuantity takes minutes on exponents such as "1e-99999999"
 	// (and the API server times out on huge values): refuse them unparsed.
 	if len(value) > maxQuantityLength || longExponent(value) {
-		l.Invalid(p, value, "must be a Kubernetes quantity such as \"10Gi\" or \"500Mi\" (with an exponent of at most two digits)")
+		r.Invalid(p, value, "must be a Kubernetes quantity such as \"10Gi\" or \"500Mi\" (with an exponent of at most two digits)")
 		return resource.Quantity{}, false
 	}
 	q, err := resource.ParseQuantity(value)
 	if err != nil {
-		l.Invalid(p, value, "must be a Kubernetes quantity such as \"10Gi\" or \"500Mi\"")
+		r.Invalid(p, value, "must be a Kubernetes quantity such as \"10Gi\" or \"500Mi\"")
 		return resource.Quantity{}, false
 	}
 	if q.Sign() <= 0 {
-		l.Invalid(p, value, "must be greater than zero")
+		r.Invalid(p, value, "must be greater than zero")
 		return resource.Quantity{}, false
 	}
 	if q.AsApproximateFloat64() >= math.MaxInt64 {
-		l.Invalid(p, value, "must be less than 8Ei")
+		r.Invalid(p, value, "must be less than 8Ei")
 		return resource.Quantity{}, false
 	}
 	return q, true
@@ -229,29 +280,46 @@ func longExponent(value string) bool {
 	return true
 }
 
-// Labels checks label keys and values with the API server's rules.
-func (l *List) Labels(p *field.Path, labels map[string]string) {
+// Labels is List.Labels at p.
+func (r Reporter) Labels(p *Path, labels map[string]string) {
+	if all(labels, func(k, v string) bool { return isQualifiedName(k) && isLabelValue(v) }) {
+		return
+	}
 	for _, k := range SortedKeys(labels) {
 		kp := p.Key(k)
 		for _, msg := range IsQualifiedName(k) {
-			l.Invalid(kp, k, "label key "+msg)
+			r.Invalid(kp, k, "label key "+msg)
 		}
 		for _, msg := range IsValidLabelValue(labels[k]) {
-			l.Invalid(kp, labels[k], "label value "+msg)
+			r.Invalid(kp, labels[k], "label value "+msg)
 		}
 	}
 }
 
-// Annotations checks annotation keys.
-func (l *List) Annotations(p *field.Path, annotations map[string]string) {
+// Annotations is List.Annotations at p.
+func (r Reporter) Annotations(p *Path, annotations map[string]string) {
+	if all(annotations, func(k, v string) bool { return isQualifiedName(strings.ToLower(k)) && utf8.ValidString(v) }) {
+		return
+	}
 	for _, k := range SortedKeys(annotations) {
 		for _, msg := range IsQualifiedName(strings.ToLower(k)) {
-			l.Invalid(p.Key(k), k, "annotation key "+msg)
+			r.Invalid(p.Key(k), k, "annotation key "+msg)
 		}
 		if !utf8.ValidString(annotations[k]) {
-			l.Invalid(p.Key(k), "<not UTF-8>", "annotation value must be UTF-8 text (JSON, and so the API, cannot carry other bytes)")
+			r.Invalid(p.Key(k), "<not UTF-8>", "annotation value must be UTF-8 text (JSON, and so the API, cannot carry other bytes)")
 		}
 	}
+}
+
+// all reports whether every entry of m is valid: maps with nothing to
+// report are checked without sorting their keys.
+func all(m map[string]string, valid func(k, v string) bool) bool {
+	for k, v := range m {
+		if !valid(k, v) {
+			return false
+		}
+	}
+	return true
 }
 
 // SortedKeys returns the keys of m in order, so problems and manifests never

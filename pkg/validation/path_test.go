@@ -1,0 +1,83 @@
+package validation_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/ordinal-dev/ordinal/pkg/validation"
+)
+
+func TestPath(t *testing.T) {
+	tests := []struct {
+		name string
+		got  *validation.Path
+		want *field.Path
+	}{
+		{"root", validation.NewPath("spec"), field.NewPath("spec")},
+		{"child", validation.NewPath("spec").Child("replicas"), field.NewPath("spec").Child("replicas")},
+		{"index", validation.NewPath("spec").Child("containers").Index(0).Child("name"), field.NewPath("spec").Child("containers").Index(0).Child("name")},
+		{"large and negative indices", validation.NewPath("a").Index(1234567).Index(-8).Index(math.MinInt), field.NewPath("a").Index(1234567).Index(-8).Index(math.MinInt)},
+		{"key", validation.NewPath("spec").Child("labels").Key("app.kubernetes.io/name"), field.NewPath("spec").Child("labels").Key("app.kubernetes.io/name")},
+		{"odd keys", validation.NewPath("data").Key("").Key("a.b[0]").Key("ü\xff"), field.NewPath("data").Key("").Key("a.b[0]").Key("ü\xff")},
+		{"index of a root", validation.NewPath("x").Index(2).Child("y"), field.NewPath("x").Index(2).Child("y")},
+		{"empty names render as subscripts", validation.NewPath("").Child("").Child("a"), field.NewPath("").Child("").Child("a")},
+		{"from a field path", validation.FromField(field.NewPath("spec", "network")).Child("client").Index(1), field.NewPath("spec", "network").Child("client").Index(1)},
+		{"from a field path with an index", validation.FromField(field.NewPath("spec").Index(3)).Key("k"), field.NewPath("spec").Index(3).Key("k")},
+		{"from a root named \"\"", validation.FromField(field.NewPath("")).Child("a"), field.NewPath("").Child("a")},
+		{"from nil", validation.FromField(nil), nil},
+		{"child of nil", validation.FromField(nil).Child("a").Index(0), (*field.Path)(nil).Child("a").Index(0)},
+		{"index of nil", validation.FromField(nil).Index(0).Child("a"), (*field.Path)(nil).Index(0).Child("a")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want.String(), tt.got.String())
+			assert.Equal(t, tt.want.String(), tt.got.Field().String())
+		})
+	}
+}
+
+// A Path passed down to checks that find nothing wrong costs nothing:
+// it stays on the stack.
+func TestPathOfValidValuesDoesNotAllocate(t *testing.T) {
+	l := validation.New("DatabaseCluster", "db")
+	r := validation.Reporter{List: l}
+	allocs := testing.AllocsPerRun(100, func() {
+		spec := validation.NewPath("spec")
+		for i := range 3 {
+			c := spec.Child("containers").Index(i)
+			r.DNSLabel(c.Child("name"), "db")
+			r.DNSSubdomain(c.Child("serviceAccountName"), "db.example.com")
+			r.Labels(c.Child("labels"), map[string]string{"app": "db"})
+		}
+	})
+	assert.Zero(t, allocs)
+	assert.Zero(t, l.Len())
+}
+
+// A Reporter records what the List records at the same path.
+func TestReporter(t *testing.T) {
+	lazy := problems(func(l *validation.List) {
+		r := validation.Reporter{List: l}
+		p := validation.NewPath("spec").Child("containers").Index(1)
+		r.Invalid(p.Child("image"), "x", "must be y")
+		r.Required(p.Child("name"), "name it")
+		r.Forbidden(p.Child("ports"), "remove them")
+		r.Duplicate(p.Child("env").Index(0), "A", "already set")
+		r.ServiceName(p.Child("name"), "1db")
+		r.Labels(p.Child("labels"), map[string]string{"b": "-", "a": "ok", "c/d/e": "x"})
+	})
+	eager := problems(func(l *validation.List) {
+		p := field.NewPath("spec").Child("containers").Index(1)
+		l.Invalid(p.Child("image"), "x", "must be y")
+		l.Required(p.Child("name"), "name it")
+		l.Forbidden(p.Child("ports"), "remove them")
+		l.Duplicate(p.Child("env").Index(0), "A", "already set")
+		l.ServiceName(p.Child("name"), "1db")
+		l.Labels(p.Child("labels"), map[string]string{"b": "-", "a": "ok", "c/d/e": "x"})
+	})
+	assert.Len(t, lazy, 7)
+	assert.Equal(t, eager, lazy)
+}

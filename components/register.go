@@ -24,10 +24,10 @@ import (
 )
 
 // The functions below register one planned k8s.io/api object as its typed
-// pulumi-kubernetes resource. Specs are sent as property trees
-// (bridge.Tree, bridge.AwaitedTree) through kubeKind.register; small
-// objects without a spec use the SDK's constructors. Metadata goes through
-// bridge.Meta, which keeps a namespace from another resource an input.
+// pulumi-kubernetes resource. Specs and metadata are sent as property trees
+// (bridge.Tree, bridge.AwaitedTree, bridge.MetaInput) through registerKind;
+// small objects without a spec use the SDK's constructors and bridge.Meta.
+// A namespace from another resource stays an input either way.
 
 // kubeKind is what a pulumi-kubernetes constructor (appsv1.NewStatefulSet,
 // ...) adds to the registration of its resource: the type token, the
@@ -105,7 +105,7 @@ func registerService(ctx *pulumi.Context, name string, svc *k8score.Service, ns 
 		return nil, err
 	}
 	return registerKind[corev1.Service](ctx, serviceKind, name, pulumi.Map{
-		"metadata": bridge.Meta(svc.ObjectMeta, ns, false),
+		"metadata": bridge.MetaInput(svc.ObjectMeta, ns, false),
 		"spec":     bridge.Input(spec),
 	}, opts...)
 }
@@ -116,7 +116,7 @@ func registerPDB(ctx *pulumi.Context, name string, pdb *k8spolicy.PodDisruptionB
 		return nil, err
 	}
 	return registerKind[policyv1.PodDisruptionBudget](ctx, pdbKind, name, pulumi.Map{
-		"metadata": bridge.Meta(pdb.ObjectMeta, ns, false),
+		"metadata": bridge.MetaInput(pdb.ObjectMeta, ns, false),
 		"spec":     bridge.Input(spec),
 	}, opts...)
 }
@@ -148,7 +148,7 @@ func registerSecret(ctx *pulumi.Context, name string, s *k8score.Secret, ns pulu
 // resolveSpec.
 func registerStatefulSet(ctx *pulumi.Context, name string, meta k8smeta.ObjectMeta, spec pulumi.AnyOutput, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*appsv1.StatefulSet, error) {
 	return registerKind[appsv1.StatefulSet](ctx, statefulSetKind, name, pulumi.Map{
-		"metadata": bridge.Meta(meta, ns, false),
+		"metadata": bridge.MetaInput(meta, ns, false),
 		"spec":     spec,
 	}, opts...)
 }
@@ -156,7 +156,7 @@ func registerStatefulSet(ctx *pulumi.Context, name string, meta k8smeta.ObjectMe
 // registerJob registers a Job whose spec tree comes from resolveSpec.
 func registerJob(ctx *pulumi.Context, name string, meta k8smeta.ObjectMeta, spec pulumi.AnyOutput, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*batchv1.Job, error) {
 	return registerKind[batchv1.Job](ctx, jobKind, name, pulumi.Map{
-		"metadata": bridge.Meta(meta, ns, false),
+		"metadata": bridge.MetaInput(meta, ns, false),
 		"spec":     spec,
 	}, opts...)
 }
@@ -184,7 +184,7 @@ func registerPV(ctx *pulumi.Context, name string, pv *k8score.PersistentVolume, 
 		return nil, err
 	}
 	return registerKind[corev1.PersistentVolume](ctx, persistentVolumeKind, name, pulumi.Map{
-		"metadata": bridge.Meta(pv.ObjectMeta, nil, false),
+		"metadata": bridge.MetaInput(pv.ObjectMeta, nil, false),
 		"spec":     bridge.Input(spec),
 	}, opts...)
 }
@@ -195,7 +195,7 @@ func registerNetworkPolicy(ctx *pulumi.Context, name string, np *k8snetworking.N
 		return nil, err
 	}
 	return registerKind[networkingv1.NetworkPolicy](ctx, networkPolicyKind, name, pulumi.Map{
-		"metadata": bridge.Meta(np.ObjectMeta, ns, false),
+		"metadata": bridge.MetaInput(np.ObjectMeta, ns, false),
 		"spec":     bridge.Input(spec),
 	}, opts...)
 }
@@ -214,7 +214,7 @@ func registerRole(ctx *pulumi.Context, name string, role *k8srbac.Role, ns pulum
 		return nil, err
 	}
 	return registerKind[rbacv1.Role](ctx, roleKind, name, pulumi.Map{
-		"metadata": bridge.Meta(role.ObjectMeta, ns, false),
+		"metadata": bridge.MetaInput(role.ObjectMeta, ns, false),
 		"rules":    bridge.Input(rules),
 	}, opts...)
 }

@@ -2,12 +2,15 @@ package components
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	batchv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/batch/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
 	rbacv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
@@ -17,8 +20,8 @@ import (
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
 	k8srbac "k8s.io/api/rbac/v1"
 
 	"github.com/ordinal-dev/ordinal/components/internal/bridge"
@@ -54,6 +57,23 @@ func requests(t *testing.T, program pulumi.RunFunc) map[string]*pulumirpc.Regist
 	return rec.requests
 }
 
+const tNamespace = "kubernetes:core/v1:Namespace"
+
+// inNamespace runs register with the namespace "prod", given as a literal,
+// or as the name of a Namespace the program registers first.
+func inNamespace(fromResource bool, register func(*pulumi.Context, pulumi.StringInput) error) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		if !fromResource {
+			return register(ctx, pulumi.String("prod"))
+		}
+		ns, err := corev1.NewNamespace(ctx, "prod", &corev1.NamespaceArgs{Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("prod")}})
+		if err != nil {
+			return err
+		}
+		return register(ctx, nameOf(ns.Metadata))
+	}
+}
+
 // roundTrip is the SDK's plain type T holding in, a k8s.io/api value: the
 // definition of the bridge's conversion.
 func roundTrip[T any](t *testing.T, in any) T {
@@ -79,92 +99,100 @@ func TestKindsRegisterLikeTheirConstructors(t *testing.T) {
 	require.NoError(t, err)
 	plan, err := cluster.New("db", spec, cluster.Options{Pool: pool, DeployTimeImages: []string{"db"}, SecretKeys: []string{"password"}})
 	require.NoError(t, err)
+
+	// A namespace known while the program runs makes the metadata a tree;
+	// one from another resource keeps it an input, with a property
+	// dependency. The options must all come through.
+	for _, fromResource := range []bool{false, true} {
+		t.Run(fmt.Sprintf("namespace from a resource=%v", fromResource), func(t *testing.T) {
+			testKindsRegisterLikeTheirConstructors(t, plan, pool, fromResource)
+		})
+	}
+}
+
+func testKindsRegisterLikeTheirConstructors(t *testing.T, plan *cluster.Plan, pool *localpv.Plan, fromResource bool) {
 	sts, job, pv := plan.StatefulSet, plan.InitJob, pool.Volumes[0]
 	svc, pdb, np, role := plan.Network.Governing, plan.PDB, plan.NetworkPolicy, plan.RBAC.Role
-
-	// A namespace from another resource keeps the metadata an input, with
-	// a property dependency; the options must all come through.
-	ns := pulumi.String("prod").ToStringOutput()
 	opts := func(*pulumi.Context) []pulumi.ResourceOption {
 		return []pulumi.ResourceOption{pulumi.RetainOnDelete(true), pulumi.IgnoreChanges([]string{"spec.replicas"}), pulumi.DeleteBeforeReplace(true)}
 	}
 	tests := []struct {
-		name         string
-		tree, typed  pulumi.RunFunc
+		name        string
+		tree, typed func(*pulumi.Context, pulumi.StringInput) error
 		wantAliases int
 	}{
-		{"StatefulSet", func(ctx *pulumi.Context) error {
+		{"StatefulSet", func(ctx *pulumi.Context, ns pulumi.StringInput) error {
 			tree, err := bridge.Tree[appsv1.StatefulSetSpec](sts.Spec)
 			if err != nil {
 				return err
 			}
 			_, err = registerStatefulSet(ctx, "db", sts.ObjectMeta, bridge.Input(tree), ns, opts(ctx)...)
 			return err
-		}, func(ctx *pulumi.Context) error {
+		}, func(ctx *pulumi.Context, ns pulumi.StringInput) error {
 			_, err := appsv1.NewStatefulSet(ctx, "db", &appsv1.StatefulSetArgs{
 				Metadata: bridge.Meta(sts.ObjectMeta, ns, false),
 				Spec:     appsv1.StatefulSetSpecOutput{OutputState: pulumix.Val(roundTrip[appsv1.StatefulSetSpec](t, sts.Spec)).OutputState},
 			}, opts(ctx)...)
 			return err
 		}, 2},
-		{"Job", func(ctx *pulumi.Context) error {
+		{"Job", func(ctx *pulumi.Context, ns pulumi.StringInput) error {
 			tree, err := bridge.Tree[batchv1.JobSpec](job.Spec)
 			if err != nil {
 				return err
 			}
 			_, err = registerJob(ctx, "init", job.ObjectMeta, bridge.Input(tree), ns, opts(ctx)...)
 			return err
-		}, func(ctx *pulumi.Context) error {
+		}, func(ctx *pulumi.Context, ns pulumi.StringInput) error {
 			_, err := batchv1.NewJob(ctx, "init", &batchv1.JobArgs{
 				Metadata: bridge.Meta(job.ObjectMeta, ns, false),
 				Spec:     batchv1.JobSpecOutput{OutputState: pulumix.Val(roundTrip[batchv1.JobSpec](t, job.Spec)).OutputState},
 			}, opts(ctx)...)
 			return err
 		}, 0},
-		{"Service", func(ctx *pulumi.Context) error {
+		{"Service", func(ctx *pulumi.Context, ns pulumi.StringInput) error {
 			_, err := registerService(ctx, "headless", svc, ns, opts(ctx)...)
 			return err
-		}, func(ctx *pulumi.Context) error {
+		}, func(ctx *pulumi.Context, ns pulumi.StringInput) error {
 			_, err := corev1.NewService(ctx, "headless", &corev1.ServiceArgs{
 				Metadata: bridge.Meta(svc.ObjectMeta, ns, false),
 				Spec:     pulumi.ToOutput(roundTrip[corev1.ServiceSpec](t, svc.Spec)).(corev1.ServiceSpecOutput),
 			}, opts(ctx)...)
 			return err
 		}, 0},
-		{"PersistentVolume", func(ctx *pulumi.Context) error {
+		{"PersistentVolume", func(ctx *pulumi.Context, ns pulumi.StringInput) error {
 			_, err := registerPV(ctx, "pv", pv, opts(ctx)...)
 			return err
-		}, func(ctx *pulumi.Context) error {
+		}, func(ctx *pulumi.Context, ns pulumi.StringInput) error {
 			_, err := corev1.NewPersistentVolume(ctx, "pv", &corev1.PersistentVolumeArgs{
 				Metadata: bridge.Meta(pv.ObjectMeta, nil, false),
 				Spec:     pulumi.ToOutput(roundTrip[corev1.PersistentVolumeSpec](t, pv.Spec)).(corev1.PersistentVolumeSpecOutput),
 			}, opts(ctx)...)
 			return err
 		}, 0},
-		{"PodDisruptionBudget", func(ctx *pulumi.Context) error {
+		{"PodDisruptionBudget", func(ctx *pulumi.Context, ns pulumi.StringInput) error {
 			_, err := registerPDB(ctx, "pdb", pdb, ns, opts(ctx)...)
 			return err
-		}, func(ctx *pulumi.Context) error {
+		}, func(ctx *pulumi.Context, ns pulumi.StringInput) error {
 			_, err := policyv1.NewPodDisruptionBudget(ctx, "pdb", &policyv1.PodDisruptionBudgetArgs{
 				Metadata: bridge.Meta(pdb.ObjectMeta, ns, false),
 				Spec:     pulumi.ToOutput(roundTrip[policyv1.PodDisruptionBudgetSpec](t, pdb.Spec)).(policyv1.PodDisruptionBudgetSpecOutput),
 			}, opts(ctx)...)
 			return err
 		}, 1},
-		{"NetworkPolicy", func(ctx *pulumi.Context) error {
+		{"NetworkPolicy", func(ctx *pulumi.Context, ns pulumi.StringInput) error {
 			_, err := registerNetworkPolicy(ctx, "netpol", np, ns, opts(ctx)...)
 			return err
-		}, func(ctx *pulumi.Context) error {
+		}, func(ctx *pulumi.Context, ns pulumi.StringInput) error {
 			_, err := networkingv1.NewNetworkPolicy(ctx, "netpol", &networkingv1.NetworkPolicyArgs{
 				Metadata: bridge.Meta(np.ObjectMeta, ns, false),
 				Spec:     pulumi.ToOutput(roundTrip[networkingv1.NetworkPolicySpec](t, np.Spec)).(networkingv1.NetworkPolicySpecOutput),
 			}, opts(ctx)...)
 			return err
 		}, 1},
-		{"Role", func(ctx *pulumi.Context) error {
+		{"Role", func(ctx *pulumi.Context, ns pulumi.StringInput) error {
 			_, err := registerRole(ctx, "role", role, ns, opts(ctx)...)
 			return err
-		}, func(ctx *pulumi.Context) error {
+		}, func(ctx *pulumi.Context, ns pulumi.StringInput) error {
 			_, err := rbacv1.NewRole(ctx, "role", &rbacv1.RoleArgs{
 				Metadata: bridge.Meta(role.ObjectMeta, ns, false),
 				Rules:    pulumi.ToOutput(roundTrip[[]rbacv1.PolicyRule](t, role.Rules)).(rbacv1.PolicyRuleArrayOutput),
@@ -174,10 +202,12 @@ func TestKindsRegisterLikeTheirConstructors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, want := requests(t, tt.tree), requests(t, tt.typed)
-			require.Len(t, want, 1)
-			require.Len(t, got, 1)
+			got, want := requests(t, inNamespace(fromResource, tt.tree)), requests(t, inNamespace(fromResource, tt.typed))
+			require.Len(t, want, len(got))
 			for key, w := range want {
+				if strings.HasPrefix(key, tNamespace) {
+					continue
+				}
 				g := got[key]
 				require.NotNil(t, g, "no %s registered", key)
 				if !proto.Equal(w, g) {
@@ -185,7 +215,9 @@ func TestKindsRegisterLikeTheirConstructors(t *testing.T) {
 				}
 				assert.Len(t, g.GetAliases(), tt.wantAliases, "type aliases")
 				assert.NotEmpty(t, g.GetVersion(), "the provider version the SDK pins")
-				assert.NotEmpty(t, g.GetPropertyDependencies()["metadata"], "the namespace's dependency")
+				if fromResource && tt.name != "PersistentVolume" { // cluster-scoped
+					assert.NotEmpty(t, g.GetPropertyDependencies()["metadata"].GetUrns(), "the namespace's dependency")
+				}
 				assert.True(t, g.GetRetainOnDelete())
 			}
 		})

@@ -105,6 +105,39 @@ func Meta(m metav1.ObjectMeta, ns pulumi.StringInput, autoname bool) metav1sdk.O
 	return out
 }
 
+// MetaInput is Meta as the metadata property of an object registered with
+// a pulumi.Map (see Tree): the property tree of the metadata when its
+// namespace is known while the program runs, Meta's inputs otherwise. It
+// sends the same properties as Meta.
+func MetaInput(m metav1.ObjectMeta, ns pulumi.StringInput, autoname bool) pulumi.Input {
+	known, isKnown := Literal(ns)
+	if ns != nil && !isKnown {
+		return Meta(m, ns, autoname)
+	}
+	tree := make(map[string]any, 4)
+	if !autoname {
+		tree["name"] = m.Name
+	}
+	if isKnown {
+		tree["namespace"] = known
+	}
+	if len(m.Labels) > 0 {
+		tree["labels"] = stringsTree(m.Labels)
+	}
+	if len(m.Annotations) > 0 {
+		tree["annotations"] = stringsTree(m.Annotations)
+	}
+	return Input(tree)
+}
+
+func stringsTree(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
 // omitted reports whether JSON would leave the destination untouched: the
 // member is omitted (omitempty and empty), or it is null (a nil pointer,
 // slice, map or interface), which an unmarshal skips.
@@ -127,4 +160,3 @@ func omitted(v reflect.Value, omitEmpty bool) bool {
 	}
 	return false // structs are never omitted by omitempty
 }
-

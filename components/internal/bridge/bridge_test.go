@@ -317,3 +317,29 @@ func TestTreeConcurrentCompile(t *testing.T) {
 		assert.Equal(t, want, <-got)
 	}
 }
+
+// TestMetaInputSendsWhatMetaSends registers metadata both ways, for each
+// kind of namespace, and compares what the engine receives.
+func TestMetaInputSendsWhatMetaSends(t *testing.T) {
+	m := metav1.ObjectMeta{Name: "db", Labels: map[string]string{"app": "db", "empty": ""}, Annotations: map[string]string{"a": "b"}}
+	for _, tt := range []struct {
+		name     string
+		ns       pulumi.StringInput
+		autoname bool
+	}{
+		{"provider default namespace", nil, false},
+		{"literal namespace", pulumi.String("prod"), false},
+		{"autoname", pulumi.String("prod"), true},
+		{"namespace output", pulumi.String("prod").ToStringOutput(), false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := sent(t, []pulumi.Input{MetaInput(m, tt.ns, tt.autoname)})
+			want := sent(t, []pulumi.Input{Meta(m, tt.ns, tt.autoname)})
+			assert.Equal(t, want, got)
+			require.True(t, got[0].IsObject())
+			assert.Equal(t, !tt.autoname, got[0].ObjectValue().HasValue("name"))
+		})
+	}
+	_, isTree := MetaInput(m, pulumi.String("prod"), false).(pulumi.AnyOutput)
+	assert.True(t, isTree, "a known namespace makes a tree")
+}

@@ -268,6 +268,12 @@ type treeField struct {
 	sources []treeSource
 }
 
+// property is one member of an object being built.
+type property struct {
+	name  string
+	value any
+}
+
 type treeSource struct {
 	index     []int // index path, through inline embedded structs
 	omitEmpty bool
@@ -302,7 +308,10 @@ func structConverter(k treeKey) (converter, error) {
 		}
 	}
 	return func(s reflect.Value) (any, error) {
-		obj := make(map[string]any, len(sent))
+		// Most members of Kubernetes structs are unset: collect the
+		// properties first, so the map is allocated for just those.
+		var buf [16]property
+		props := buf[:0]
 		for i := range sent {
 			f := &sent[i]
 			v, set, err := f.value(s)
@@ -313,8 +322,12 @@ func structConverter(k treeKey) (converter, error) {
 				v = call(f.zero)
 			}
 			if v != nil {
-				obj[f.name] = v
+				props = append(props, property{f.name, v})
 			}
+		}
+		obj := make(map[string]any, len(props))
+		for _, p := range props {
+			obj[p.name] = p.value
 		}
 		return obj, nil
 	}, nil

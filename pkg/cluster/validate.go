@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -200,17 +201,17 @@ func orStr(s, d string) string {
 	return s
 }
 
-// volumeNames returns every pod volume name with the field that declares it.
-func (v *validator) volumeNames() map[string]string {
-	out := map[string]string{}
-	for i, c := range v.spec.Claims {
-		out[c.Name] = fmt.Sprintf("spec.claims[%d]", i)
+// volumeNames returns the set of pod volume names.
+func (v *validator) volumeNames() map[string]bool {
+	out := make(map[string]bool, len(v.spec.Claims)+len(v.spec.Volumes)+1)
+	for _, c := range v.spec.Claims {
+		out[c.Name] = true
 	}
-	for i, vol := range v.spec.Volumes {
-		out[vol.Name] = fmt.Sprintf("spec.volumes[%d]", i)
+	for _, vol := range v.spec.Volumes {
+		out[vol.Name] = true
 	}
 	if v.spec.Config != nil {
-		out[v.spec.Config.VolumeName] = "spec.config"
+		out[v.spec.Config.VolumeName] = true
 	}
 	return out
 }
@@ -253,7 +254,7 @@ func (v *validator) podContainers(root *validation.Path) {
 
 // container checks one container; index is its position among the main
 // containers (-1 for init containers).
-func (v *validator) container(p *validation.Path, c corev1.Container, index int, vols map[string]string, main bool) {
+func (v *validator) container(p *validation.Path, c corev1.Container, index int, vols map[string]bool, main bool) {
 	v.DNSLabel(p.Child("name"), c.Name)
 	if c.Image == "" && !v.opts.deployTimeImage(c.Name) {
 		v.Required(p.Child("image"), fmt.Sprintf("set the image of container %q, or pass it to the component as an input", c.Name))
@@ -296,8 +297,8 @@ func (v *validator) container(p *validation.Path, c corev1.Container, index int,
 		}
 	}
 	// Mount paths: user mounts plus the ones the cluster adds.
-	mounts := map[string]string{}
-	add := func(mp string, what string, fp *validation.Path) {
+	mounts := map[string]mountSource{}
+	add := func(mp string, what mountSource, fp *validation.Path) {
 		if !utf8.ValidString(mp) {
 			v.Invalid(fp, "<not UTF-8>", "must be UTF-8 text (JSON, and so the API, cannot carry other bytes)")
 			return
@@ -310,26 +311,26 @@ func (v *validator) container(p *validation.Path, c corev1.Container, index int,
 	}
 	for j, m := range c.VolumeMounts {
 		mp := p.Child("volumeMounts").Index(j)
-		if _, ok := vols[m.Name]; !ok {
+		if !vols[m.Name] {
 			v.Invalid(mp.Child("name"), m.Name, "names no volume; declare it in spec.volumes or spec.claims")
 		}
 		if !path.IsAbs(m.MountPath) {
 			v.Invalid(mp.Child("mountPath"), m.MountPath, "must be an absolute path")
 		}
-		add(m.MountPath, fmt.Sprintf("volume %q", m.Name), mp.Child("mountPath"))
+		add(m.MountPath, mountSource{"volume", m.Name}, mp.Child("mountPath"))
 	}
 	if main {
 		for j, cl := range v.spec.Claims {
 			if contains(cl.Containers, c.Name) && cl.MountPath != "" {
-				add(cl.MountPath, fmt.Sprintf("claim %q", cl.Name), validation.NewPath("spec").Child("claims").Index(j).Child("mountPath"))
+				add(cl.MountPath, mountSource{"claim", cl.Name}, validation.NewPath("spec").Child("claims").Index(j).Child("mountPath"))
 			}
 			// A device path may not repeat another device or a mount path.
 			if contains(cl.Containers, c.Name) && cl.VolumeMode == corev1.PersistentVolumeBlock && cl.DevicePath != "" {
-				add(cl.DevicePath, fmt.Sprintf("claim %q", cl.Name), validation.NewPath("spec").Child("claims").Index(j).Child("devicePath"))
+				add(cl.DevicePath, mountSource{"claim", cl.Name}, validation.NewPath("spec").Child("claims").Index(j).Child("devicePath"))
 			}
 		}
 		if cfg := v.spec.Config; cfg != nil && contains(cfg.Containers, c.Name) {
-			add(cfg.MountPath, "the config directory", validation.NewPath("spec").Child("config").Child("mountPath"))
+			add(cfg.MountPath, mountSource{}, validation.NewPath("spec").Child("config").Child("mountPath"))
 		}
 	}
 	v.resources(p.Child("resources"), c.Resources)
@@ -343,6 +344,17 @@ func (v *validator) container(p *validation.Path, c corev1.Container, index int,
 			v.Invalid(efp.Child("secretRef").Child("name"), GeneratedSecret, "refers to the generated Secret, but the component was given no secret data")
 		}
 	}
+}
+
+// mountSource is what a container mounts at a path, as messages name it:
+// volume "x", claim "x", or the config directory (the zero value).
+type mountSource struct{ kind, name string }
+
+func (m mountSource) String() string {
+	if m.kind == "" {
+		return "the config directory"
+	}
+	return m.kind + " " + strconv.Quote(m.name)
 }
 
 // probe checks one probe; liveness and startup probes (once) need a
@@ -407,6 +419,9 @@ func (v *validator) probe(p *validation.Path, pr *corev1.Probe, ports map[string
 }
 
 func (v *validator) resources(p *validation.Path, r corev1.ResourceRequirements) {
+	if resourcesValid(r) {
+		return
+	}
 	for _, name := range sortedResourceNames(r.Requests) {
 		req := r.Requests[name]
 		if req.Sign() < 0 {
@@ -421,6 +436,22 @@ func (v *validator) resources(p *validation.Path, r corev1.ResourceRequirements)
 			v.Invalid(p.Child("limits").Key(string(name)), lim.String(), "must not be negative")
 		}
 	}
+}
+
+// resourcesValid reports whether resources has nothing for resources to
+// report, without sorting the names.
+func resourcesValid(r corev1.ResourceRequirements) bool {
+	for name, req := range r.Requests {
+		if lim, ok := r.Limits[name]; req.Sign() < 0 || (ok && req.Cmp(lim) > 0) {
+			return false
+		}
+	}
+	for _, lim := range r.Limits {
+		if lim.Sign() < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func sortedResourceNames(l corev1.ResourceList) []corev1.ResourceName {
@@ -761,17 +792,27 @@ func (f *fileSet) add(p *validation.Path, rel string) {
 		f.l.Duplicate(p, rel, prev+" already projects a file at this path; choose another path")
 		return
 	}
-	for _, other := range validation.SortedKeys(f.paths) {
-		if strings.HasPrefix(other, rel+"/") || strings.HasPrefix(rel, other+"/") {
-			f.l.Invalid(p, rel, fmt.Sprintf("collides with %q from %s: one file cannot be another's directory", other, f.paths[other]))
-			return
+	// Report the first colliding path in sorted order.
+	other, collides := "", false
+	for o := range f.paths {
+		if (below(o, rel) || below(rel, o)) && (!collides || o < other) {
+			other, collides = o, true
 		}
+	}
+	if collides {
+		f.l.Invalid(p, rel, fmt.Sprintf("collides with %q from %s: one file cannot be another's directory", other, f.paths[other]))
+		return
 	}
 	f.paths[rel] = p.String()
 }
 
+// below reports whether path p is inside directory dir.
+func below(p, dir string) bool {
+	return len(p) > len(dir) && p[len(dir)] == '/' && strings.HasPrefix(p, dir)
+}
+
 func hasDotDot(p string) bool {
-	for _, part := range strings.Split(p, "/") {
+	for part := range strings.SplitSeq(p, "/") {
 		if part == ".." {
 			return true
 		}

@@ -174,7 +174,7 @@ func (p *Plan) statefulSet(objLabels map[string]string) *appsv1.StatefulSet {
 			ObjectMeta: metav1.ObjectMeta{
 				Name: c.Name,
 				// Only immutable labels: changing a template replaces the StatefulSet.
-				Labels:      labels.Merge(p.Identity.Selector(), c.Labels),
+				Labels:      withSelector(p.Identity, c.Labels),
 				Annotations: labels.Merge(nil, c.Annotations),
 			},
 			Spec: corev1.PersistentVolumeClaimSpec{
@@ -210,9 +210,12 @@ func (p *Plan) claimClass(c Claim) string {
 
 func (p *Plan) podTemplate(objLabels map[string]string) corev1.PodTemplateSpec {
 	s := p.Spec
-	ann := labels.Merge(s.Annotations, s.PodAnnotations)
+	ann := labels.Merge(s.Annotations, s.PodAnnotations) // a new map, or nil
 	if p.ConfigChecksum != "" {
-		ann = labels.Merge(ann, map[string]string{ConfigChecksumAnnotation: p.ConfigChecksum})
+		if ann == nil {
+			ann = make(map[string]string, 1)
+		}
+		ann[ConfigChecksumAnnotation] = p.ConfigChecksum
 	}
 	spec := p.podSpec()
 	spec.Affinity = p.affinity()
@@ -224,8 +227,10 @@ func (p *Plan) podTemplate(objLabels map[string]string) corev1.PodTemplateSpec {
 	for i := range s.Containers {
 		spec.Containers = append(spec.Containers, p.container(s.Containers[i], i))
 	}
-	for _, c := range s.InitContainers {
-		spec.InitContainers = append(spec.InitContainers, p.secureContainer(*c.DeepCopy()))
+	for i := range s.InitContainers {
+		var c corev1.Container
+		s.InitContainers[i].DeepCopyInto(&c)
+		spec.InitContainers = append(spec.InitContainers, p.secureContainer(c))
 	}
 	spec.Volumes = append(spec.Volumes, p.volumes()...)
 	return corev1.PodTemplateSpec{
@@ -250,7 +255,8 @@ func (p *Plan) podSpec() corev1.PodSpec {
 }
 
 func (p *Plan) container(in corev1.Container, index int) corev1.Container {
-	c := *in.DeepCopy()
+	var c corev1.Container
+	in.DeepCopyInto(&c)
 	if index == 0 {
 		declared := map[string]bool{}
 		for _, port := range c.Ports {
@@ -301,8 +307,9 @@ func (p *Plan) renameGenerated(env []corev1.EnvVar, envFrom []corev1.EnvFromSour
 
 func (p *Plan) volumes() []corev1.Volume {
 	var out []corev1.Volume
-	for _, v := range p.Spec.Volumes {
-		out = append(out, *v.DeepCopy())
+	for i := range p.Spec.Volumes {
+		out = append(out, corev1.Volume{})
+		p.Spec.Volumes[i].DeepCopyInto(&out[len(out)-1])
 	}
 	if cfg := p.Spec.Config; cfg != nil {
 		out = append(out, corev1.Volume{
@@ -335,8 +342,9 @@ func (p *Plan) projections() []corev1.VolumeProjection {
 			Items:                items,
 		}})
 	}
-	for _, src := range cfg.Sources {
-		src := *src.DeepCopy()
+	for i := range cfg.Sources {
+		var src corev1.VolumeProjection
+		cfg.Sources[i].DeepCopyInto(&src)
 		if src.ConfigMap != nil && src.ConfigMap.Name == GeneratedConfigMap && p.ConfigMap != nil {
 			src.ConfigMap.Name = p.ConfigMap.Name
 		}
@@ -388,8 +396,9 @@ func (p *Plan) spread() []corev1.TopologySpreadConstraint {
 			LabelSelector:     &metav1.LabelSelector{MatchLabels: p.Identity.Selector()},
 		})
 	}
-	for _, c := range s.TopologySpreadConstraints {
-		out = append(out, *c.DeepCopy())
+	for i := range s.TopologySpreadConstraints {
+		out = append(out, corev1.TopologySpreadConstraint{})
+		s.TopologySpreadConstraints[i].DeepCopyInto(&out[len(out)-1])
 	}
 	return out
 }
@@ -541,6 +550,15 @@ func (p *Plan) initJob(objLabels map[string]string) *batchv1.Job {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// withSelector returns id's selector labels with extra's entries over
+// them, in a new map: labels.Merge(id.Selector(), extra) without the
+// intermediate map.
+func withSelector(id labels.Identity, extra map[string]string) map[string]string {
+	out := id.Selector() // a new map
+	maps.Copy(out, extra)
+	return out
+}
 
 // copyEnv deep-copies env vars, so renaming references in the copy never
 // reaches the caller's Spec.

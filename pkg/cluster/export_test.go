@@ -4,6 +4,7 @@ package cluster
 var (
 	Below          = below
 	ResourcesValid = resourcesValid
+	WithSelector   = withSelector
 )
 
 // MountSource renders what a container mounts, as messages name it.

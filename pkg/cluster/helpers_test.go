@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/ordinal-dev/ordinal/pkg/cluster"
+	"github.com/ordinal-dev/ordinal/pkg/labels"
 )
 
 func TestBelow(t *testing.T) {
@@ -74,6 +75,27 @@ func TestResourcesValid(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Equal(t, tt.want, cluster.ResourcesValid(tt.r))
+		})
+	}
+}
+
+func TestWithSelector(t *testing.T) {
+	id := labels.Identity{Name: "cockroachdb", Instance: "db", Component: "database", Version: "1"}
+	tests := []struct {
+		name  string
+		extra map[string]string
+	}{
+		{"no extra labels", nil},
+		{"extra labels", map[string]string{"tier": "db", "team": "data"}},
+		{"extra labels override the selector", map[string]string{labels.Instance: "other"}},
+		{"many extra labels", map[string]string{"a": "1", "b": "2", "c": "3", "d": "4", "e": "5", "f": "6", "g": "7", "h": "8", "i": "9"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := cluster.WithSelector(id, tt.extra)
+			assert.Equal(t, labels.Merge(id.Selector(), tt.extra), got)
+			got["new"] = "x"
+			assert.NotContains(t, tt.extra, "new", "a new map")
 		})
 	}
 }

@@ -56,7 +56,9 @@ func (id Identity) Labels(extra map[string]string) map[string]string {
 		out[Version] = id.Version
 	}
 	maps.Copy(out, extra)
-	maps.Copy(out, id.Selector())
+	// The selector labels, last: see Selector.
+	out[Instance] = id.Instance
+	out[Component] = id.Component
 	return out
 }
 

@@ -310,7 +310,12 @@ func Build(name string, spec Spec) *Plan {
 		sc.Annotations = labels.Merge(sc.Annotations, map[string]string{"storageclass.kubernetes.io/is-default-class": "true"})
 	}
 	plan := &Plan{Name: name, Spec: spec, StorageClass: sc}
-	for _, v := range spec.Entries() {
+	entries := spec.Entries()
+	if len(entries) > 0 {
+		plan.Volumes = make([]*corev1.PersistentVolume, 0, len(entries))
+		plan.Capacities = make([]resource.Quantity, 0, len(entries))
+	}
+	for _, v := range entries {
 		capStr := v.Capacity
 		if capStr == "" {
 			capStr = spec.Capacity

@@ -2,6 +2,7 @@ package network
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"strconv"
 	"strings"
@@ -341,8 +342,11 @@ func Build(name string, spec Spec) *Plan {
 	// The recommended labels (a DatabaseCluster passes its own in
 	// spec.Labels), then the user's; the selector labels always win, so the
 	// Services' metadata never contradicts what they select.
-	base := map[string]string{labels.Name: spec.StatefulSetName, labels.ManagedBy: labels.ManagedByValue}
-	objLabels := labels.Merge(labels.Merge(base, spec.Labels), spec.Selector)
+	objLabels := make(map[string]string, 2+len(spec.Labels)+len(spec.Selector))
+	objLabels[labels.Name] = spec.StatefulSetName
+	objLabels[labels.ManagedBy] = labels.ManagedByValue
+	maps.Copy(objLabels, spec.Labels)
+	maps.Copy(objLabels, spec.Selector)
 	plan.Governing = &corev1.Service{
 		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
 		ObjectMeta: metav1.ObjectMeta{

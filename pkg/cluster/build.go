@@ -263,6 +263,9 @@ func (p *Plan) container(in corev1.Container, index int) corev1.Container {
 			declared[port.Name] = true
 		}
 		var ports []corev1.ContainerPort
+		if n := len(p.Spec.Ports) + len(c.Ports); n > 0 {
+			ports = make([]corev1.ContainerPort, 0, n)
+		}
 		for _, port := range p.Spec.Ports {
 			if !declared[port.Name] {
 				ports = append(ports, corev1.ContainerPort{Name: port.Name, ContainerPort: port.Port, Protocol: port.Protocol})

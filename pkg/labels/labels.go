@@ -64,8 +64,13 @@ func (id Identity) Labels(extra map[string]string) map[string]string {
 
 // Merge returns a new map with b's entries over a's; nil when both are empty.
 func Merge(a, b map[string]string) map[string]string {
-	if len(a)+len(b) == 0 {
+	switch {
+	case len(a)+len(b) == 0:
 		return nil
+	case len(b) == 0:
+		return maps.Clone(a)
+	case len(a) == 0:
+		return maps.Clone(b)
 	}
 	out := make(map[string]string, len(a)+len(b))
 	maps.Copy(out, a)

@@ -99,4 +99,19 @@ func TestMergeReturnsNewMap(t *testing.T) {
 	out := labels.Merge(a, map[string]string{"y": "2"})
 	out["z"] = "3"
 	assert.Equal(t, map[string]string{"x": "1"}, a)
+
+	for _, tt := range []struct {
+		name string
+		a, b map[string]string
+	}{
+		{"only a", map[string]string{"x": "1"}, nil},
+		{"only b", map[string]string{}, map[string]string{"y": "2"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			out := labels.Merge(tt.a, tt.b)
+			out["z"] = "3"
+			assert.NotContains(t, tt.a, "z")
+			assert.NotContains(t, tt.b, "z")
+		})
+	}
 }

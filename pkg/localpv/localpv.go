@@ -2,6 +2,7 @@ package localpv
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"sort"
 	"strings"
@@ -331,7 +332,7 @@ func Build(name string, spec Spec) *Plan {
 			TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "PersistentVolume"},
 			ObjectMeta: metav1.ObjectMeta{
 				Name:        VolumeName(spec.StorageClassName, v),
-				Labels:      labels.Merge(objLabels, map[string]string{NodeLabel: v.Node}),
+				Labels:      nodeLabels(objLabels, v.Node),
 				Annotations: labels.Merge(nil, spec.Annotations),
 			},
 			Spec: corev1.PersistentVolumeSpec{
@@ -359,6 +360,16 @@ func Build(name string, spec Spec) *Plan {
 
 // NodeLabel is the label on each PV naming its node, for kubectl selectors.
 const NodeLabel = "ordinal.dev/node"
+
+// nodeLabels returns a PV's labels: the pool's, and NodeLabel.
+func nodeLabels(pool map[string]string, node string) map[string]string {
+	out := maps.Clone(pool)
+	if out == nil {
+		out = make(map[string]string, 1)
+	}
+	out[NodeLabel] = node
+	return out
+}
 
 // DistinctNodes lists the pool's nodes once each, sorted.
 func (p *Plan) DistinctNodes() []string {

@@ -213,6 +213,26 @@ func TestVolumeNameLength(t *testing.T) {
 	}
 }
 
+func TestNodeLabels(t *testing.T) {
+	tests := []struct {
+		name string
+		pool map[string]string
+	}{
+		{"pool labels", map[string]string{labels.Instance: "pool", "team": "data"}},
+		{"no pool labels", nil},
+		{"empty pool labels", map[string]string{}},
+		{"a pool label named like the node label", map[string]string{localpv.NodeLabel: "other"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := localpv.NodeLabels(tt.pool, "node-0")
+			assert.Equal(t, labels.Merge(tt.pool, map[string]string{localpv.NodeLabel: "node-0"}), got)
+			got["new"] = "x"
+			assert.NotContains(t, tt.pool, "new", "a new map")
+		})
+	}
+}
+
 func TestVolumeNameTooLong(t *testing.T) {
 	s := threeNodes()
 	s.Nodes = []string{"node-0"}

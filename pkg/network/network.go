@@ -342,9 +342,7 @@ func Build(name string, spec Spec) *Plan {
 	// The recommended labels (a DatabaseCluster passes its own in
 	// spec.Labels), then the user's; the selector labels always win, so the
 	// Services' metadata never contradicts what they select.
-	objLabels := make(map[string]string, 2+len(spec.Labels)+len(spec.Selector))
-	objLabels[labels.Name] = spec.StatefulSetName
-	objLabels[labels.ManagedBy] = labels.ManagedByValue
+	objLabels := map[string]string{labels.Name: spec.StatefulSetName, labels.ManagedBy: labels.ManagedByValue}
 	maps.Copy(objLabels, spec.Labels)
 	maps.Copy(objLabels, spec.Selector)
 	plan.Governing = &corev1.Service{

@@ -90,7 +90,12 @@ func (p *Path) String() string {
 	for q := p; q != nil; q = q.parent {
 		n += q.size()
 	}
-	buf := make([]byte, n)
+	var stack [64]byte // most paths fit
+	buf := stack[:0]
+	if n > len(stack) {
+		buf = make([]byte, 0, n)
+	}
+	buf = buf[:n]
 	for q := p; q != nil; q = q.parent {
 		n -= q.size()
 		q.write(buf[n : n+q.size()])

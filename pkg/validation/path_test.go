@@ -2,6 +2,7 @@ package validation_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -24,6 +25,7 @@ func TestPath(t *testing.T) {
 		{"odd keys", validation.NewPath("data").Key("").Key("a.b[0]").Key("ü\xff"), field.NewPath("data").Key("").Key("a.b[0]").Key("ü\xff")},
 		{"index of a root", validation.NewPath("x").Index(2).Child("y"), field.NewPath("x").Index(2).Child("y")},
 		{"empty names render as subscripts", validation.NewPath("").Child("").Child("a"), field.NewPath("").Child("").Child("a")},
+		{"longer than the stack buffer", validation.NewPath("spec").Child("config").Child("sources").Index(12).Child("downwardAPI").Child("items").Index(345).Key(strings.Repeat("k", 80)), field.NewPath("spec").Child("config").Child("sources").Index(12).Child("downwardAPI").Child("items").Index(345).Key(strings.Repeat("k", 80))},
 		{"from a field path", validation.FromField(field.NewPath("spec", "network")).Child("client").Index(1), field.NewPath("spec", "network").Child("client").Index(1)},
 		{"from a field path with an index", validation.FromField(field.NewPath("spec").Index(3)).Key("k"), field.NewPath("spec").Index(3).Key("k")},
 		{"from a root named \"\"", validation.FromField(field.NewPath("")).Child("a"), field.NewPath("").Child("a")},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -257,7 +258,7 @@ func ValidateClient(l validation.Reporter, p *validation.Path, spec Spec) {
 		protocols[port.Name] = port.Protocol
 	}
 	nodePorts := map[portNumber]string{}
-	if len(clientPorts(spec)) == 0 {
+	if !hasClientPorts(spec) {
 		l.Required(p.Child("ports"), "the client Service has no port: mark ports with Client: true or list port names here")
 	}
 	for _, name := range validation.SortedKeys(c.NodePorts) {
@@ -300,6 +301,23 @@ func ValidateClient(l validation.Reporter, p *validation.Path, spec Spec) {
 	}
 	l.Labels(p.Child("labels"), c.Labels)
 	l.Annotations(p.Child("annotations"), c.Annotations)
+}
+
+// hasClientPorts reports whether clientPorts(spec) is not empty.
+func hasClientPorts(spec Spec) bool {
+	if spec.Client == nil {
+		return false
+	}
+	for _, p := range spec.Ports {
+		if listed := spec.Client.Ports; len(listed) > 0 {
+			if slices.Contains(listed, p.Name) {
+				return true
+			}
+		} else if p.Client {
+			return true
+		}
+	}
+	return false
 }
 
 func clientPorts(spec Spec) []Port {

@@ -411,3 +411,27 @@ func TestStandaloneNetworkLabels(t *testing.T) {
 	}
 	assert.Equal(t, want, plan.Governing.Labels, "recommended labels, the user's, and selector labels that cannot be overridden")
 }
+
+func TestHasClientPorts(t *testing.T) {
+	ports := []network.Port{{Name: "sql", Port: 5432, Client: true}, {Name: "peer", Port: 7000}}
+	tests := []struct {
+		name   string
+		ports  []network.Port
+		client *network.ClientService
+		want   bool
+	}{
+		{"no client Service", ports, nil, false},
+		{"ports marked Client", ports, &network.ClientService{}, true},
+		{"no port marked Client", ports[1:], &network.ClientService{}, false},
+		{"listed port", ports, &network.ClientService{Ports: []string{"peer"}}, true},
+		{"listed ports override Client marks", ports, &network.ClientService{Ports: []string{"other"}}, false},
+		{"no ports", nil, &network.ClientService{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := network.Spec{Ports: tt.ports, Client: tt.client}
+			assert.Equal(t, tt.want, network.HasClientPorts(spec))
+			assert.Equal(t, len(network.ClientPorts(spec)) > 0, network.HasClientPorts(spec))
+		})
+	}
+}

@@ -1,0 +1,7 @@
+package network
+
+// Unexported helpers, for the tests.
+var (
+	ClientPorts    = clientPorts
+	HasClientPorts = hasClientPorts
+)

@@ -112,7 +112,13 @@ func (s Spec) Entries() []Volume {
 // VolumeName is the PV name of a volume: "<class>-<node>-<hash of path>".
 // It depends only on node and path, so the list order never matters.
 func VolumeName(class string, v Volume) string {
-	return class + "-" + nodePart(v.Node) + "-" + naming.Short(naming.ContentHash(v.Node, path.Clean(v.Path)), volumeHashLength)
+	var stack [128]byte
+	name := append(stack[:0], class...)
+	name = append(name, '-')
+	name = append(name, nodePart(v.Node)...)
+	name = append(name, '-')
+	n := len(name) + volumeHashLength
+	return string(naming.AppendContentHash(name, v.Node, path.Clean(v.Path))[:n])
 }
 
 // volumeHashLength is the length of the hash that ends a PV name.
@@ -316,12 +322,19 @@ func Build(name string, spec Spec) *Plan {
 		plan.Volumes = make([]*corev1.PersistentVolume, 0, len(entries))
 		plan.Capacities = make([]resource.Quantity, 0, len(entries))
 	}
+	// The volumes of the pool's capacity share one parse of it.
+	var poolCapacity resource.Quantity
+	poolParsed := false
 	for _, v := range entries {
-		capStr := v.Capacity
-		if capStr == "" {
-			capStr = spec.Capacity
+		var q resource.Quantity
+		if v.Capacity != "" {
+			q = resource.MustParse(v.Capacity)
+		} else {
+			if !poolParsed {
+				poolCapacity, poolParsed = resource.MustParse(spec.Capacity), true
+			}
+			q = poolCapacity.DeepCopy()
 		}
-		q := resource.MustParse(capStr)
 		mode := spec.VolumeMode
 		local := &corev1.LocalVolumeSource{Path: v.Path}
 		if spec.FSType != "" {

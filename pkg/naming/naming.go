@@ -97,6 +97,12 @@ func JoinList(hosts []string, port int32) string {
 // content-addressed names and checksum annotations: the SHA-256 of every
 // part written as "<length>:<part>;".
 func ContentHash(parts ...string) string {
+	var out [2 * sha256.Size]byte
+	return string(AppendContentHash(out[:0], parts...))
+}
+
+// AppendContentHash appends ContentHash(parts...) to dst.
+func AppendContentHash(dst []byte, parts ...string) []byte {
 	// Small inputs (volume names, most configs) are framed on the stack.
 	var stack [512]byte
 	n := 0
@@ -114,9 +120,7 @@ func ContentHash(parts ...string) string {
 		buf = append(buf, ';')
 	}
 	sum := sha256.Sum256(buf)
-	var out [2 * sha256.Size]byte
-	hex.Encode(out[:], sum[:])
-	return string(out[:])
+	return hex.AppendEncode(dst, sum[:])
 }
 
 // Short truncates a content hash to n characters for use in names.

@@ -189,6 +189,24 @@ func TestContentHashFraming(t *testing.T) {
 	}
 }
 
+func TestAppendContentHash(t *testing.T) {
+	tests := []struct {
+		name  string
+		dst   []byte
+		parts []string
+	}{
+		{"to nothing", nil, []string{"a.conf", "x"}},
+		{"after a prefix", []byte("pool-node-0-"), []string{"node-0", "/mnt/disks/ssd0"}},
+		{"no parts", []byte("x"), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := string(tt.dst) + naming.ContentHash(tt.parts...)
+			assert.Equal(t, want, string(naming.AppendContentHash(tt.dst, tt.parts...)))
+		})
+	}
+}
+
 func FuzzContentHash(f *testing.F) {
 	f.Add("a.conf", "x=1", "")
 	f.Add(strings.Repeat("k", 300), strings.Repeat("v", 300), ";")

@@ -218,28 +218,36 @@ func (v *validator) volumeNames() map[string]bool {
 
 func (v *validator) podContainers(root *validation.Path) {
 	s := v.spec
-	cp := root.Child("containers")
+	cp, ip := root.Child("containers"), root.Child("initContainers")
 	if len(s.Containers) == 0 {
 		v.Required(cp, "add the database container, e.g. {Name: \"db\", Image: \"postgres:17\"}")
 	}
-	all := map[string]string{}
+	// first holds the first container of each name: its index among the
+	// containers, then the init containers.
+	first := map[string]int{}
+	firstPath := func(name string) string {
+		i := first[name]
+		if i < len(s.Containers) {
+			return cp.Index(i).String()
+		}
+		return ip.Index(i - len(s.Containers)).String()
+	}
 	for i, c := range s.Containers {
 		if c.Name != "" {
-			if prev, dup := all[c.Name]; dup {
-				v.Duplicate(cp.Index(i).Child("name"), c.Name, prev+" already uses this name; give each container a unique name")
+			if _, dup := first[c.Name]; dup {
+				v.Duplicate(cp.Index(i).Child("name"), c.Name, firstPath(c.Name)+" already uses this name; give each container a unique name")
 			} else {
-				all[c.Name] = cp.Index(i).String()
+				first[c.Name] = i
 				v.containers[c.Name] = i
 			}
 		}
 	}
-	ip := root.Child("initContainers")
 	for i, c := range s.InitContainers {
 		if c.Name != "" {
-			if prev, dup := all[c.Name]; dup {
-				v.Duplicate(ip.Index(i).Child("name"), c.Name, prev+" already uses this name; give each container a unique name")
+			if _, dup := first[c.Name]; dup {
+				v.Duplicate(ip.Index(i).Child("name"), c.Name, firstPath(c.Name)+" already uses this name; give each container a unique name")
 			} else {
-				all[c.Name] = ip.Index(i).String()
+				first[c.Name] = len(s.Containers) + i
 			}
 		}
 	}
@@ -767,11 +775,25 @@ func (v *validator) mode(p *validation.Path, m *int32) {
 // fileSet detects projected files that collide: the same path twice, or a
 // file whose path is a directory of another.
 type fileSet struct {
-	l     validation.Reporter
-	paths map[string]string
+	l validation.Reporter
+	// files maps the path of every file to the field that projects it,
+	// which fields holds: the fields' paths back to back.
+	files  map[string]span
+	fields []byte
 }
 
-func newFileSet(l validation.Reporter) *fileSet { return &fileSet{l: l, paths: map[string]string{}} }
+// span is where a field's path is in fileSet.fields.
+type span struct{ start, end int }
+
+func newFileSet(l validation.Reporter) *fileSet {
+	return &fileSet{l: l, files: map[string]span{}, fields: make([]byte, 0, 256)}
+}
+
+// field is the path of the field that projects the file at rel.
+func (f *fileSet) field(rel string) string {
+	s := f.files[rel]
+	return string(f.fields[s.start:s.end])
+}
 
 func (f *fileSet) add(p *validation.Path, rel string) {
 	switch {
@@ -788,22 +810,24 @@ func (f *fileSet) add(p *validation.Path, rel string) {
 		f.l.Invalid(p, rel, "must be a clean relative path (no \".\", \"..\" prefix, trailing or doubled slashes)")
 		return
 	}
-	if prev, dup := f.paths[rel]; dup {
-		f.l.Duplicate(p, rel, prev+" already projects a file at this path; choose another path")
+	if _, dup := f.files[rel]; dup {
+		f.l.Duplicate(p, rel, f.field(rel)+" already projects a file at this path; choose another path")
 		return
 	}
 	// Report the first colliding path in sorted order.
 	other, collides := "", false
-	for o := range f.paths {
+	for o := range f.files {
 		if (below(o, rel) || below(rel, o)) && (!collides || o < other) {
 			other, collides = o, true
 		}
 	}
 	if collides {
-		f.l.Invalid(p, rel, fmt.Sprintf("collides with %q from %s: one file cannot be another's directory", other, f.paths[other]))
+		f.l.Invalid(p, rel, fmt.Sprintf("collides with %q from %s: one file cannot be another's directory", other, f.field(other)))
 		return
 	}
-	f.paths[rel] = p.String()
+	start := len(f.fields)
+	f.fields = p.AppendTo(f.fields)
+	f.files[rel] = span{start, len(f.fields)}
 }
 
 // below reports whether path p is inside directory dir.

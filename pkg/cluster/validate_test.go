@@ -173,6 +173,11 @@ func TestValidate(t *testing.T) {
 			{"spec.containers[1].name", "spec.containers[0] already uses this name; give each container a unique name"},
 			{"spec.initContainers[0].name", "spec.containers[0] already uses this name"},
 		}},
+		{name: "duplicate init container names", edit: func(s *cluster.Spec) {
+			s.InitContainers = []corev1.Container{{Name: "setup", Image: "x"}, {Name: "migrate", Image: "x"}, {Name: "migrate", Image: "x"}}
+		}, want: []fieldProblem{
+			{"spec.initContainers[2].name", "spec.initContainers[1] already uses this name; give each container a unique name"},
+		}},
 		{name: "duplicate container port name", edit: func(s *cluster.Spec) {
 			s.Containers[0].Ports = []corev1.ContainerPort{{Name: "grpc", ContainerPort: 1234}}
 		}, want: []fieldProblem{{"spec.containers[0].ports[0].name", "this port name is already declared with another number; rename it"}}},

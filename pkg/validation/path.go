@@ -1,6 +1,7 @@
 package validation
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -83,24 +84,28 @@ func (p *Path) Field() *field.Path {
 // String is Field().String(), e.g. "spec.containers[0].name", built in
 // one allocation.
 func (p *Path) String() string {
+	var stack [64]byte // most paths fit
+	return string(p.AppendTo(stack[:0]))
+}
+
+// AppendTo appends String() to b.
+func (p *Path) AppendTo(b []byte) []byte {
 	if p == nil {
-		return "<nil>"
+		return append(b, "<nil>"...)
 	}
 	n := 0
 	for q := p; q != nil; q = q.parent {
 		n += q.size()
 	}
-	var stack [64]byte // most paths fit
-	buf := stack[:0]
-	if n > len(stack) {
-		buf = make([]byte, 0, n)
-	}
-	buf = buf[:n]
+	b = slices.Grow(b, n)
+	end := len(b) + n
+	b = b[:end]
 	for q := p; q != nil; q = q.parent {
-		n -= q.size()
-		q.write(buf[n : n+q.size()])
+		size := q.size()
+		q.write(b[end-size : end])
+		end -= size
 	}
-	return string(buf)
+	return b
 }
 
 // named reports whether p renders as a name, as (*field.Path).String does:

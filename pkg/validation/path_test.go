@@ -41,6 +41,15 @@ func TestPath(t *testing.T) {
 	}
 }
 
+func TestPathAppendTo(t *testing.T) {
+	p := validation.NewPath("spec").Child("config").Child("data").Key("a.conf")
+	assert.Equal(t, "x=spec.config.data[a.conf]", string(p.AppendTo([]byte("x="))))
+	assert.Equal(t, "spec.config.data[a.conf]", string(p.AppendTo(nil)))
+	buf := make([]byte, 0, 64)
+	assert.Equal(t, "spec.config.data[a.conf]spec.config.data[a.conf]", string(p.AppendTo(p.AppendTo(buf))))
+	assert.Equal(t, "a:<nil>", string(validation.FromField(nil).AppendTo([]byte("a:"))))
+}
+
 // A Path passed down to checks that find nothing wrong costs nothing:
 // it stays on the stack.
 func TestPathOfValidValuesDoesNotAllocate(t *testing.T) {

@@ -224,15 +224,21 @@ func (p *Plan) podTemplate(objLabels map[string]string) corev1.PodTemplateSpec {
 	spec.Tolerations = s.Scheduling.Tolerations
 	spec.PriorityClassName = s.PriorityClassName
 	spec.TerminationGracePeriodSeconds = s.TerminationGracePeriodSeconds
+	if len(s.Containers) > 0 {
+		spec.Containers = make([]corev1.Container, 0, len(s.Containers))
+	}
 	for i := range s.Containers {
 		spec.Containers = append(spec.Containers, p.container(s.Containers[i], i))
+	}
+	if len(s.InitContainers) > 0 {
+		spec.InitContainers = make([]corev1.Container, 0, len(s.InitContainers))
 	}
 	for i := range s.InitContainers {
 		var c corev1.Container
 		s.InitContainers[i].DeepCopyInto(&c)
 		spec.InitContainers = append(spec.InitContainers, p.secureContainer(c))
 	}
-	spec.Volumes = append(spec.Volumes, p.volumes()...)
+	spec.Volumes = p.volumes() // podSpec sets no volumes
 	return corev1.PodTemplateSpec{
 		ObjectMeta: metav1.ObjectMeta{Labels: labels.Merge(objLabels, s.PodLabels), Annotations: ann},
 		Spec:       spec,
@@ -309,10 +315,16 @@ func (p *Plan) renameGenerated(env []corev1.EnvVar, envFrom []corev1.EnvFromSour
 }
 
 func (p *Plan) volumes() []corev1.Volume {
-	var out []corev1.Volume
+	n := len(p.Spec.Volumes)
+	if p.Spec.Config != nil {
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]corev1.Volume, len(p.Spec.Volumes), n)
 	for i := range p.Spec.Volumes {
-		out = append(out, corev1.Volume{})
-		p.Spec.Volumes[i].DeepCopyInto(&out[len(out)-1])
+		p.Spec.Volumes[i].DeepCopyInto(&out[i])
 	}
 	if cfg := p.Spec.Config; cfg != nil {
 		out = append(out, corev1.Volume{
@@ -328,14 +340,24 @@ func (p *Plan) volumes() []corev1.Volume {
 
 func (p *Plan) projections() []corev1.VolumeProjection {
 	cfg := p.Spec.Config
-	var out []corev1.VolumeProjection
+	n := len(cfg.Sources)
+	if p.ConfigMap != nil {
+		n++
+	}
+	if p.Secret != nil {
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]corev1.VolumeProjection, 0, n)
 	if p.ConfigMap != nil {
 		out = append(out, corev1.VolumeProjection{ConfigMap: &corev1.ConfigMapProjection{
 			LocalObjectReference: corev1.LocalObjectReference{Name: p.ConfigMap.Name},
 		}})
 	}
 	if p.Secret != nil {
-		var items []corev1.KeyToPath
+		items := make([]corev1.KeyToPath, 0, len(p.Options.SecretKeys)) // not empty: see Build
 		for _, k := range p.Options.SecretKeys {
 			mode := *cfg.SecretMode
 			items = append(items, corev1.KeyToPath{Key: k, Path: k, Mode: &mode})
@@ -346,12 +368,12 @@ func (p *Plan) projections() []corev1.VolumeProjection {
 		}})
 	}
 	for i := range cfg.Sources {
-		var src corev1.VolumeProjection
-		cfg.Sources[i].DeepCopyInto(&src)
+		out = append(out, corev1.VolumeProjection{})
+		src := &out[len(out)-1]
+		cfg.Sources[i].DeepCopyInto(src)
 		if src.ConfigMap != nil && src.ConfigMap.Name == GeneratedConfigMap && p.ConfigMap != nil {
 			src.ConfigMap.Name = p.ConfigMap.Name
 		}
-		out = append(out, src)
 	}
 	return out
 }

@@ -123,9 +123,10 @@ cmd_profile() {
     done <<'EOF'
 program body (planning, building args, synchronous part of registration)|registerComponentCluster|registerBaselineCluster|floorProgram
 engine-side registration goroutines (marshalling, mock monitor)|registerResource\.func1$
+marshalling inputs (the SDK's walk over typed args or property trees)|prepareResourceInputs
 resolving outputs (unmarshalling, running Apply callbacks)|resourceState\)\.resolve
 Apply callbacks (output fields, deploy-time values of the StatefulSet spec)|applyTWithApplier
-bridge conversion (bridge.Convert, all objects)|bridge\.Convert
+bridge conversion (bridge.Tree, bridge.AwaitedTree, bridge.MetaInput: all objects)|bridge\.(tree|MetaInput)
 planning and validation (PlanDatabaseCluster, localpv)|PlanDatabaseCluster|localpv\.(Build|Validate|Defaults)
 component resources (RegisterComponentResource)|RegisterComponentResource
 component outputs (RegisterResourceOutputs)|RegisterResourceOutputs

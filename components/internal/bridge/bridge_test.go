@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -30,6 +31,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"sigs.k8s.io/randfill"
+	"sigs.k8s.io/yaml"
 )
 
 // JSONConvert is the reference conversion: a JSON round trip into the SDK's
@@ -150,11 +152,37 @@ func differential[K, S any](t *testing.T, n int, awaited bool) {
 		if want[i].IsNull() {
 			null++ // a nil list, sent as null
 		}
-		if !assert.Equal(t, want[i], got[i], "seed %d", i) {
-			return
+		if !reflect.DeepEqual(want[i], got[i]) {
+			t.Fatalf("seed %d: the tree sends something else (- reference, + tree):\n%s", i, diffLines(t, want[i], got[i]))
 		}
 	}
 	require.Less(t, null, n/2, "most values must send something")
+}
+
+// diffLines shows the lines of the YAML forms of two property values that
+// differ, with a little context.
+func diffLines(t *testing.T, want, got resource.PropertyValue) string {
+	t.Helper()
+	lines := func(v resource.PropertyValue) []string {
+		b, err := yaml.Marshal(v.Mappable())
+		require.NoError(t, err)
+		return strings.Split(string(b), "\n")
+	}
+	w, g := lines(want), lines(got)
+	var out []string
+	for i := 0; i < max(len(w), len(g)) && len(out) < 40; i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			out = append(out, fmt.Sprintf("%5d - %s", i+1, wl), fmt.Sprintf("%5d + %s", i+1, gl))
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // specTypes are the k8s.io/api types the components convert, each with the

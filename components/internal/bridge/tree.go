@@ -6,9 +6,11 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
@@ -76,6 +78,7 @@ var (
 var (
 	quantityType    = reflect.TypeFor[resource.Quantity]()
 	intOrStringType = reflect.TypeFor[intstr.IntOrString]()
+	timeType        = reflect.TypeFor[metav1.Time]()
 	marshalerType   = reflect.TypeFor[json.Marshaler]()
 )
 
@@ -119,7 +122,7 @@ func lookup(k treeKey) (converter, error) {
 // compile builds the converter of one key. The caller holds compileMu.
 func compile(k treeKey) (converter, error) {
 	src, dst := k.src, k.dst
-	special := src == quantityType || src == intOrStringType
+	special := src == quantityType || src == intOrStringType || src == timeType
 	switch {
 	case src.Kind() == reflect.Pointer:
 		elem, err := lookup(treeKey{src.Elem(), dst, k.awaited})
@@ -136,6 +139,8 @@ func compile(k treeKey) (converter, error) {
 			}
 			return elem(s.Elem())
 		}, nil
+	case src == timeType:
+		return timeConverter(k)
 	case !special && (dst.Kind() == reflect.Interface || src.Implements(marshalerType) || reflect.PointerTo(src).Implements(marshalerType)):
 		// Values with their own JSON form (which may be null), and
 		// destinations that take whatever JSON decodes (rare in the specs):
@@ -149,8 +154,8 @@ func compile(k treeKey) (converter, error) {
 			return nil, mismatch(src, dst)
 		}
 		return func(s reflect.Value) (any, error) {
-			q := s.Interface().(resource.Quantity)
-			return q.String(), nil // as its MarshalJSON
+			q, _ := reflect.TypeAssert[resource.Quantity](s) // no copy on the heap
+			return q.String(), nil                           // as its MarshalJSON
 		}, nil
 	case src == intOrStringType:
 		return intOrStringConverter(dst), nil
@@ -245,11 +250,36 @@ func roundTrip(dst reflect.Type, awaited bool) converter {
 	}
 }
 
+// timeConverter sends a time as its MarshalJSON writes it: null when zero,
+// RFC 3339 in UTC otherwise. (Objects' creationTimestamp is zero in every
+// planned object, and a JSON round trip for each was a tenth of the
+// conversion of a StatefulSet spec.)
+func timeConverter(k treeKey) (converter, error) {
+	dst := k.dst
+	if dst.Kind() == reflect.Pointer {
+		dst = dst.Elem()
+	}
+	if dst.Kind() != reflect.String {
+		return nil, mismatch(k.src, k.dst)
+	}
+	zero, err := zeroFor(k.dst, k.awaited)
+	if err != nil {
+		return nil, err
+	}
+	return func(s reflect.Value) (any, error) {
+		t, _ := reflect.TypeAssert[metav1.Time](s)
+		if t.IsZero() {
+			return call(zero), nil // JSON null leaves the destination zero
+		}
+		return t.UTC().Format(time.RFC3339), nil
+	}, nil
+}
+
 // intOrStringConverter sends a string, or a number the way JSON decodes one
 // into the destination.
 func intOrStringConverter(dst reflect.Type) converter {
 	return func(s reflect.Value) (any, error) {
-		v := s.Interface().(intstr.IntOrString)
+		v, _ := reflect.TypeAssert[intstr.IntOrString](s)
 		switch {
 		case v.Type == intstr.String && (dst.Kind() == reflect.String || dst.Kind() == reflect.Interface):
 			return v.StrVal, nil
@@ -465,30 +495,37 @@ func mapConverter(k treeKey) (converter, error) {
 	}
 	return func(s reflect.Value) (any, error) {
 		out := make(map[string]any, s.Len())
+		// One key and one value for the whole map: MapIter.Key and Value
+		// would copy each entry to the heap.
+		key, val := reflect.New(k.src.Key()).Elem(), reflect.New(k.src.Elem()).Elem()
 		it := s.MapRange()
 		for it.Next() {
+			key.SetIterKey(it)
+			val.SetIterValue(it)
 			var v any
-			if omitted(it.Value(), false) {
+			if omitted(val, false) {
 				v = call(zero)
 			} else {
 				var err error
-				if v, err = elem(it.Value()); err != nil {
+				if v, err = elem(val); err != nil {
 					return nil, err
 				}
 			}
 			if v != nil { // the SDK drops null values from maps
-				out[it.Key().String()] = v
+				out[key.String()] = v
 			}
 		}
 		return out, nil
 	}, nil
 }
 
-// Boxed zero scalars, shared: nothing writes to them.
+// Boxed zero values, shared: nothing writes to them (an empty list has no
+// element to write).
 var (
 	zeroString any = ""
 	zeroBool   any = false
 	zeroNumber any = float64(0)
+	emptyList  any = []any{}
 )
 
 // zeroFor returns the property tree the SDK sends for the zero value of t
@@ -502,7 +539,7 @@ func zeroFor(t reflect.Type, awaited bool) (func() any, error) {
 		if !awaited {
 			return nil, nil
 		}
-		return func() any { return []any{} }, nil
+		return func() any { return emptyList }, nil
 	case reflect.Map:
 		if !awaited {
 			return nil, nil

@@ -2,6 +2,7 @@ package localpv
 
 import (
 	"fmt"
+	"iter"
 	"maps"
 	"path"
 	"sort"
@@ -109,6 +110,30 @@ func (s Spec) Entries() []Volume {
 	return append(out, s.Volumes...)
 }
 
+// entries yields Entries() with their index, without building the list.
+func (s Spec) entries() iter.Seq2[int, Volume] {
+	return func(yield func(int, Volume) bool) {
+		for i, n := range s.Nodes {
+			if !yield(i, Volume{Node: n, Path: s.Path}) {
+				return
+			}
+		}
+		for i, v := range s.Volumes {
+			if !yield(len(s.Nodes)+i, v) {
+				return
+			}
+		}
+	}
+}
+
+// node is the node of Entries()[i].
+func (s Spec) node(i int) string {
+	if i < len(s.Nodes) {
+		return s.Nodes[i]
+	}
+	return s.Volumes[i-len(s.Nodes)].Node
+}
+
 // VolumeName is the PV name of a volume: "<class>-<node>-<hash of path>".
 // It depends only on node and path, so the list order never matters.
 func VolumeName(class string, v Volume) string {
@@ -158,8 +183,7 @@ func Validate(l *validation.List, root *field.Path, spec Spec) {
 
 func validate(l validation.Reporter, root *validation.Path, spec Spec) {
 	classOK := l.DNSSubdomain(root.Child("storageClassName"), spec.StorageClassName)
-	entries := spec.Entries()
-	if len(entries) == 0 {
+	if len(spec.Nodes)+len(spec.Volumes) == 0 {
 		l.Required(root.Child("nodes"), "list the nodes that have a local disk (with path), or give volumes")
 	}
 	if len(spec.Nodes) > 0 {
@@ -200,7 +224,7 @@ func validate(l validation.Reporter, root *validation.Path, spec Spec) {
 	}
 	if classOK {
 		// PV names are "<class>-<node>-<hash>" and must fit in 253 characters.
-		for i, v := range entries {
+		for i, v := range spec.entries() {
 			p := root.Child("nodes").Index(i)
 			if i >= len(spec.Nodes) {
 				p = root.Child("volumes").Index(i - len(spec.Nodes)).Child("node")
@@ -317,15 +341,14 @@ func Build(name string, spec Spec) *Plan {
 		sc.Annotations = labels.Merge(sc.Annotations, map[string]string{"storageclass.kubernetes.io/is-default-class": "true"})
 	}
 	plan := &Plan{Name: name, Spec: spec, StorageClass: sc}
-	entries := spec.Entries()
-	if len(entries) > 0 {
-		plan.Volumes = make([]*corev1.PersistentVolume, 0, len(entries))
-		plan.Capacities = make([]resource.Quantity, 0, len(entries))
+	if n := len(spec.Nodes) + len(spec.Volumes); n > 0 {
+		plan.Volumes = make([]*corev1.PersistentVolume, 0, n)
+		plan.Capacities = make([]resource.Quantity, 0, n)
 	}
 	// The volumes of the pool's capacity share one parse of it.
 	var poolCapacity resource.Quantity
 	poolParsed := false
-	for _, v := range entries {
+	for _, v := range spec.entries() {
 		var q resource.Quantity
 		if v.Capacity != "" {
 			q = resource.MustParse(v.Capacity)
@@ -411,11 +434,10 @@ func (p *Plan) TotalCapacity() resource.Quantity {
 // distinct nodes they are on.
 func (p *Plan) Fits(size resource.Quantity) (volumes int, nodes int) {
 	set := map[string]bool{}
-	entries := p.Spec.Entries()
 	for i, q := range p.Capacities {
 		if q.Cmp(size) >= 0 {
 			volumes++
-			set[entries[i].Node] = true
+			set[p.Spec.node(i)] = true
 		}
 	}
 	return volumes, len(set)

@@ -233,6 +233,32 @@ func TestNodeLabels(t *testing.T) {
 	}
 }
 
+func TestEntriesWithoutTheList(t *testing.T) {
+	tests := []struct {
+		name string
+		spec localpv.Spec
+	}{
+		{"none", localpv.Spec{}},
+		{"nodes", threeNodes()},
+		{"volumes", localpv.Spec{Volumes: []localpv.Volume{{Node: "a", Path: "/x", Capacity: "1Gi"}, {Node: "b", Path: "/y"}}}},
+		{"both", localpv.Spec{Nodes: []string{"n0", "n1"}, Path: "/p", Volumes: []localpv.Volume{{Node: "a", Path: "/x"}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := tt.spec.Entries()
+			if len(want) == 0 {
+				want = nil
+			}
+			assert.Equal(t, want, localpv.EntriesSeq(tt.spec))
+			var nodes []string
+			for _, v := range want {
+				nodes = append(nodes, v.Node)
+			}
+			assert.Equal(t, nodes, localpv.EntryNodes(tt.spec))
+		})
+	}
+}
+
 func TestVolumeNameTooLong(t *testing.T) {
 	s := threeNodes()
 	s.Nodes = []string{"node-0"}

@@ -11,4 +11,8 @@
 // arguments; when the walk is over, List.Err returns nil or a single *Error
 // listing every problem at once, so a user fixes all of them in one edit
 // instead of one per `pulumi up`.
+//
+// Validation runs every time a component is created, and most arguments are
+// valid: a planner that walks many fields reports through a Reporter at
+// Paths, which are spelled out only when there is a problem to report.
 package validation

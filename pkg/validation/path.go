@@ -1,7 +1,6 @@
 package validation
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
@@ -93,59 +92,25 @@ func (p *Path) AppendTo(b []byte) []byte {
 	if p == nil {
 		return append(b, "<nil>"...)
 	}
-	n := 0
-	for q := p; q != nil; q = q.parent {
-		n += q.size()
+	if p.parent != nil {
+		b = p.parent.AppendTo(b)
 	}
-	b = slices.Grow(b, n)
-	end := len(b) + n
-	b = b[:end]
-	for q := p; q != nil; q = q.parent {
-		size := q.size()
-		q.write(b[end-size : end])
-		end -= size
-	}
-	return b
-}
-
-// named reports whether p renders as a name, as (*field.Path).String does:
-// an empty name renders as an empty subscript "[]".
-func (p *Path) named() bool { return p.kind == childPath && p.name != "" }
-
-// size is the length of p's own element in String.
-func (p *Path) size() int {
-	var digits [20]byte
 	switch {
 	case p.kind == renderedPath:
-		return len(p.name)
+		return append(b, p.name...)
 	case p.kind == indexPath:
-		return len(strconv.AppendInt(digits[:0], int64(p.index), 10)) + 2
-	case !p.named():
-		return len(p.name) + 2
+		b = append(b, '[')
+		b = strconv.AppendInt(b, int64(p.index), 10)
+		return append(b, ']')
+	case p.kind == keyPath || p.name == "":
+		// (*field.Path).String renders an empty name as an empty subscript.
+		b = append(b, '[')
+		b = append(b, p.name...)
+		return append(b, ']')
 	case p.parent != nil:
-		return len(p.name) + 1
+		b = append(b, '.')
+		return append(b, p.name...)
 	default:
-		return len(p.name)
-	}
-}
-
-// write renders p's own element into out, which is p.size() bytes long.
-func (p *Path) write(out []byte) {
-	switch {
-	case p.kind == renderedPath:
-		copy(out, p.name)
-	case p.kind == indexPath:
-		out[0] = '['
-		strconv.AppendInt(out[1:1], int64(p.index), 10)
-		out[len(out)-1] = ']'
-	case !p.named():
-		out[0] = '['
-		copy(out[1:], p.name)
-		out[len(out)-1] = ']'
-	case p.parent != nil:
-		out[0] = '.'
-		copy(out[1:], p.name)
-	default:
-		copy(out, p.name)
+		return append(b, p.name...)
 	}
 }

@@ -311,11 +311,12 @@ func (v *validator) container(p *validation.Path, c corev1.Container, index int,
 			v.Invalid(fp, "<not UTF-8>", "must be UTF-8 text (JSON, and so the API, cannot carry other bytes)")
 			return
 		}
-		if prev, dup := mounts[path.Clean(mp)]; dup {
+		clean := path.Clean(mp)
+		if prev, dup := mounts[clean]; dup {
 			v.Duplicate(fp, mp, fmt.Sprintf("%s is already mounted at this path in container %q; use another path", prev, c.Name))
 			return
 		}
-		mounts[path.Clean(mp)] = what
+		mounts[clean] = what
 	}
 	for j, m := range c.VolumeMounts {
 		mp := p.Child("volumeMounts").Index(j)
@@ -776,23 +777,26 @@ func (v *validator) mode(p *validation.Path, m *int32) {
 // file whose path is a directory of another.
 type fileSet struct {
 	l validation.Reporter
-	// files maps the path of every file to the field that projects it,
-	// which fields holds: the fields' paths back to back.
-	files  map[string]span
+	// files are the files added so far; fields holds the paths of the
+	// fields that project them, back to back.
+	files  []projectedFile
 	fields []byte
 }
 
-// span is where a field's path is in fileSet.fields.
-type span struct{ start, end int }
-
-func newFileSet(l validation.Reporter) *fileSet {
-	return &fileSet{l: l, files: map[string]span{}, fields: make([]byte, 0, 256)}
+// projectedFile is the path of a file, and where fileSet.fields holds the
+// path of the field that projects it.
+type projectedFile struct {
+	rel        string
+	start, end int
 }
 
-// field is the path of the field that projects the file at rel.
-func (f *fileSet) field(rel string) string {
-	s := f.files[rel]
-	return string(f.fields[s.start:s.end])
+func newFileSet(l validation.Reporter) *fileSet {
+	return &fileSet{l: l, files: make([]projectedFile, 0, 8), fields: make([]byte, 0, 256)}
+}
+
+// field is the path of the field that projects files[i].
+func (f *fileSet) field(i int) string {
+	return string(f.fields[f.files[i].start:f.files[i].end])
 }
 
 func (f *fileSet) add(p *validation.Path, rel string) {
@@ -810,24 +814,24 @@ func (f *fileSet) add(p *validation.Path, rel string) {
 		f.l.Invalid(p, rel, "must be a clean relative path (no \".\", \"..\" prefix, trailing or doubled slashes)")
 		return
 	}
-	if _, dup := f.files[rel]; dup {
-		f.l.Duplicate(p, rel, f.field(rel)+" already projects a file at this path; choose another path")
-		return
-	}
-	// Report the first colliding path in sorted order.
-	other, collides := "", false
-	for o := range f.files {
-		if (below(o, rel) || below(rel, o)) && (!collides || o < other) {
-			other, collides = o, true
+	// The same path, else the first colliding path in sorted order.
+	other := -1
+	for i, o := range f.files {
+		if o.rel == rel {
+			f.l.Duplicate(p, rel, f.field(i)+" already projects a file at this path; choose another path")
+			return
+		}
+		if (below(o.rel, rel) || below(rel, o.rel)) && (other < 0 || o.rel < f.files[other].rel) {
+			other = i
 		}
 	}
-	if collides {
-		f.l.Invalid(p, rel, fmt.Sprintf("collides with %q from %s: one file cannot be another's directory", other, f.field(other)))
+	if other >= 0 {
+		f.l.Invalid(p, rel, fmt.Sprintf("collides with %q from %s: one file cannot be another's directory", f.files[other].rel, f.field(other)))
 		return
 	}
 	start := len(f.fields)
 	f.fields = p.AppendTo(f.fields)
-	f.files[rel] = span{start, len(f.fields)}
+	f.files = append(f.files, projectedFile{rel, start, len(f.fields)})
 }
 
 // below reports whether path p is inside directory dir.
@@ -947,7 +951,6 @@ func (v *validator) security(p *validation.Path) {
 
 func (v *validator) metadata(root *validation.Path) {
 	s := v.spec
-	reserved := labels.Identity{Instance: v.name, Component: "database"}.Selector()
 	for _, f := range []struct{ name, key, val string }{{"appName", labels.Name, s.AppName}, {"version", labels.Version, s.Version}, {"partOf", labels.PartOf, s.PartOf}} {
 		if f.val == v.name {
 			continue // an app name defaulted from the cluster's name was checked as "name"
@@ -961,6 +964,10 @@ func (v *validator) metadata(root *validation.Path) {
 		m    map[string]string
 	}{{"labels", s.Labels}, {"podLabels", s.PodLabels}} {
 		v.Labels(root.Child(f.name), f.m)
+		if len(f.m) == 0 {
+			continue
+		}
+		reserved := labels.Identity{Instance: v.name, Component: "database"}.Selector()
 		for _, k := range validation.SortedKeys(f.m) {
 			if _, ok := reserved[k]; ok {
 				v.Forbidden(root.Child(f.name).Key(k), "this label selects the cluster's pods and is set by ordinal; remove it")

@@ -137,7 +137,7 @@ func (p *Plan) meta(name string, l map[string]string) metav1.ObjectMeta {
 }
 
 func (p *Plan) statefulSet(objLabels map[string]string) *appsv1.StatefulSet {
-	s := p.Spec
+	s := &p.Spec
 	replicas := s.Replicas
 	sts := &appsv1.StatefulSet{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSet"},
@@ -209,7 +209,7 @@ func (p *Plan) claimClass(c Claim) string {
 }
 
 func (p *Plan) podTemplate(objLabels map[string]string) corev1.PodTemplateSpec {
-	s := p.Spec
+	s := &p.Spec
 	ann := labels.Merge(s.Annotations, s.PodAnnotations) // a new map, or nil
 	if p.ConfigChecksum != "" {
 		if ann == nil {
@@ -247,7 +247,7 @@ func (p *Plan) podTemplate(objLabels map[string]string) corev1.PodTemplateSpec {
 
 // podSpec is the pod-level part shared by the StatefulSet and the init Job.
 func (p *Plan) podSpec() corev1.PodSpec {
-	s := p.Spec
+	s := &p.Spec
 	automount := s.AutomountServiceAccountToken
 	spec := corev1.PodSpec{
 		ServiceAccountName:           s.ServiceAccountName,

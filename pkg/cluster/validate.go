@@ -97,7 +97,7 @@ func (v *validator) deployTimeImages() {
 }
 
 func (v *validator) workload(root *validation.Path) {
-	s := v.spec
+	s := &v.spec
 	network.ValidateOrdinals(v.Reporter, root, s.Replicas, s.OrdinalStart)
 	switch s.PodManagementPolicy {
 	case appsv1.OrderedReadyPodManagement, appsv1.ParallelPodManagement:
@@ -217,7 +217,7 @@ func (v *validator) volumeNames() map[string]bool {
 }
 
 func (v *validator) podContainers(root *validation.Path) {
-	s := v.spec
+	s := &v.spec
 	cp, ip := root.Child("containers"), root.Child("initContainers")
 	if len(s.Containers) == 0 {
 		v.Required(cp, "add the database container, e.g. {Name: \"db\", Image: \"postgres:17\"}")
@@ -950,7 +950,7 @@ func (v *validator) security(p *validation.Path) {
 }
 
 func (v *validator) metadata(root *validation.Path) {
-	s := v.spec
+	s := &v.spec
 	for _, f := range []struct{ name, key, val string }{{"appName", labels.Name, s.AppName}, {"version", labels.Version, s.Version}, {"partOf", labels.PartOf, s.PartOf}} {
 		if f.val == v.name {
 			continue // an app name defaulted from the cluster's name was checked as "name"

@@ -70,9 +70,11 @@ func (dt *deployTime) pending(r cluster.Reads) []pendingValue {
 
 // resolveSpec is the spec tree build makes from the deploy-time values that
 // an object reading r depends on: built at once when the values are all
-// known (literal images, no generated Secret), or in one Apply over the
-// pending ones. During a preview with unknown values the spec is unknown.
-// Either way the spec is sent exactly as build returns it.
+// known (literal images, no generated Secret); otherwise built at once too,
+// with a placeholder for each pending value, and completed in one Apply that
+// writes the values into it. During a preview with unknown values the spec
+// is unknown. Either way the spec is sent exactly as build returns it for
+// the values (TestResolveSpecFillsWhatBuildMakes).
 func resolveSpec(dt *deployTime, r cluster.Reads, build func(cluster.Deployed) (any, error)) (pulumi.AnyOutput, error) {
 	pending := dt.pending(r)
 	withValues := func(vals ...string) (any, error) {
@@ -86,15 +88,32 @@ func resolveSpec(dt *deployTime, r cluster.Reads, build func(cluster.Deployed) (
 		}
 		return build(d)
 	}
-	switch len(pending) {
-	case 0:
+	if len(pending) == 0 {
 		spec, err := withValues()
 		if err != nil {
 			return pulumi.AnyOutput{}, err
 		}
 		return bridge.Input(spec), nil
-	case 1:
-		return pending[0].input.ToStringOutput().ApplyT(func(v string) (any, error) { return withValues(v) }).(pulumi.AnyOutput), nil
+	}
+	// Building the spec inside the Apply took a deep copy of it, and a
+	// goroutine whose stack had to grow for the conversion.
+	placeholders := bridge.Placeholders(len(pending))
+	spec, err := withValues(placeholders...)
+	if err != nil {
+		return pulumi.AnyOutput{}, err
+	}
+	holes := bridge.FindHoles(spec, placeholders)
+	fill := func(vals []string) (any, error) {
+		if slices.Contains(vals, "") {
+			// An empty value is not written but resolved (an empty image
+			// leaves the container's own): build again.
+			return withValues(vals...)
+		}
+		holes.Fill(vals)
+		return spec, nil
+	}
+	if len(pending) == 1 {
+		return pending[0].input.ToStringOutput().ApplyT(func(v string) (any, error) { return fill([]string{v}) }).(pulumi.AnyOutput), nil
 	}
 	inputs := make([]any, len(pending))
 	for i, p := range pending {
@@ -105,6 +124,6 @@ func resolveSpec(dt *deployTime, r cluster.Reads, build func(cluster.Deployed) (
 		for i, v := range vals {
 			strs[i], _ = v.(string)
 		}
-		return withValues(strs...)
+		return fill(strs)
 	}).(pulumi.AnyOutput), nil
 }

@@ -451,10 +451,9 @@ func hasOpt(opts, want string) bool {
 	return false
 }
 
-func sliceConverter(k treeKey) (converter, error) {
-	if k.dst.Kind() != reflect.Slice {
-		return nil, mismatch(k.src, k.dst)
-	}
+// elementConverter converts the elements of a list or map of k: a null
+// element (a nil pointer) becomes the destination element's zero value.
+func elementConverter(k treeKey) (converter, error) {
 	elem, err := lookup(treeKey{k.src.Elem(), k.dst.Elem(), k.awaited})
 	if err != nil {
 		return nil, err
@@ -463,15 +462,26 @@ func sliceConverter(k treeKey) (converter, error) {
 	if err != nil {
 		return nil, err
 	}
+	return func(e reflect.Value) (any, error) {
+		if omitted(e, false) {
+			return call(zero), nil
+		}
+		return elem(e)
+	}, nil
+}
+
+func sliceConverter(k treeKey) (converter, error) {
+	if k.dst.Kind() != reflect.Slice {
+		return nil, mismatch(k.src, k.dst)
+	}
+	elem, err := elementConverter(k)
+	if err != nil {
+		return nil, err
+	}
 	return func(s reflect.Value) (any, error) {
 		out := make([]any, s.Len())
 		for i := range out {
-			e := s.Index(i)
-			if omitted(e, false) {
-				out[i] = call(zero) // null element: the zero value
-				continue
-			}
-			v, err := elem(e)
+			v, err := elem(s.Index(i))
 			if err != nil {
 				return nil, err
 			}
@@ -485,11 +495,7 @@ func mapConverter(k treeKey) (converter, error) {
 	if k.dst.Kind() != reflect.Map || k.src.Key().Kind() != reflect.String || k.dst.Key().Kind() != reflect.String {
 		return nil, mismatch(k.src, k.dst)
 	}
-	elem, err := lookup(treeKey{k.src.Elem(), k.dst.Elem(), k.awaited})
-	if err != nil {
-		return nil, err
-	}
-	zero, err := zeroFor(k.dst.Elem(), k.awaited)
+	elem, err := elementConverter(k)
 	if err != nil {
 		return nil, err
 	}
@@ -502,14 +508,9 @@ func mapConverter(k treeKey) (converter, error) {
 		for it.Next() {
 			key.SetIterKey(it)
 			val.SetIterValue(it)
-			var v any
-			if omitted(val, false) {
-				v = call(zero)
-			} else {
-				var err error
-				if v, err = elem(val); err != nil {
-					return nil, err
-				}
+			v, err := elem(val)
+			if err != nil {
+				return nil, err
 			}
 			if v != nil { // the SDK drops null values from maps
 				out[key.String()] = v

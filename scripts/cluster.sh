@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# A local Kubernetes control plane on loopback, with kwok fake nodes.
+# A local Kubernetes control plane on loopback, with real nodes, kwok fake
+# nodes, or both.
 #
 #   scripts/cluster.sh up|down|status|env|restart-apiserver|restore-nodes
+#   scripts/cluster.sh leftovers              what real nodes left on the machine (nothing after down)
+#   scripts/cluster.sh node-path NODE PATH    the host path of PATH on real node NODE (e.g. /mnt/disks/ssd0)
+#   scripts/cluster.sh node-stop I | node-start I   stop / start real node I's kubelet and containerd
 #
 # Components (binaries from .tools/bin, see scripts/install-tools.sh): etcd,
-# kube-apiserver, kube-controller-manager, kube-scheduler, kwok. Nothing listens
-# on anything but 127.0.0.1. See scripts/README.md for the environment variables.
+# kube-apiserver, kube-controller-manager, kube-scheduler; kwok for
+# ORDINAL_NODES fake nodes; for ORDINAL_REAL_NODES real nodes (root only)
+# kubelet + containerd per node, CoreDNS and kube-proxy (scripts/realnodes.sh).
+# The control plane listens on 127.0.0.1 only; real nodes and pods use a
+# bridge of their own. See scripts/README.md for the environment variables.
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -17,11 +24,20 @@ RUN="${STATE}/run"   # pid files and the port assignment of the running cluster
 LOGS="${STATE}/logs"
 DATA="${STATE}/data" # etcd data, removed by down
 KUBECONFIG_FILE="${STATE}/kubeconfig"
-NODES="${ORDINAL_NODES:-5}"
 BIN="${ORDINAL_TOOLS_BIN}"
-# Start order; stopped in reverse.
-COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 UP_TIMEOUT="${ORDINAL_CLUSTER_TIMEOUT:-90}"
+
+# shellcheck source=scripts/realnodes.sh
+source "$(dirname "${BASH_SOURCE[0]}")/realnodes.sh"
+
+# kwok fake nodes: 5 by default, none by default beside real nodes. They are
+# numbered after the real ones (node-<RN_NODES>...) and, beside real nodes,
+# tainted ordinal.dev/fake-node=true:NoSchedule so no real workload lands on a
+# node that runs nothing.
+if ((RN_NODES > 0)); then NODES="${ORDINAL_NODES:-0}"; else NODES="${ORDINAL_NODES:-5}"; fi
+# Start order; stopped in reverse.
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler)
+((NODES > 0)) && COMPONENTS+=(kwok)
 
 kubectl() { "${BIN}/kubectl" --kubeconfig "${KUBECONFIG_FILE}" "$@"; }
 
@@ -176,7 +192,7 @@ EOF
 
 nodes_manifest() {
   local i
-  for ((i = 0; i < NODES; i++)); do
+  for ((i = RN_NODES; i < RN_NODES + NODES; i++)); do
     cat <<EOF
 ---
 apiVersion: v1
@@ -192,7 +208,8 @@ metadata:
     kubernetes.io/hostname: node-${i}
     topology.kubernetes.io/zone: zone-$((i % 3))
     type: kwok
-spec: {}
+spec:
+$(if ((RN_NODES > 0)); then echo "  taints: [{key: ordinal.dev/fake-node, value: \"true\", effect: NoSchedule}]"; else echo "  {}"; fi)
 status:
   allocatable: {cpu: "32", memory: 256Gi, pods: "110", ephemeral-storage: 1Ti}
   capacity: {cpu: "32", memory: 256Gi, pods: "110", ephemeral-storage: 1Ti}
@@ -226,7 +243,15 @@ nodes_ready() {
 
 default_sa_exists() { kubectl get serviceaccount default -n default --request-timeout=2s -o name >/dev/null 2>&1; }
 
-healthy() { all_running && [[ -f ${KUBECONFIG_FILE} ]] && apiserver_ready && nodes_ready; }
+healthy() {
+  all_running && [[ -f ${KUBECONFIG_FILE} ]] && apiserver_ready && nodes_ready || return 1
+  ((RN_NODES == 0)) && return 0
+  local i
+  for ((i = 0; i < RN_NODES; i++)); do
+    rn_pid "containerd-${i}" >/dev/null && rn_pid "kubelet-${i}" >/dev/null || return 1
+  done
+  rn_pid coredns >/dev/null && rn_pid kube-proxy >/dev/null && rn_nodes_ready
+}
 
 # wait_for WHAT COMPONENT CMD...: poll CMD until it succeeds; fail (with the
 # component's log) at the deadline or if the component died.
@@ -260,7 +285,10 @@ cmd_up() {
   for c in "${COMPONENTS[@]}" kubectl; do
     [[ -x "${BIN}/${c}" ]] || die "${BIN}/${c} not found: run scripts/install-tools.sh"
   done
-  [[ -d "${ORDINAL_TOOLS_DIR}/kwok-stages" ]] || die "${ORDINAL_TOOLS_DIR}/kwok-stages not found: run scripts/install-tools.sh kwok"
+  if ((NODES > 0)); then
+    [[ -d "${ORDINAL_TOOLS_DIR}/kwok-stages" ]] || die "${ORDINAL_TOOLS_DIR}/kwok-stages not found: run scripts/install-tools.sh kwok"
+  fi
+  ((RN_NODES == 0)) || rn_preflight
 
   mkdir -p "$RUN" "$LOGS"
   rm -rf "$DATA"
@@ -302,7 +330,11 @@ cmd_up() {
     --service-account-key-file "${PKI}/sa.pub" \
     --service-account-signing-key-file "${PKI}/sa.key" \
     --service-cluster-ip-range 10.96.0.0/16 \
-    --authorization-mode RBAC \
+    --authorization-mode Node,RBAC \
+    --enable-admission-plugins NodeRestriction \
+    --kubelet-client-certificate "${PKI}/admin.crt" \
+    --kubelet-client-key "${PKI}/admin.key" \
+    --kubelet-preferred-address-types InternalIP \
     --endpoint-reconciler-type none \
     --allow-privileged=true \
     --profiling=false \
@@ -326,6 +358,17 @@ cmd_up() {
     --leader-elect=false \
     --profiling=false \
     --v 1
+  ((RN_NODES == 0)) || rn_up "$api_port"
+  if ((NODES > 0)); then
+    start_kwok
+    nodes_manifest | kubectl apply -f - >/dev/null || fail_with_log kube-apiserver "creating the fake nodes failed"
+    wait_for "${NODES} Ready nodes" kwok nodes_ready
+  fi
+  wait_for "ServiceAccount default/default" kube-controller-manager default_sa_exists
+  log "cluster up in $(elapsed "$start")s: ${RN_NODES} real and ${NODES} fake nodes, API https://127.0.0.1:${api_port}, KUBECONFIG=${KUBECONFIG_FILE}"
+}
+
+start_kwok() {
   local stages="${RUN}/kwok-stages.yaml" f
   : >"$stages"
   for f in "${ORDINAL_TOOLS_DIR}"/kwok-stages/*.yaml; do
@@ -347,24 +390,24 @@ cmd_up() {
     --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
     --cidr 10.244.0.0/16 \
     --node-ip 10.255.0.1
-
-  nodes_manifest | kubectl apply -f - >/dev/null || fail_with_log kube-apiserver "creating the fake nodes failed"
-  wait_for "${NODES} Ready nodes" kwok nodes_ready
-  wait_for "ServiceAccount default/default" kube-controller-manager default_sa_exists
-  log "cluster up in $(elapsed "$start")s: ${NODES} nodes, API https://127.0.0.1:${api_port}, KUBECONFIG=${KUBECONFIG_FILE}"
 }
 
+# has_real_nodes: whether the cluster in STATE started real nodes (whatever
+# ORDINAL_REAL_NODES says now).
+has_real_nodes() { [[ -d "${STATE}/nodes" ]] || ls "${RUN}"/kubelet-*.pid "${RUN}"/containerd-*.pid "${RUN}"/sysctl.orig >/dev/null 2>&1; }
+
 cmd_down() {
-  local i
-  for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
-    stop "${COMPONENTS[$i]}"
+  local i c
+  has_real_nodes && rn_down
+  for c in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
+    stop "$c"
   done
   rm -rf "$DATA" "$RUN" "${STATE}/kwok-home"
   log "cluster down (${STATE})"
 }
 
 cmd_status() {
-  local c pid ok=0
+  local c pid ok=0 i
   for c in "${COMPONENTS[@]}"; do
     if pid=$(pid_of "$c"); then
       printf '%-24s running (pid %s)\n' "$c" "$pid"
@@ -376,7 +419,15 @@ cmd_status() {
   [[ $ok -eq 0 ]] || return 1
   [[ -f ${KUBECONFIG_FILE} ]] || { echo "no kubeconfig"; return 1; }
   if apiserver_ready; then echo "kube-apiserver           ready"; else echo "kube-apiserver           not ready"; return 1; fi
-  if nodes_ready; then echo "nodes                    ${NODES} Ready"; else echo "nodes                    not all Ready"; return 1; fi
+  if nodes_ready; then echo "nodes                    ${NODES} fake Ready"; else echo "nodes                    not all Ready"; return 1; fi
+  ((RN_NODES == 0)) && return 0
+  for ((i = 0; i < RN_NODES; i++)); do
+    for c in "containerd-${i}" "kubelet-${i}"; do
+      if pid=$(rn_pid "$c"); then printf '%-24s running (pid %s)\n' "$c" "$pid"; else printf '%-24s not running\n' "$c"; ok=1; fi
+    done
+  done
+  if rn_nodes_ready; then echo "nodes                    ${RN_NODES} real Ready"; else echo "nodes                    real nodes not all Ready"; return 1; fi
+  return "$ok"
 }
 
 # restart-apiserver: stop kube-apiserver (SIGTERM, by its pid) and start it
@@ -410,15 +461,43 @@ cmd_env() {
   printf 'export PATH=%q:"$PATH"\n' "${BIN}"
 }
 
+# node-path NODE PATH: where PATH under /mnt/disks of real node NODE is on
+# this machine.
+cmd_node_path() {
+  local node=${1:?node name} path=${2:?path}
+  [[ $node =~ ^node-[0-9]+$ && -d "${STATE}/nodes/${node}" ]] || die "${node} is not a real node of ${STATE}"
+  [[ $path == /mnt/disks/* ]] || die "only paths under /mnt/disks are a node's own (got ${path})"
+  echo "${STATE}/nodes/${node}/disks/${path#/mnt/disks/}"
+}
+
+# node-stop I / node-start I: a node restart (kubelet and containerd; its
+# containers die with it, its disks stay). For fault tests.
+cmd_node_stop() {
+  local i=${1:?node index}
+  rn_node_stop "$i"
+  log "node-${i} stopped"
+}
+cmd_node_start() {
+  local i=${1:?node index} api_port
+  api_port=$(sed -n 's/^APISERVER_PORT=//p' "${RUN}/ports")
+  rn_cgroup_create "ordinal-node-${i}"
+  rn_node_start "$i" "$api_port"
+  log "node-${i} started"
+}
+
 case "${1:-}" in
   up) cmd_up ;;
+  leftovers) rn_leftovers ;;
+  node-path) shift; cmd_node_path "$@" ;;
+  node-stop) shift; cmd_node_stop "$@" ;;
+  node-start) shift; cmd_node_start "$@" ;;
   down) cmd_down ;;
   status) cmd_status ;;
   env) cmd_env ;;
   restart-apiserver) cmd_restart_apiserver ;;
   restore-nodes) cmd_restore_nodes ;;
   *)
-    echo "usage: $0 up|down|status|env|restart-apiserver|restore-nodes" >&2
+    echo "usage: $0 up|down|status|env|restart-apiserver|restore-nodes|leftovers|node-path|node-stop|node-start" >&2
     exit 2
     ;;
 esac

@@ -3,7 +3,7 @@
 #
 #   scripts/install-tools.sh [TOOL...]     (default: all tools)
 #
-# Tools: pulumi pulumi-language-go pulumi-resource-kubernetes kubernetes etcd kwok
+# Tools: pulumi pulumi-language-go pulumi-resource-kubernetes kubernetes etcd etcdctl kwok coredns
 #
 # Each tool is built from a wrapper module in scripts/tools/<tool>/ into a cache
 # outside the repository, ${ORDINAL_TOOLS_CACHE:-$HOME/.cache/ordinal-tools}/<tool>-<version>-<stamp>/,
@@ -21,7 +21,9 @@ WRAPPERS="${ORDINAL_ROOT}/scripts/tools"
 # or a wrapper module changes).
 RECIPE_REV=1
 
-ALL_TOOLS=(pulumi pulumi-language-go pulumi-resource-kubernetes kubernetes etcd kwok)
+# Order matters on a cold machine: kubernetes first, then what shares its
+# k8s.io build cache (coredns), one big build at a time.
+ALL_TOOLS=(pulumi pulumi-language-go pulumi-resource-kubernetes kubernetes coredns etcd etcdctl kwok)
 
 declare -A VERSION=(
   [pulumi]=v3.274.1
@@ -29,6 +31,8 @@ declare -A VERSION=(
   [pulumi-resource-kubernetes]=v4.25.0
   [kubernetes]=v1.37.2
   [etcd]=v3.6.16
+  [etcdctl]=v3.6.16
+  [coredns]=v1.15.0
   [kwok]=v0.8.0
 )
 
@@ -83,11 +87,22 @@ build_kubernetes() {
     k8s.io/kubernetes/cmd/kube-apiserver \
     k8s.io/kubernetes/cmd/kube-controller-manager \
     k8s.io/kubernetes/cmd/kube-scheduler \
-    k8s.io/kubernetes/cmd/kubectl
+    k8s.io/kubernetes/cmd/kubectl \
+    k8s.io/kubernetes/cmd/kubelet \
+    k8s.io/kubernetes/cmd/kube-proxy
 }
 
 build_etcd() {
   go build -trimpath -ldflags "-s -w" -o "$2/bin/etcd" go.etcd.io/etcd/server/v3
+}
+
+build_etcdctl() {
+  go build -trimpath -ldflags "-s -w" -o "$2/bin/etcdctl" go.etcd.io/etcd/etcdctl/v3
+}
+
+# CoreDNS with the local cluster's plugins only (scripts/tools/coredns/main.go).
+build_coredns() {
+  go build -trimpath -ldflags "-s -w" -o "$2/bin/coredns" .
 }
 
 build_kwok() {

@@ -171,7 +171,11 @@ ensure_tool() {
       mkdir -p "${tmp}/src" "${tmp}/out/bin"
       cp -R "${WRAPPERS}/${t}/." "${tmp}/src/"
       log "building ${t} ${VERSION[$t]} (log: ${tmp}/build.log) ..."
-      if ! (cd "${tmp}/src" && "build_${t}" "${tmp}/src" "${tmp}/out") >"${tmp}/build.log" 2>&1; then
+      # In the background and waited for: errexit applies inside the recipe
+      # (it would not in an `if ! (...)` condition), so a failing middle step
+      # of a multi-line build_* fails the build.
+      (cd "${tmp}/src" && "build_${t}" "${tmp}/src" "${tmp}/out") >"${tmp}/build.log" 2>&1 &
+      if ! wait $!; then
         tail -n 40 "${tmp}/build.log" >&2
         die "build of ${t} failed; full log: ${tmp}/build.log"
       fi

@@ -95,8 +95,9 @@ func TestRegisteredGolden(t *testing.T) {
 				"crdb":  engines.Cockroach("crdb", engines.CockroachOptions{}),
 				"zk":    engines.ZooKeeper("zk", engines.ZooKeeperOptions{}),
 				"mysql": engines.MySQL("mysql", engines.MySQLOptions{}),
+				"etcd":  engines.Etcd("etcd", engines.EtcdOptions{}),
 			}
-			for _, name := range []string{"crdb", "zk", "mysql"} {
+			for _, name := range []string{"crdb", "zk", "mysql", "etcd"} {
 				args := &DatabaseClusterArgs{Namespace: pulumi.String("engines"), Spec: specs[name]}
 				if name == "mysql" {
 					args.SecretData = map[string]pulumi.StringInput{engines.MySQLRootPasswordKey: pulumi.String(secretValue)}

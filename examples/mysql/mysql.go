@@ -1,8 +1,9 @@
-// Package mysql deploys a single MySQL instance with the engines.MySQL
-// profile: one replica, the root password from stack config delivered
-// through the component's generated Secret (a secretKeyRef, never a literal
-// value in the pod spec), and a data claim in a named storage class,
-// optionally backed by a LocalVolumePool.
+// Package mysql deploys a single MariaDB (MySQL-compatible) instance with
+// the engines.MySQL profile: one replica, the root password from stack
+// config delivered through the component's generated Secret (a file in
+// the projected config directory, never a literal value in the pod spec),
+// and a data claim in a named storage class, optionally backed by a
+// LocalVolumePool.
 package mysql
 
 import (
@@ -15,6 +16,11 @@ import (
 	"github.com/ordinal-dev/ordinal/pkg/localpv"
 )
 
+// DefaultImage is the MariaDB image of the local development cluster
+// (Debian's MariaDB 10.11). Set config "image" to engines.DefaultMySQLImage
+// ("mariadb:10.11") elsewhere.
+const DefaultImage = "localhost/mariadb:1"
+
 // Config is the stack's configuration. Only the root password is required.
 type Config struct {
 	// Name of the instance (StatefulSet and Service); config "name",
@@ -22,7 +28,7 @@ type Config struct {
 	Name string
 	// Namespace (must exist); config "namespace", default "default".
 	Namespace string
-	// Image; config "image", default engines.DefaultMySQLImage.
+	// Image; config "image", default DefaultImage.
 	Image string
 	// RootPassword; secret config "mysqlRootPassword", required.
 	RootPassword pulumi.StringOutput
@@ -38,6 +44,9 @@ type Config struct {
 	// DiskPath and DiskCapacity of the pool's volumes; config "diskPath"
 	// (default /mnt/disks/mysql) and "diskCapacity" (default 10Gi).
 	DiskPath, DiskCapacity string
+	// Database the one-time init Job creates; config "database", default
+	// "app".
+	Database string
 	// Render is a directory to write YAML to instead of deploying; config "render".
 	Render string
 }
@@ -50,13 +59,14 @@ func LoadConfig(ctx *pulumi.Context) Config {
 	return Config{
 		Name:         exampleconfig.String(cfg, "name", "mysql"),
 		Namespace:    exampleconfig.String(cfg, "namespace", "default"),
-		Image:        exampleconfig.String(cfg, "image", engines.DefaultMySQLImage),
+		Image:        exampleconfig.String(cfg, "image", DefaultImage),
 		RootPassword: cfg.RequireSecret("mysqlRootPassword"),
 		StorageClass: exampleconfig.String(cfg, "storageClass", "mysql-local"),
 		StorageSize:  exampleconfig.String(cfg, "storageSize", "10Gi"),
 		PoolNodes:    exampleconfig.List(cfg, "poolNodes", nil),
 		DiskPath:     exampleconfig.String(cfg, "diskPath", "/mnt/disks/mysql"),
 		DiskCapacity: exampleconfig.String(cfg, "diskCapacity", "10Gi"),
+		Database:     exampleconfig.String(cfg, "database", "app"),
 		Render:       cfg.Get("render"),
 	}
 }
@@ -92,10 +102,12 @@ func Deploy(ctx *pulumi.Context, c Config) (*Stack, error) {
 			Image:            c.Image,
 			StorageSize:      c.StorageSize,
 			StorageClassName: c.StorageClass,
+			Database:         c.Database,
 		}),
 		Pool: s.Pool,
 		// The only way the password reaches the pod: a key of the generated
-		// Secret, read by the profile through a secretKeyRef.
+		// Secret, projected by the profile as a file that only the server's
+		// group can read.
 		SecretData: map[string]pulumi.StringInput{engines.MySQLRootPasswordKey: c.RootPassword},
 	}, opts...)
 	if err != nil {
@@ -108,6 +120,8 @@ func Deploy(ctx *pulumi.Context, c Config) (*Stack, error) {
 		"serviceName":      s.Cluster.ServiceName,
 		"secretName":       s.Cluster.Secret.Metadata.Name().Elem(),
 		"storageClassName": pulumi.String(c.StorageClass),
+		"initJobName":      s.Cluster.InitJobName,
+		"database":         pulumi.String(c.Database),
 	}
 	return s, nil
 }

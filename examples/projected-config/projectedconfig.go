@@ -9,11 +9,13 @@
 //
 // The Secret and ConfigMap are ordinary objects the program creates; the
 // DatabaseCluster's spec.Config.Sources projects the chosen items into
-// /projected-volume, where a one-replica busybox httpd serves them.
+// /projected-volume of a one-replica pod whose shell only keeps it alive,
+// and whose readiness checks that every projected file exists.
 package projectedconfig
 
 import (
 	"fmt"
+	"strings"
 
 	corev1sdk "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1sdk "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
@@ -21,7 +23,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/utils/ptr"
 
 	"github.com/ordinal-dev/ordinal/components"
 	"github.com/ordinal-dev/ordinal/examples/internal/exampleconfig"
@@ -43,9 +45,33 @@ const (
 	// SecretName and ConfigMapName are the objects the items come from.
 	SecretName    = Name + "-mysecret"
 	ConfigMapName = Name + "-myconfigmap"
-	// DefaultImage serves the directory over HTTP.
-	DefaultImage = "busybox:1.36"
+	// DefaultImage is the busybox image of the local development cluster;
+	// any image with a POSIX shell, sleep and test (e.g. "busybox:1.36")
+	// works.
+	DefaultImage = "localhost/base:1"
 )
+
+// Files are the paths of the projected files in MountPath, in the
+// proposal's order.
+func Files() []string {
+	return []string{"my-group/my-username", "labels", "annotations", "cpu_limit", "my-group/my-config"}
+}
+
+// KeepAlive is the container's shell script: it does nothing but wait,
+// and on SIGTERM stops its sleep and exits at once (a shell that is PID 1
+// ignores signals it has no trap for, which would stall every deletion for
+// the grace period).
+const KeepAlive = `trap 'kill $! 2>/dev/null; exit 0' TERM INT; while :; do sleep 3600 & wait $!; done`
+
+// ReadyScript is the readiness check: every file of Files exists in
+// MountPath.
+func ReadyScript() string {
+	checks := make([]string, 0, len(Files()))
+	for _, f := range Files() {
+		checks = append(checks, "test -f "+MountPath+"/"+f)
+	}
+	return strings.Join(checks, " && ")
+}
 
 // Config is the stack's configuration. Every key is optional.
 type Config struct {
@@ -92,7 +118,9 @@ func Sources() []corev1.VolumeProjection {
 	return []corev1.VolumeProjection{
 		{Secret: &corev1.SecretProjection{
 			LocalObjectReference: corev1.LocalObjectReference{Name: SecretName},
-			Items:                []corev1.KeyToPath{{Key: "username", Path: "my-group/my-username"}},
+			// Owner-only, as a secret should be; with the pod's fsGroup the
+			// kubelet adds group read (0440), never read for others.
+			Items: []corev1.KeyToPath{{Key: "username", Path: "my-group/my-username", Mode: ptr.To(int32(0o400))}},
 		}},
 		{DownwardAPI: &corev1.DownwardAPIProjection{Items: []corev1.DownwardAPIVolumeFile{
 			{Path: "labels", FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.labels"}},
@@ -117,13 +145,18 @@ func Spec(c Config) cluster.Spec {
 	return cluster.Spec{
 		Version:  engines.ImageVersion(c.Image),
 		Replicas: 1,
-		Ports:    []network.Port{{Name: "http", Port: 8080, AppProtocol: "http", Client: true}},
+		// A DatabaseCluster's Services need a named port; nothing listens
+		// on it: read the files with kubectl exec.
+		Ports: []network.Port{{Name: "unused", Port: 8080}},
 		Containers: []corev1.Container{{
-			Name:           ContainerName,
-			Image:          c.Image,
-			Command:        []string{"httpd", "-f", "-v", "-p", "8080", "-h", MountPath},
-			Resources:      corev1.ResourceRequirements{Requests: res, Limits: res},
-			ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromString("http")}}},
+			Name:      ContainerName,
+			Image:     c.Image,
+			Command:   []string{"sh", "-c", KeepAlive},
+			Resources: corev1.ResourceRequirements{Requests: res, Limits: res},
+			ReadinessProbe: &corev1.Probe{
+				ProbeHandler:  corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"sh", "-c", ReadyScript()}}},
+				PeriodSeconds: 5,
+			},
 		}},
 		Config: &cluster.Config{
 			MountPath:  MountPath,
@@ -173,12 +206,11 @@ func Deploy(ctx *pulumi.Context, c Config) (*Stack, error) {
 	}, clusterOpts...); err != nil {
 		return nil, err
 	}
-	files := []string{"my-group/my-username", "labels", "annotations", "cpu_limit", "my-group/my-config"}
 	s.Outputs = pulumi.Map{
 		"podFqdns":        s.Cluster.PodFQDNs,
 		"statefulSetName": s.Cluster.StatefulSetName,
 		"mountPath":       pulumi.String(MountPath),
-		"files":           pulumi.ToStringArray(files),
+		"files":           pulumi.ToStringArray(Files()),
 	}
 	return s, nil
 }

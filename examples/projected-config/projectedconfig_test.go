@@ -1,7 +1,13 @@
 package projectedconfig_test
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
@@ -44,7 +50,7 @@ func TestAllInOneVolume(t *testing.T) {
 	require.Len(t, sts.Get(t, src), 3)
 	assert.Equal(t, map[string]any{
 		"name":  "projected-mysecret",
-		"items": []any{map[string]any{"key": "username", "path": "my-group/my-username"}},
+		"items": []any{map[string]any{"key": "username", "path": "my-group/my-username", "mode": float64(0o400)}},
 	}, sts.Get(t, src+"[0].secret"))
 	assert.Equal(t, []any{
 		map[string]any{"path": "labels", "fieldRef": map[string]any{"fieldPath": "metadata.labels"}},
@@ -55,6 +61,15 @@ func TestAllInOneVolume(t *testing.T) {
 		"name":  "projected-myconfigmap",
 		"items": []any{map[string]any{"key": "config", "path": "my-group/my-config"}},
 	}, sts.Get(t, src+"[2].configMap"))
+
+	// The container: the local busybox image, a shell that only waits, and
+	// a readiness that checks every projected file.
+	assert.Equal(t, "localhost/base:1", sts.Get(t, pod+"containers[0].image"))
+	assert.Equal(t, []any{"sh", "-c", projectedconfig.KeepAlive}, sts.Get(t, pod+"containers[0].command"))
+	assert.Equal(t, []any{"sh", "-c", projectedconfig.ReadyScript()}, sts.Get(t, pod+"containers[0].readinessProbe.exec.command"))
+	for _, f := range projectedconfig.Files() {
+		assert.Contains(t, projectedconfig.ReadyScript(), "test -f /projected-volume/"+f)
+	}
 
 	// The container the cpu limit is read from exists and has the limit.
 	assert.Equal(t, "container-test", sts.Get(t, pod+"containers[0].name"))
@@ -92,4 +107,40 @@ func TestInvalidCPULimit(t *testing.T) {
 	_, err := ordinaltest.RunErr(projectedconfig.Program, ordinaltest.WithConfig(map[string]string{"cpuLimit": "a lot"}))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `config "cpuLimit"`)
+}
+
+// TestReadyScript runs the readiness check against a directory that gains
+// the projected files one by one: it passes only once all exist.
+func TestReadyScript(t *testing.T) {
+	dir := t.TempDir()
+	script := strings.ReplaceAll(projectedconfig.ReadyScript(), projectedconfig.MountPath+"/", dir+"/")
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "my-group"), 0o755))
+	for _, f := range projectedconfig.Files() {
+		require.Error(t, exec.Command("sh", "-c", script).Run(), "ready before %s exists", f)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f), []byte("x"), 0o644))
+	}
+	out, err := exec.Command("sh", "-c", script).CombinedOutput()
+	require.NoError(t, err, string(out))
+}
+
+// TestKeepAliveStopsOnTERM: the shell waits until it gets SIGTERM, then
+// exits at once with status 0.
+func TestKeepAliveStopsOnTERM(t *testing.T) {
+	cmd := exec.Command("sh", "-c", projectedconfig.KeepAlive)
+	require.NoError(t, cmd.Start())
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		t.Fatalf("exited on its own: %v", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(5 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("still running 5s after SIGTERM")
+	}
 }

@@ -1,9 +1,12 @@
 // Package web is the StatefulSet of the Kubernetes "StatefulSet Basics"
 // tutorial, written directly as a cluster.Spec (no engine profile): the
 // nginx StatefulSet "web" governed by the headless Service "nginx", two
-// replicas, and a 1Gi "www" claim per pod mounted as nginx's web root.
-// Claims bind to a LocalVolumePool when config "poolNodes" lists nodes, or
-// else to the storage class of config "storageClass".
+// replicas, and a 1Gi "www" claim per pod. nginx answers "/" with the
+// pod's name and serves the claim's files under "/data/"; its
+// configuration is the generated ConfigMap's nginx.conf in the projected
+// config directory. Claims bind to a LocalVolumePool when config
+// "poolNodes" lists nodes, or else to the storage class of config
+// "storageClass".
 package web
 
 import (
@@ -20,17 +23,58 @@ import (
 	"github.com/ordinal-dev/ordinal/pkg/network"
 )
 
-// DefaultImage is nginx built to run as an unprivileged user (uid 101)
-// listening on 8080, so the pods pass Pod Security "restricted". The
-// tutorial's registry.k8s.io/nginx-slim runs as root on port 80; to use it,
-// set config "image" and edit Spec (port 80, Security profile "none").
-const DefaultImage = "nginxinc/nginx-unprivileged:1.27-alpine"
+// DefaultImage is the nginx image of the local development cluster
+// (Debian's nginx). Any nginx image works as uid 1000: the configuration
+// needs no root (port 8080, pid file and temporary files under /tmp, logs
+// to stdout and stderr). The tutorial's registry.k8s.io/nginx-slim works
+// too ("nginx:1.27" as well).
+const DefaultImage = "localhost/nginx:1"
 
 // Port is the port nginx listens on, named "web".
 const Port int32 = 8080
 
-// UID is the user (and group) DefaultImage runs nginx as.
-const UID int64 = 101
+// UID is the user, group and fsGroup nginx runs as.
+const UID int64 = 1000
+
+// ConfigDir is the projected config directory holding nginx.conf.
+const ConfigDir = "/etc/ordinal"
+
+// WebRoot is where each pod's "www" claim is mounted; nginx serves it
+// under /data/.
+const WebRoot = "/usr/share/nginx/html"
+
+// NginxConf is nginx's complete configuration: "/" answers with the pod's
+// name (nginx's $hostname), "/data/" serves the files of the pod's claim.
+const NginxConf = `worker_processes 1;
+error_log stderr notice;
+pid /tmp/nginx.pid;
+
+events {
+    worker_connections 256;
+}
+
+http {
+    access_log /dev/stdout;
+    default_type text/plain;
+    client_body_temp_path /tmp/nginx-client-body;
+    proxy_temp_path /tmp/nginx-proxy;
+    fastcgi_temp_path /tmp/nginx-fastcgi;
+    uwsgi_temp_path /tmp/nginx-uwsgi;
+    scgi_temp_path /tmp/nginx-scgi;
+
+    server {
+        listen 8080;
+
+        location = / {
+            return 200 "$hostname\n";
+        }
+
+        location /data/ {
+            alias ` + WebRoot + `/;
+        }
+    }
+}
+`
 
 // Config is the stack's configuration. Every key is optional.
 type Config struct {
@@ -83,18 +127,30 @@ func Spec(c Config) cluster.Spec {
 		Ports:    []network.Port{{Name: "web", Port: Port, AppProtocol: "http", Client: true}},
 		Network:  cluster.Network{ServiceName: "nginx"},
 		Containers: []corev1.Container{{
-			Name:           "nginx",
-			Image:          c.Image,
-			ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromString("web")}}},
+			Name:  "nginx",
+			Image: c.Image,
+			// -e stderr: nginx opens its compiled-in error log before
+			// reading the configuration; that file is not writable here.
+			Command: []string{"nginx", "-e", "stderr", "-c", ConfigDir + "/nginx.conf", "-g", "daemon off;"},
+			ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{
+				Path: "/", Port: intstr.FromString("web"),
+			}}},
+			LivenessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{
+				Port: intstr.FromString("web"),
+			}}},
 		}},
 		Claims: []cluster.Claim{{
-			Name: "www", Size: "1Gi", MountPath: "/usr/share/nginx/html", StorageClassName: c.StorageClass,
+			Name: "www", Size: "1Gi", MountPath: WebRoot, StorageClassName: c.StorageClass,
 		}},
+		Config: &cluster.Config{
+			MountPath: ConfigDir,
+			Data:      map[string]string{"nginx.conf": NginxConf},
+		},
 		// Stateless pods: let one go at a time (the quorum default would
 		// block drains with two replicas).
 		Disruption: &cluster.Disruption{MaxUnavailable: &maxUnavailable},
 		// The restricted defaults (non-root, no privilege escalation, all
-		// capabilities dropped, seccomp RuntimeDefault) with the image's own user.
+		// capabilities dropped, seccomp RuntimeDefault) as uid/gid 1000.
 		Security: cluster.Security{RunAsUser: ptr(UID), RunAsGroup: ptr(UID), FSGroup: ptr(UID)},
 	}
 }

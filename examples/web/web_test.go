@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -47,15 +49,28 @@ func TestWeb(t *testing.T) {
 			assert.Equal(t, "nginx", sts.Get(t, "spec.serviceName"))
 			assert.Equal(t, 2.0, sts.Get(t, "spec.replicas"))
 			assert.Equal(t, web.DefaultImage, sts.Get(t, "spec.template.spec.containers[0].image"))
+			assert.Equal(t, "localhost/nginx:1", sts.Get(t, "spec.template.spec.containers[0].image"))
 			assert.Equal(t, 8080.0, sts.Get(t, "spec.template.spec.containers[0].ports[0].containerPort"))
 			assert.Equal(t, true, sts.Get(t, "spec.template.spec.securityContext.runAsNonRoot"), "passes Pod Security restricted")
-			assert.Equal(t, 101.0, sts.Get(t, "spec.template.spec.securityContext.runAsUser"), "the image's unprivileged user")
+			assert.Equal(t, 1000.0, sts.Get(t, "spec.template.spec.securityContext.runAsUser"))
+			assert.Equal(t, 1000.0, sts.Get(t, "spec.template.spec.securityContext.runAsGroup"))
+			assert.Equal(t, 1000.0, sts.Get(t, "spec.template.spec.securityContext.fsGroup"))
 			assert.Equal(t, false, sts.Get(t, "spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation"))
 			assert.Equal(t, "www", sts.Get(t, "spec.volumeClaimTemplates[0].metadata.name"))
 			assert.Equal(t, "1Gi", sts.Get(t, "spec.volumeClaimTemplates[0].spec.resources.requests.storage"))
 			assert.Equal(t, []any{"ReadWriteOnce"}, sts.Get(t, "spec.volumeClaimTemplates[0].spec.accessModes"))
 			assert.Equal(t, map[string]any{"name": "www", "mountPath": "/usr/share/nginx/html"},
 				sts.Get(t, "spec.template.spec.containers[0].volumeMounts[0]"))
+			// nginx runs the configuration of the projected directory.
+			assert.Equal(t, []any{"nginx", "-e", "stderr", "-c", "/etc/ordinal/nginx.conf", "-g", "daemon off;"},
+				sts.Get(t, "spec.template.spec.containers[0].command"))
+			assert.Equal(t, map[string]any{"name": "config", "mountPath": "/etc/ordinal", "readOnly": true},
+				sts.Get(t, "spec.template.spec.containers[0].volumeMounts[1]"))
+			cm := rec.Find(t, exampletest.ConfigMap, "web-config")
+			assert.Equal(t, map[string]any{"nginx.conf": web.NginxConf}, cm.Get(t, "data"))
+			assert.Equal(t, cm.Get(t, "metadata.name"), sts.Get(t, "spec.template.spec.volumes[0].projected.sources[0].configMap.name"))
+			assert.Equal(t, "/", sts.Get(t, "spec.template.spec.containers[0].readinessProbe.httpGet.path"))
+			assert.Equal(t, "web", sts.Get(t, "spec.template.spec.containers[0].readinessProbe.httpGet.port"))
 			class, _ := sts.Lookup("spec.volumeClaimTemplates[0].spec.storageClassName")
 			assert.Equal(t, tc.wantClass, class)
 
@@ -73,6 +88,30 @@ func TestWeb(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNginxConf checks the configuration's contract: unprivileged port,
+// writable paths only under /tmp, the pod name on "/" and the claim on
+// "/data/".
+func TestNginxConf(t *testing.T) {
+	conf := web.NginxConf
+	for _, want := range []string{
+		"listen 8080;",
+		"pid /tmp/nginx.pid;",
+		"error_log stderr notice;",
+		`return 200 "$hostname\n";`,
+		"location = / {",
+		"location /data/ {\n            alias /usr/share/nginx/html/;",
+	} {
+		assert.Contains(t, conf, want)
+	}
+	for _, m := range regexp.MustCompile(`(\w+_temp_path) (\S+);`).FindAllStringSubmatch(conf, -1) {
+		assert.True(t, strings.HasPrefix(m[2], "/tmp/"), "%s %s is writable by uid 1000", m[1], m[2])
+	}
+	assert.Len(t, regexp.MustCompile(`_temp_path`).FindAllString(conf, -1), 5, "every temp path of a standard build")
+	assert.NotContains(t, conf, "daemon", "-g 'daemon off;' would then be a duplicate")
+	assert.NotContains(t, conf, "user ", "the user directive needs root")
+	assert.Equal(t, strings.Count(conf, "{"), strings.Count(conf, "}"))
 }
 
 func TestPoolTooSmall(t *testing.T) {

@@ -1,10 +1,10 @@
-// Package zookeeper deploys the ZooKeeper ensemble of the Kubernetes "Running
-// ZooKeeper" tutorial with the engines.ZooKeeper profile, on local disks: a
-// LocalVolumePool with one volume per node, and a DatabaseCluster whose
-// servers each need a node of their own (hard anti-affinity on the
-// hostname), a PodDisruptionBudget that keeps a quorum (minAvailable 2 of
-// 3), and the tutorial's settings in a generated ConfigMap delivered as env
-// vars and as files.
+// Package zookeeper deploys the three-server ZooKeeper ensemble of the
+// Kubernetes "Running ZooKeeper" tutorial with the engines.ZooKeeper
+// profile, on local disks: a LocalVolumePool with one volume per node, and
+// a DatabaseCluster whose servers each need a node of their own (hard
+// anti-affinity on the hostname), start in parallel, keep a quorum through
+// disruptions (minAvailable 2 of 3), and read a complete zoo.cfg from the
+// projected config directory.
 package zookeeper
 
 import (
@@ -16,6 +16,11 @@ import (
 	"github.com/ordinal-dev/ordinal/pkg/engines"
 	"github.com/ordinal-dev/ordinal/pkg/localpv"
 )
+
+// DefaultImage is the ZooKeeper image of the local development cluster
+// (Debian's ZooKeeper 3.8 with zkServer.sh on the PATH). Set config "image"
+// to engines.DefaultZooKeeperImage ("zookeeper:3.8") elsewhere.
+const DefaultImage = "localhost/zookeeper:1"
 
 // Config is the stack's configuration. Every key is optional.
 type Config struct {
@@ -33,7 +38,7 @@ type Config struct {
 	DiskPath string
 	// DiskCapacity of each local volume; config "diskCapacity", default 20Gi.
 	DiskCapacity string
-	// Image; config "image", default engines.DefaultZooKeeperImage.
+	// Image; config "image", default DefaultImage.
 	Image string
 	// StorageSize of each server's claim; config "storageSize", default 20Gi.
 	StorageSize string
@@ -57,7 +62,7 @@ func LoadConfig(ctx *pulumi.Context) (Config, error) {
 		Nodes:        exampleconfig.List(cfg, "nodes", exampleconfig.DefaultNodes),
 		DiskPath:     exampleconfig.String(cfg, "diskPath", "/mnt/disks/ssd0"),
 		DiskCapacity: exampleconfig.String(cfg, "diskCapacity", "20Gi"),
-		Image:        exampleconfig.String(cfg, "image", engines.DefaultZooKeeperImage),
+		Image:        exampleconfig.String(cfg, "image", DefaultImage),
 		StorageSize:  exampleconfig.String(cfg, "storageSize", "20Gi"),
 		Heap:         exampleconfig.String(cfg, "heap", "512M"),
 		Render:       cfg.Get("render"),
@@ -101,7 +106,7 @@ func Deploy(ctx *pulumi.Context, c Config) (*Stack, error) {
 	return &Stack{Pool: pool, Cluster: zk, Outputs: pulumi.Map{
 		"podFqdns":         zk.PodFQDNs,
 		"clientEndpoints":  zk.ClientEndpoints,
-		"ensemble":         pulumi.String(spec.Config.Data[engines.ZooKeeperKeyEnsemble]),
+		"ensemble":         pulumi.String(engines.ZooKeeperEnsemble(c.Name, spec.Network.ServiceName, spec.Replicas)),
 		"statefulSetName":  zk.StatefulSetName,
 		"serviceName":      zk.ServiceName,
 		"pdbName":          zk.PDBName,

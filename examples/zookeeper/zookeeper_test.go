@@ -37,37 +37,38 @@ func TestEnsemble(t *testing.T) {
 	sts := rec.Find(t, exampletest.StatefulSet, "zk-statefulset")
 	assert.Equal(t, 3.0, sts.Get(t, "spec.replicas"))
 	assert.Equal(t, "zk-hs", sts.Get(t, "spec.serviceName"))
-	assert.Equal(t, "OrderedReady", sts.Get(t, "spec.podManagementPolicy"))
+	assert.Equal(t, "Parallel", sts.Get(t, "spec.podManagementPolicy"), "readiness needs a quorum")
 	pod := "spec.template.spec."
+	assert.Equal(t, zookeeper.DefaultImage, sts.Get(t, pod+"containers[0].image"))
+	assert.Equal(t, "localhost/zookeeper:1", sts.Get(t, pod+"containers[0].image"))
 	assert.Equal(t, "kubernetes.io/hostname",
 		sts.Get(t, pod+"affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey"), "hard anti-affinity")
 	assert.False(t, sts.Has(pod+"affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution"))
 	assert.Equal(t, 1000.0, sts.Get(t, pod+"securityContext.runAsUser"))
 	assert.Equal(t, 1000.0, sts.Get(t, pod+"securityContext.fsGroup"))
-	assert.Equal(t, []any{"sh", "-c", "zookeeper-ready 2181"}, sts.Get(t, pod+"containers[0].readinessProbe.exec.command"))
-	assert.Equal(t, []any{"sh", "-c", "zookeeper-ready 2181"}, sts.Get(t, pod+"containers[0].livenessProbe.exec.command"))
-	assert.Contains(t, sts.Get(t, pod+"containers[0].command[2]"), "MYID=$((ORD + 1))")
+	assert.Contains(t, sts.Get(t, pod+"containers[0].readinessProbe.exec.command[2]"), `*"Mode: "*`)
+	assert.Contains(t, sts.Get(t, pod+"containers[0].livenessProbe.exec.command[2]"), `printf ruok`)
+	assert.Equal(t, []any{"sh", "-c", engines.ZooKeeperStartScript()}, sts.Get(t, pod+"containers[0].command"))
 	assert.Equal(t, "datadir", sts.Get(t, "spec.volumeClaimTemplates[0].metadata.name"))
 	assert.Equal(t, "20Gi", sts.Get(t, "spec.volumeClaimTemplates[0].spec.resources.requests.storage"))
 	assert.Equal(t, "zk-disks", sts.Get(t, "spec.volumeClaimTemplates[0].spec.storageClassName"))
 
-	// The settings: one generated ConfigMap, read as env and projected as files.
+	// The settings: one generated ConfigMap projected as ZOOCFGDIR, the heap read as env.
 	cm := rec.Find(t, exampletest.ConfigMap, "zk-config")
-	assert.Equal(t, map[string]any{
-		"ensemble": "zk-0.zk-hs;zk-1.zk-hs;zk-2.zk-hs", "jvm.heap": "512M", "tick": "2000", "init": "10",
-		"sync": "5", "client.cnxns": "60", "snap.retain": "3", "purge.interval": "12",
-	}, cm.Get(t, "data"))
+	data := cm.Get(t, "data").(map[string]any)
+	assert.Len(t, data, 4)
+	assert.Equal(t, engines.ZooKeeperConfig("zk", "zk-hs", 3, nil), data["zoo.cfg"])
+	assert.Equal(t, "512M", data["jvm.heap"])
+	assert.Contains(t, data, "logback.xml")
+	assert.Contains(t, data, "log4j.properties")
 	cmName := cm.Get(t, "metadata.name")
-	env := sts.Get(t, pod+"containers[0].env").([]any)
-	require.Len(t, env, len(engines.ZooKeeperEnv))
-	for i, e := range engines.ZooKeeperEnv {
-		v := env[i].(map[string]any)
-		assert.Equal(t, e.Env, v["name"])
-		ref := v["valueFrom"].(map[string]any)["configMapKeyRef"].(map[string]any)
-		assert.Equal(t, cmName, ref["name"])
-		assert.Equal(t, e.Key, ref["key"])
-	}
+	assert.Equal(t, []any{
+		map[string]any{"name": "ZOOCFGDIR", "value": "/etc/ordinal/zookeeper"},
+		map[string]any{"name": "ZK_HEAP_SIZE", "valueFrom": map[string]any{"configMapKeyRef": map[string]any{"name": cmName, "key": "jvm.heap"}}},
+	}, sts.Get(t, pod+"containers[0].env"))
 	assert.Equal(t, cmName, sts.Get(t, pod+"volumes[0].projected.sources[0].configMap.name"))
+	assert.Equal(t, map[string]any{"name": "config", "mountPath": "/etc/ordinal/zookeeper", "readOnly": true},
+		sts.Get(t, pod+"containers[0].volumeMounts[1]"))
 
 	headless := rec.Find(t, exampletest.Service, "zk-network-headless")
 	assert.Equal(t, "zk-hs", headless.Get(t, "metadata.name"))
@@ -102,8 +103,18 @@ func TestConfig(t *testing.T) {
 				assert.Equal(t, 3.0, rec.Find(t, exampletest.PDB, "zk-pdb").Get(t, "spec.minAvailable"))
 				cm := rec.Find(t, exampletest.ConfigMap, "zk-config")
 				assert.Equal(t, "1G", cm.Get(t, `data["jvm.heap"]`))
-				assert.Equal(t, "zk-0.zk-hs;zk-1.zk-hs;zk-2.zk-hs;zk-3.zk-hs;zk-4.zk-hs", cm.Get(t, "data.ensemble"))
+				assert.Contains(t, cm.Get(t, `data["zoo.cfg"]`), "\nserver.5=zk-4.zk-hs:2888:3888\n")
+				assert.Equal(t, "zk-0.zk-hs;zk-1.zk-hs;zk-2.zk-hs;zk-3.zk-hs;zk-4.zk-hs", out["ensemble"])
 				assert.Len(t, out["podFqdns"], 5)
+			},
+		},
+		{
+			name:   "the public image",
+			config: map[string]string{"image": engines.DefaultZooKeeperImage},
+			check: func(t *testing.T, rec *ordinaltest.Recorder, _ map[string]any) {
+				sts := rec.Find(t, exampletest.StatefulSet, "zk-statefulset")
+				assert.Equal(t, "zookeeper:3.8", sts.Get(t, "spec.template.spec.containers[0].image"))
+				assert.Equal(t, "3.8", sts.Get(t, `spec.template.metadata.labels["app.kubernetes.io/version"]`))
 			},
 		},
 		{
@@ -113,6 +124,7 @@ func TestConfig(t *testing.T) {
 				sts := rec.Find(t, exampletest.StatefulSet, "coord-statefulset")
 				assert.Equal(t, "infra", sts.Get(t, "metadata.namespace"))
 				assert.Equal(t, "coord-0.coord-hs;coord-1.coord-hs;coord-2.coord-hs", out["ensemble"])
+				assert.Contains(t, rec.Find(t, exampletest.ConfigMap, "coord-config").Get(t, `data["zoo.cfg"]`), "\nserver.1=coord-0.coord-hs:2888:3888\n")
 				assert.Equal(t, exampletest.Strings("coord-cs.infra.svc.cluster.local:2181"), out["clientEndpoints"])
 			},
 		},

@@ -109,6 +109,12 @@ func CockroachJoinList(name, service string, replicas int32) string {
 // liveness on /health, PDB maxUnavailable 1, and an init Job that runs
 // `cockroach init --host=<name>-0.<svc>` until it succeeds or reports that
 // the cluster is already initialized.
+//
+// Unlike the other profiles, this one is not runnable in the project's
+// local development cluster: no CockroachDB (or KaiwuDB) binary can be
+// built or fetched there, so its pods only run on clusters that can pull
+// DefaultCockroachImage (or an image given in Image). Its objects are
+// still planned, validated and created everywhere.
 func Cockroach(name string, o CockroachOptions) cluster.Spec {
 	replicas := orInt32(o.Replicas, 3)
 	image := orString(o.Image, DefaultCockroachImage)

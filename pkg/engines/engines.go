@@ -61,22 +61,31 @@ func httpProbe(path, port string, scheme corev1.URIScheme, initialDelay, period,
 	}
 }
 
-// execProbe runs a shell command line in the container.
-func execProbe(cmd string, initialDelay, period int32) *corev1.Probe {
+// execProbe runs command in the container.
+func execProbe(command []string, initialDelay, period, failures int32) *corev1.Probe {
 	return &corev1.Probe{
-		ProbeHandler:        corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"sh", "-c", cmd}}},
+		ProbeHandler:        corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: command}},
 		InitialDelaySeconds: initialDelay,
 		PeriodSeconds:       period,
 		TimeoutSeconds:      5,
+		FailureThreshold:    failures,
 	}
 }
 
 // tcpProbe opens a connection to the named port.
-func tcpProbe(port string, initialDelay, period int32) *corev1.Probe {
+func tcpProbe(port string, initialDelay, period, failures int32) *corev1.Probe {
 	return &corev1.Probe{
 		ProbeHandler:        corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromString(port)}},
 		InitialDelaySeconds: initialDelay,
 		PeriodSeconds:       period,
 		TimeoutSeconds:      5,
+		FailureThreshold:    failures,
 	}
+}
+
+// shellQuote quotes s as one word for a POSIX shell, whatever it contains:
+// it wraps s in single quotes and writes each single quote of s as the
+// sequence quote, backslash, quote, quote.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -2,6 +2,8 @@ package engines
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -14,18 +16,34 @@ import (
 	"github.com/ordinal-dev/ordinal/pkg/network"
 )
 
-// ZooKeeper defaults (those of the Kubernetes "Running ZooKeeper" tutorial).
+// ZooKeeper defaults.
 const (
-	// DefaultZooKeeperImage is the tutorial's image.
-	DefaultZooKeeperImage = "registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10"
-	// ZooKeeperDataDir is where the data claim is mounted.
+	// DefaultZooKeeperImage is the official Docker Hub image of ZooKeeper
+	// 3.8. Any image with ZooKeeper >= 3.5, bash and `zkServer.sh` on the
+	// PATH that honours ZOOCFGDIR works (the profile replaces the image's
+	// entrypoint); its user needs no particular uid (the official image's
+	// zookeeper user is uid 1000, the profile's runAsUser).
+	DefaultZooKeeperImage = "zookeeper:3.8"
+	// ZooKeeperDataDir is where the data claim is mounted. ZooKeeper's
+	// dataDir (snapshots, transaction logs and myid) is its "data"
+	// subdirectory, so that a lost+found at the root of a real disk is
+	// never mistaken for ZooKeeper data.
 	ZooKeeperDataDir = "/var/lib/zookeeper"
-	// ZooKeeperConfigDir is where the generated settings are projected as files.
-	ZooKeeperConfigDir = "/etc/zookeeper"
-	// ZooKeeper's ports.
-	ZooKeeperClientPort   int32 = 2181
-	ZooKeeperServerPort   int32 = 2888
+	// ZooKeeperConfigDir is the projected config directory: the generated
+	// ConfigMap's zoo.cfg and logging configuration. It is the server's
+	// ZOOCFGDIR. It lies under /etc/ordinal so that it never hides a
+	// directory of the image (Debian's /etc/zookeeper, the official
+	// image's /conf).
+	ZooKeeperConfigDir = "/etc/ordinal/zookeeper"
+	// ZooKeeperClientPort serves clients (and the four-letter words).
+	ZooKeeperClientPort int32 = 2181
+	// ZooKeeperServerPort is the quorum port followers connect to.
+	ZooKeeperServerPort int32 = 2888
+	// ZooKeeperElectionPort is the leader-election port.
 	ZooKeeperElectionPort int32 = 3888
+	// ZooKeeperHeapEnv is the env var, read from the ConfigMap key
+	// ZooKeeperKeyHeap, that the start script sizes the JVM heap with.
+	ZooKeeperHeapEnv = "ZK_HEAP_SIZE"
 )
 
 // Port names of the ZooKeeper profile.
@@ -35,36 +53,25 @@ const (
 	ZooKeeperPortElection = "leader-election"
 )
 
-// Keys of the generated ConfigMap (spec.Config.Data). Each is delivered to
-// the server as an env var (see ZooKeeperEnv) and as a file of the same name
-// in ZooKeeperConfigDir. Edit spec.Config.Data to change a setting: the
-// ConfigMap gets a new name and the pods roll.
+// Keys of the ZooKeeper profile's generated ConfigMap (spec.Config.Data),
+// each projected as a file of the same name into ZooKeeperConfigDir.
+// Changing any of them gives the ConfigMap a new name, which rolls the
+// pods.
 const (
-	ZooKeeperKeyEnsemble      = "ensemble"
-	ZooKeeperKeyHeap          = "jvm.heap"
-	ZooKeeperKeyTick          = "tick"
-	ZooKeeperKeyInit          = "init"
-	ZooKeeperKeySync          = "sync"
-	ZooKeeperKeyClientCnxns   = "client.cnxns"
-	ZooKeeperKeySnapRetain    = "snap.retain"
-	ZooKeeperKeyPurgeInterval = "purge.interval"
+	// ZooKeeperKeyConfig is the complete zoo.cfg (see ZooKeeperConfig).
+	ZooKeeperKeyConfig = "zoo.cfg"
+	// ZooKeeperKeyHeap is the JVM heap, e.g. "512M" (-Xms and -Xmx).
+	ZooKeeperKeyHeap = "jvm.heap"
+	// ZooKeeperKeyLogback is the logging configuration of ZooKeeper >= 3.8
+	// (logback): INFO to the console, so `kubectl logs` shows the server.
+	ZooKeeperKeyLogback = "logback.xml"
+	// ZooKeeperKeyLog4j is the same for builds that log with log4j 1.x
+	// (ZooKeeper < 3.8 and some distribution packages).
+	ZooKeeperKeyLog4j = "log4j.properties"
 )
 
-// ZooKeeperEnv maps each ConfigMap key to the env var the start script reads.
-var ZooKeeperEnv = []struct{ Env, Key string }{
-	{"ZK_ENSEMBLE", ZooKeeperKeyEnsemble},
-	{"ZK_HEAP_SIZE", ZooKeeperKeyHeap},
-	{"ZK_TICK_TIME", ZooKeeperKeyTick},
-	{"ZK_INIT_LIMIT", ZooKeeperKeyInit},
-	{"ZK_SYNC_LIMIT", ZooKeeperKeySync},
-	{"ZK_MAX_CLIENT_CNXNS", ZooKeeperKeyClientCnxns},
-	{"ZK_SNAP_RETAIN_COUNT", ZooKeeperKeySnapRetain},
-	{"ZK_PURGE_INTERVAL", ZooKeeperKeyPurgeInterval},
-}
-
 // ZooKeeperOptions shape the ZooKeeper profile. Zero values take the
-// documented defaults. Tune the remaining settings through
-// spec.Config.Data (see the ZooKeeperKey constants).
+// documented defaults.
 type ZooKeeperOptions struct {
 	// Replicas is the ensemble size; default 3. Use an odd number.
 	Replicas int32
@@ -78,49 +85,152 @@ type ZooKeeperOptions struct {
 	StorageSize string
 	// Heap is the JVM heap, e.g. "512M" (the default).
 	Heap string
+	// Settings are zoo.cfg properties that replace the profile's (same
+	// key) or are added to them, e.g. {"tickTime": "3000",
+	// "autopurge.snapRetainCount": "5"}. An empty value removes the
+	// profile's property. See ZooKeeperConfig.
+	Settings map[string]string
 }
 
-// ZooKeeperEnsemble is the ensemble setting: the servers' host names
-// qualified by the governing Service, separated by ";"
-// ("zk-0.zk-hs;zk-1.zk-hs;zk-2.zk-hs"). Server i of the list gets myid i+1.
+// ZooKeeperEnsemble is the ensemble: the servers' host names qualified by
+// the governing Service, separated by ";" ("zk-0.zk-hs;zk-1.zk-hs;
+// zk-2.zk-hs"). Server i of the list has myid i+1.
 func ZooKeeperEnsemble(name, service string, replicas int32) string {
 	return strings.Join(naming.PodHosts(name, service, 0, replicas), ";")
 }
 
-// ZooKeeper returns the spec of a ZooKeeper ensemble named name: the
-// settings of the tutorial's ConfigMap, a start script that derives myid
-// from the pod's ordinal (hostname suffix + 1) and writes zoo.cfg from the
-// ensemble, exec readiness and liveness probes (`zookeeper-ready 2181`),
+// ZooKeeperConfig renders the zoo.cfg of an ensemble of replicas servers
+// named "<name>-<i>" behind the governing Service service:
+//
+//	tickTime=2000
+//	initLimit=10
+//	syncLimit=5
+//	dataDir=/var/lib/zookeeper/data
+//	clientPort=2181
+//	maxClientCnxns=60
+//	autopurge.snapRetainCount=3
+//	autopurge.purgeInterval=12
+//	4lw.commands.whitelist=srvr,ruok,mntr,conf
+//	admin.enableServer=false
+//	reconfigEnabled=false
+//	quorumListenOnAllIPs=true
+//	standaloneEnabled=false
+//	server.1=zk-0.zk-hs:2888:3888
+//	server.2=zk-1.zk-hs:2888:3888
+//	server.3=zk-2.zk-hs:2888:3888
+//
+// Server hosts are qualified by the Service only ("zk-0.zk-hs"): they
+// resolve through the pod's DNS search path whatever the namespace.
+// reconfigEnabled=false keeps this static membership authoritative (and
+// ZooKeeper from writing into the read-only config directory);
+// quorumListenOnAllIPs binds the quorum and election ports on every
+// address instead of only the one the pod's own name resolves to. With one
+// replica, standaloneEnabled is true and there are no server lines: the
+// server runs standalone (ZooKeeper rejects a one-server ensemble line
+// with an error in its log).
+//
+// settings replace properties of the same key in place (an empty value
+// removes the property) or are appended, sorted by key.
+func ZooKeeperConfig(name, service string, replicas int32, settings map[string]string) string {
+	type prop struct{ key, value string }
+	props := []prop{
+		{"tickTime", "2000"},
+		{"initLimit", "10"},
+		{"syncLimit", "5"},
+		{"dataDir", ZooKeeperDataDir + "/data"},
+		{"clientPort", strconv.Itoa(int(ZooKeeperClientPort))},
+		{"maxClientCnxns", "60"},
+		{"autopurge.snapRetainCount", "3"},
+		{"autopurge.purgeInterval", "12"},
+		{"4lw.commands.whitelist", "srvr,ruok,mntr,conf"},
+		{"admin.enableServer", "false"},
+		{"reconfigEnabled", "false"},
+		{"quorumListenOnAllIPs", "true"},
+		{"standaloneEnabled", strconv.FormatBool(replicas == 1)},
+	}
+	if replicas > 1 {
+		for i, h := range naming.PodHosts(name, service, 0, replicas) {
+			props = append(props, prop{
+				fmt.Sprintf("server.%d", i+1),
+				fmt.Sprintf("%s:%d:%d", h, ZooKeeperServerPort, ZooKeeperElectionPort),
+			})
+		}
+	}
+	keys := make([]string, 0, len(settings))
+	for k := range settings {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		i := slices.IndexFunc(props, func(p prop) bool { return p.key == k })
+		switch {
+		case i >= 0 && settings[k] == "":
+			props = slices.Delete(props, i, i+1)
+		case i >= 0:
+			props[i].value = settings[k]
+		case settings[k] != "":
+			props = append(props, prop{k, settings[k]})
+		}
+	}
+	var b strings.Builder
+	b.WriteString("# zoo.cfg generated by engines.ZooKeeper\n")
+	for _, p := range props {
+		b.WriteString(p.key + "=" + p.value + "\n")
+	}
+	return b.String()
+}
+
+// ZooKeeper returns the spec of a ZooKeeper ensemble named name.
+//
+// The generated ConfigMap holds a complete zoo.cfg (ZooKeeperConfig), the
+// heap (ZooKeeperKeyHeap) and console logging configuration; it is
+// projected to ZooKeeperConfigDir, the server's ZOOCFGDIR. The container
+// runs ZooKeeperStartScript: it derives myid from the pod's ordinal
+// ($HOSTNAME's numeric suffix + 1, so zk-0 is server.1), writes it into
+// zoo.cfg's dataDir on the claim, and execs `zkServer.sh
+// start-foreground`. The default image is DefaultZooKeeperImage.
+//
+// Readiness sends the four-letter word `srvr` to the client port and
+// requires a "Mode:" line: the server serves requests, i.e. it belongs to
+// a quorum (or runs standalone). Liveness sends `ruok` and requires
+// `imok`. Both use bash's /dev/tcp, so the image needs no nc.
+//
+// Pod management is Parallel: readiness needs a quorum, so with
+// OrderedReady pod 0 would wait for a quorum that the controller never
+// starts (pod 1 is only created once pod 0 is Ready). The other choices:
 // hard anti-affinity on the hostname (one server per node), a PDB that
-// keeps a quorum (minAvailable 2 of 3), runAsUser and fsGroup 1000, and a
-// 20Gi "datadir" claim at /var/lib/zookeeper.
+// keeps a quorum (minAvailable 2 of 3), the restricted security profile
+// as uid/gid/fsGroup 1000, a 20Gi "datadir" claim at ZooKeeperDataDir, and
+// a client Service "<name>-cs" next to the headless "<name>-hs".
+//
+// The membership is static: zoo.cfg lists the servers from Replicas, so
+// scaling means calling the profile again with the new size (every server
+// gets the new zoo.cfg and restarts, one at a time).
 func ZooKeeper(name string, o ZooKeeperOptions) cluster.Spec {
 	replicas := orInt32(o.Replicas, 3)
 	image := orString(o.Image, DefaultZooKeeperImage)
 	svc := orString(o.ServiceName, name+"-hs")
-	var env []corev1.EnvVar
-	for _, e := range ZooKeeperEnv {
-		env = append(env, cluster.ConfigEnv(e.Env, e.Key))
-	}
-	ready := fmt.Sprintf("zookeeper-ready %d", ZooKeeperClientPort)
 	zk := corev1.Container{
 		Name:    "zookeeper",
 		Image:   image,
-		Command: []string{"sh", "-c", ZooKeeperStartScript(ZooKeeperDataDir)},
-		Env:     env,
+		Command: []string{"sh", "-c", ZooKeeperStartScript()},
+		Env: []corev1.EnvVar{
+			{Name: "ZOOCFGDIR", Value: ZooKeeperConfigDir},
+			cluster.ConfigEnv(ZooKeeperHeapEnv, ZooKeeperKeyHeap),
+		},
 		Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{
 			corev1.ResourceCPU:    resource.MustParse("500m"),
 			corev1.ResourceMemory: resource.MustParse("1Gi"),
 		}},
-		ReadinessProbe: execProbe(ready, 10, 10),
-		LivenessProbe:  execProbe(ready, 10, 10),
+		ReadinessProbe: execProbe(fourLetterWord(ZooKeeperClientPort, "srvr", "Mode: "), 5, 5, 3),
+		LivenessProbe:  execProbe(fourLetterWord(ZooKeeperClientPort, "ruok", "imok"), 30, 10, 6),
 	}
 	uid := cluster.DefaultUID
 	return cluster.Spec{
 		AppName:             "zookeeper",
 		Version:             ImageVersion(image),
 		Replicas:            replicas,
-		PodManagementPolicy: appsv1.OrderedReadyPodManagement,
+		PodManagementPolicy: appsv1.ParallelPodManagement,
 		Ports: []network.Port{
 			{Name: ZooKeeperPortClient, Port: ZooKeeperClientPort, Client: true},
 			{Name: ZooKeeperPortServer, Port: ZooKeeperServerPort, Peer: true},
@@ -137,14 +247,10 @@ func ZooKeeper(name string, o ZooKeeperOptions) cluster.Spec {
 		Config: &cluster.Config{
 			MountPath: ZooKeeperConfigDir,
 			Data: map[string]string{
-				ZooKeeperKeyEnsemble:      ZooKeeperEnsemble(name, svc, replicas),
-				ZooKeeperKeyHeap:          orString(o.Heap, "512M"),
-				ZooKeeperKeyTick:          "2000",
-				ZooKeeperKeyInit:          "10",
-				ZooKeeperKeySync:          "5",
-				ZooKeeperKeyClientCnxns:   "60",
-				ZooKeeperKeySnapRetain:    "3",
-				ZooKeeperKeyPurgeInterval: "12",
+				ZooKeeperKeyConfig:  ZooKeeperConfig(name, svc, replicas, o.Settings),
+				ZooKeeperKeyHeap:    orString(o.Heap, "512M"),
+				ZooKeeperKeyLogback: zooKeeperLogback,
+				ZooKeeperKeyLog4j:   zooKeeperLog4j,
 			},
 		},
 		Disruption: &cluster.Disruption{MinAvailable: ptr(intstr.FromInt32(cluster.Quorum(replicas)))},
@@ -156,40 +262,59 @@ func ZooKeeper(name string, o ZooKeeperOptions) cluster.Spec {
 	}
 }
 
-// ZooKeeperStartScript is the server's start script for data directory
-// dataDir. It derives myid from the pod's ordinal (the hostname's numeric
-// suffix + 1), writes it to <dataDir>/data/myid and a zoo.cfg generated from
-// the ZK_* env vars (server.<i>=<host>:2888:3888 for each ensemble host) to
-// <dataDir>/conf, then execs the server in the foreground.
-func ZooKeeperStartScript(dataDir string) string {
+// ZooKeeperStartScript is the server's start script (run by sh). It
+// derives myid from the pod's ordinal ($HOSTNAME, or `hostname`, whose
+// numeric suffix + 1 is the id: zk-0 is server.1), writes it to
+// <dataDir>/myid where dataDir is read from $ZOOCFGDIR/zoo.cfg, sizes the
+// JVM heap with -Xms/-Xmx from $ZK_HEAP_SIZE (prepended to any JVMFLAGS,
+// so an explicit -Xmx there wins), and execs `zkServer.sh
+// start-foreground`, which reads $ZOOCFGDIR/zoo.cfg. It fails, rather than
+// guessing, when the host name has no ordinal or zoo.cfg no dataDir.
+func ZooKeeperStartScript() string {
 	return strings.Join([]string{
-		"set -e",
-		"HOST=$(hostname -s)",
-		"ORD=${HOST##*-}",
-		"MYID=$((ORD + 1))",
-		"DATA=" + dataDir + "/data",
-		"CONF=" + dataDir + "/conf",
-		"mkdir -p \"$DATA\" \"$DATA/log\" \"$CONF\"",
-		"echo \"$MYID\" > \"$DATA/myid\"",
-		"{",
-		fmt.Sprintf("  echo \"clientPort=%d\"", ZooKeeperClientPort),
-		"  echo \"dataDir=$DATA\"",
-		"  echo \"dataLogDir=$DATA/log\"",
-		"  echo \"tickTime=$ZK_TICK_TIME\"",
-		"  echo \"initLimit=$ZK_INIT_LIMIT\"",
-		"  echo \"syncLimit=$ZK_SYNC_LIMIT\"",
-		"  echo \"maxClientCnxns=$ZK_MAX_CLIENT_CNXNS\"",
-		"  echo \"autopurge.snapRetainCount=$ZK_SNAP_RETAIN_COUNT\"",
-		"  echo \"autopurge.purgeInterval=$ZK_PURGE_INTERVAL\"",
-		"  i=1",
-		"  for h in $(echo \"$ZK_ENSEMBLE\" | tr ';' ' '); do",
-		fmt.Sprintf("    echo \"server.$i=$h:%d:%d\"", ZooKeeperServerPort, ZooKeeperElectionPort),
-		"    i=$((i + 1))",
-		"  done",
-		"} > \"$CONF/zoo.cfg\"",
-		"cp /opt/zookeeper/conf/log4j.properties \"$CONF/\" 2>/dev/null || true",
-		"export ZOOCFGDIR=\"$CONF\" JVMFLAGS=\"-Xms$ZK_HEAP_SIZE -Xmx$ZK_HEAP_SIZE\"",
-		"echo \"starting server $MYID of $ZK_ENSEMBLE\"",
-		"exec zkServer.sh start-foreground",
+		"set -eu",
+		`host=${HOSTNAME:-$(hostname)}`,
+		`ordinal=${host##*-}`,
+		`case "$ordinal" in`,
+		`''|*[!0-9]*) echo "zookeeper: cannot derive myid from host name $host" >&2; exit 1 ;;`,
+		`esac`,
+		`myid=$((ordinal + 1))`,
+		`data=$(sed -n 's/^dataDir=//p' "$ZOOCFGDIR/zoo.cfg" | tail -n 1)`,
+		`if [ -z "$data" ]; then echo "zookeeper: no dataDir in $ZOOCFGDIR/zoo.cfg" >&2; exit 1; fi`,
+		`mkdir -p "$data"`,
+		`echo "$myid" > "$data/myid"`,
+		`export JVMFLAGS="-Xms$ZK_HEAP_SIZE -Xmx$ZK_HEAP_SIZE${JVMFLAGS:+ $JVMFLAGS}"`,
+		`echo "zookeeper: $host is server.$myid, config $ZOOCFGDIR/zoo.cfg, heap $ZK_HEAP_SIZE"`,
+		`exec zkServer.sh start-foreground`,
 	}, "\n")
 }
+
+// fourLetterWord is an exec probe command that sends a ZooKeeper
+// four-letter word to 127.0.0.1:port through bash's /dev/tcp and succeeds
+// when the answer contains want. ZooKeeper closes the connection after
+// answering, which ends the read.
+func fourLetterWord(port int32, word, want string) []string {
+	return []string{"bash", "-c", fmt.Sprintf(
+		`exec 3<>/dev/tcp/127.0.0.1/%d && printf %s >&3 && [[ "$(cat <&3)" == *%s* ]]`,
+		port, word, strconv.Quote(want))}
+}
+
+// zooKeeperLogback logs INFO to the console with ZooKeeper's own pattern.
+const zooKeeperLogback = `<configuration>
+  <appender name="CONSOLE" class="ch.qos.logback.core.ConsoleAppender">
+    <encoder>
+      <pattern>%d{ISO8601} [myid:%X{myid}] - %-5p [%t:%C{1}@%L] - %m%n</pattern>
+    </encoder>
+  </appender>
+  <root level="INFO">
+    <appender-ref ref="CONSOLE"/>
+  </root>
+</configuration>
+`
+
+// zooKeeperLog4j is zooKeeperLogback for log4j 1.x builds.
+const zooKeeperLog4j = `log4j.rootLogger=INFO, CONSOLE
+log4j.appender.CONSOLE=org.apache.log4j.ConsoleAppender
+log4j.appender.CONSOLE.layout=org.apache.log4j.PatternLayout
+log4j.appender.CONSOLE.layout.ConversionPattern=%d{ISO8601} [myid:%X{myid}] - %-5p [%t:%C{1}@%L] - %m%n
+`

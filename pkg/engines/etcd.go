@@ -1,0 +1,241 @@
+package engines
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/ordinal-dev/ordinal/pkg/cluster"
+	"github.com/ordinal-dev/ordinal/pkg/naming"
+	"github.com/ordinal-dev/ordinal/pkg/network"
+)
+
+// etcd defaults.
+const (
+	// DefaultEtcdImage is the etcd project's image. It is distroless (no
+	// shell), so the profile's command is plain arguments.
+	DefaultEtcdImage = "quay.io/coreos/etcd:v3.6.16"
+	// DefaultEtcdBinary is the server binary in that image (and in most
+	// etcd images).
+	DefaultEtcdBinary = "/usr/local/bin/etcd"
+	// EtcdDataDir is where the data claim is mounted. etcd's --data-dir is
+	// its "data" subdirectory (etcd insists on an owner-only directory and
+	// a lost+found at the root of a real disk must not disturb it).
+	EtcdDataDir = "/var/lib/etcd"
+	// EtcdConfigDir is where the generated ConfigMap is projected (the
+	// settings reach etcd as env vars; the files are for inspection). It
+	// lies under /etc/ordinal so that it never hides a directory of the
+	// image.
+	EtcdConfigDir = "/etc/ordinal/etcd"
+	// EtcdClientPort serves clients, /readyz, /livez and /metrics, once the
+	// member has joined a quorum.
+	EtcdClientPort int32 = 2379
+	// EtcdPeerPort carries the raft traffic between members.
+	EtcdPeerPort int32 = 2380
+	// EtcdMetricsPort serves /metrics, /livez and /readyz from the moment
+	// etcd starts, also while the member waits for its peers.
+	EtcdMetricsPort int32 = 2381
+	// EtcdMaxQuota caps the backend quota derived from the claim size:
+	// etcd recommends at most 8 GiB.
+	EtcdMaxQuota int64 = 8 << 30
+)
+
+// Port names of the etcd profile.
+const (
+	EtcdPortClient  = "client"
+	EtcdPortPeer    = "peer"
+	EtcdPortMetrics = "metrics"
+)
+
+// Keys of the etcd profile's generated ConfigMap (spec.Config.Data). Each
+// key is the name of the etcd env var it is delivered as (through
+// cluster.ConfigEnv), so the ConfigMap reads like etcd's own
+// configuration.
+const (
+	// EtcdKeyInitialCluster is the bootstrap membership,
+	// "<name>-0=http://<name>-0.<svc>:2380,..." (see EtcdInitialCluster).
+	EtcdKeyInitialCluster = "ETCD_INITIAL_CLUSTER"
+	// EtcdKeyInitialClusterToken tells this cluster's bootstrap apart from
+	// others; default the cluster's name.
+	EtcdKeyInitialClusterToken = "ETCD_INITIAL_CLUSTER_TOKEN"
+	// EtcdKeyInitialClusterState is "new": the members bootstrap together.
+	EtcdKeyInitialClusterState = "ETCD_INITIAL_CLUSTER_STATE"
+)
+
+// EtcdOptions shape the etcd profile. Zero values take the documented
+// defaults.
+type EtcdOptions struct {
+	// Replicas is the number of members; default 3. Use an odd number.
+	Replicas int32
+	// Image defaults to DefaultEtcdImage.
+	Image string
+	// Binary is the server binary in the image; default DefaultEtcdBinary.
+	Binary string
+	// ServiceName of the governing headless Service; default the cluster's
+	// name. Members advertise "<pod>.<service>" URLs.
+	ServiceName string
+	// ClientServiceName of the client Service; default "<name>-client".
+	ClientServiceName string
+	// StorageSize of each member's data claim; default "1Gi". The backend
+	// quota (--quota-backend-bytes) is half of it, at most EtcdMaxQuota,
+	// so that the database, its write-ahead log and snapshots fit.
+	StorageSize string
+	// ClusterToken is ETCD_INITIAL_CLUSTER_TOKEN; default the cluster's name.
+	ClusterToken string
+	// ExtraArgs are appended to etcd's arguments (e.g. "--log-level=debug").
+	// The initial-cluster settings come from env vars: do not repeat them
+	// as flags (etcd refuses a setting given both ways), and never pass
+	// --config-file (etcd then ignores every other flag and env var).
+	ExtraArgs []string
+}
+
+// EtcdInitialCluster is the bootstrap membership of replicas members named
+// "<name>-<i>" behind the governing Service service:
+// "db-0=http://db-0.db:2380,db-1=http://db-1.db:2380,...". Host names are
+// qualified by the Service only: they resolve through the pods' DNS search
+// path whatever the namespace.
+func EtcdInitialCluster(name, service string, replicas int32) string {
+	hosts := naming.PodHosts(name, orString(service, name), 0, replicas)
+	parts := make([]string, len(hosts))
+	for i, h := range hosts {
+		parts[i] = fmt.Sprintf("%s=http://%s", naming.PodName(name, int32(i)), naming.HostPort(h, EtcdPeerPort))
+	}
+	return strings.Join(parts, ",")
+}
+
+// Etcd returns the spec of an etcd cluster named name in which every
+// member is a voting peer.
+//
+// The image is distroless (no shell), so the container runs the etcd
+// binary with plain arguments that Kubernetes expands from the pod's env:
+//
+//	--name=$(POD_NAME)
+//	--data-dir=/var/lib/etcd/data
+//	--listen-peer-urls=http://0.0.0.0:2380
+//	--listen-client-urls=http://0.0.0.0:2379
+//	--listen-metrics-urls=http://0.0.0.0:2381
+//	--initial-advertise-peer-urls=http://$(POD_NAME).<svc>:2380
+//	--advertise-client-urls=http://$(POD_NAME).<svc>:2379
+//	--auto-compaction-mode=periodic
+//	--auto-compaction-retention=1h
+//	--quota-backend-bytes=<half the claim, at most 8 GiB>
+//
+// with POD_NAME from the downward API (metadata.name). The cluster-wide
+// settings are the generated ConfigMap's keys, delivered as etcd's own env
+// vars: ETCD_INITIAL_CLUSTER (EtcdInitialCluster),
+// ETCD_INITIAL_CLUSTER_TOKEN and ETCD_INITIAL_CLUSTER_STATE=new.
+//
+// "new" is right for the initial members, which bootstrap the cluster
+// together on their first start. On every later start etcd ignores the
+// initial-* settings, because its data directory on the claim already
+// holds a member: restarts, rescheduling and image upgrades keep the
+// cluster. The membership is therefore fixed at creation: a member added
+// later must be announced with `etcdctl member add` and started with
+// ETCD_INITIAL_CLUSTER_STATE=existing, and a removed one needs `etcdctl
+// member remove`. Scaling is future day-2 work; do not change Replicas of
+// a running cluster (new members would try to bootstrap a cluster of their
+// own and fail).
+//
+// Readiness is an httpGet of /readyz on the client port: the member
+// serves clients, reads locally and through the quorum, and has no
+// corruption alarm. Liveness is /livez (a local read) on the metrics port:
+// etcd serves its client port only once the member has joined a quorum,
+// but the metrics port from the start, so a member that waits for its
+// peers is not killed for it. A startup probe (the same /livez) gives
+// opening a large data directory up to 5 minutes. Pod management is
+// Parallel: the members must start together to form the first quorum, and
+// with OrderedReady member 0 would never become Ready alone. The rest:
+// hard anti-affinity on the hostname, a PDB that keeps a quorum, the
+// restricted security profile as uid/gid/fsGroup 1000, a 1Gi "datadir"
+// claim at EtcdDataDir, a client Service "<name>-client" with the client
+// port, and no init Job.
+func Etcd(name string, o EtcdOptions) cluster.Spec {
+	replicas := orInt32(o.Replicas, 3)
+	image := orString(o.Image, DefaultEtcdImage)
+	svc := orString(o.ServiceName, name)
+	size := orString(o.StorageSize, "1Gi")
+	args := []string{
+		"--name=$(POD_NAME)",
+		"--data-dir=" + EtcdDataDir + "/data",
+		"--listen-peer-urls=http://0.0.0.0:" + strconv.Itoa(int(EtcdPeerPort)),
+		"--listen-client-urls=http://0.0.0.0:" + strconv.Itoa(int(EtcdClientPort)),
+		"--listen-metrics-urls=http://0.0.0.0:" + strconv.Itoa(int(EtcdMetricsPort)),
+		"--initial-advertise-peer-urls=http://" + naming.HostPort("$(POD_NAME)."+svc, EtcdPeerPort),
+		"--advertise-client-urls=http://" + naming.HostPort("$(POD_NAME)."+svc, EtcdClientPort),
+		"--auto-compaction-mode=periodic",
+		"--auto-compaction-retention=1h",
+	}
+	if quota := etcdQuota(size); quota > 0 {
+		args = append(args, "--quota-backend-bytes="+strconv.FormatInt(quota, 10))
+	}
+	args = append(args, o.ExtraArgs...)
+	etcd := corev1.Container{
+		Name:    "etcd",
+		Image:   image,
+		Command: []string{orString(o.Binary, DefaultEtcdBinary)},
+		Args:    args,
+		Env: []corev1.EnvVar{
+			cluster.FieldEnv("POD_NAME", "metadata.name"),
+			cluster.ConfigEnv(EtcdKeyInitialCluster, EtcdKeyInitialCluster),
+			cluster.ConfigEnv(EtcdKeyInitialClusterToken, EtcdKeyInitialClusterToken),
+			cluster.ConfigEnv(EtcdKeyInitialClusterState, EtcdKeyInitialClusterState),
+		},
+		Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{
+			corev1.ResourceCPU:    resource.MustParse("100m"),
+			corev1.ResourceMemory: resource.MustParse("256Mi"),
+		}},
+		ReadinessProbe: httpProbe("/readyz", EtcdPortClient, corev1.URISchemeHTTP, 5, 5, 3),
+		LivenessProbe:  httpProbe("/livez", EtcdPortMetrics, corev1.URISchemeHTTP, 0, 10, 3),
+		StartupProbe:   httpProbe("/livez", EtcdPortMetrics, corev1.URISchemeHTTP, 2, 5, 60),
+	}
+	uid := cluster.DefaultUID
+	return cluster.Spec{
+		AppName:             "etcd",
+		Version:             ImageVersion(image),
+		Replicas:            replicas,
+		PodManagementPolicy: appsv1.ParallelPodManagement,
+		Ports: []network.Port{
+			{Name: EtcdPortClient, Port: EtcdClientPort, Client: true},
+			{Name: EtcdPortPeer, Port: EtcdPeerPort, Peer: true},
+			{Name: EtcdPortMetrics, Port: EtcdMetricsPort, AppProtocol: "http"},
+		},
+		Network: cluster.Network{
+			ServiceName: svc,
+			Client:      &network.ClientService{Name: orString(o.ClientServiceName, name+"-client")},
+		},
+		Containers: []corev1.Container{etcd},
+		Claims: []cluster.Claim{{
+			Name: DataClaimName, Size: size, MountPath: EtcdDataDir,
+		}},
+		Config: &cluster.Config{
+			MountPath: EtcdConfigDir,
+			Data: map[string]string{
+				EtcdKeyInitialCluster:      EtcdInitialCluster(name, svc, replicas),
+				EtcdKeyInitialClusterToken: orString(o.ClusterToken, name),
+				EtcdKeyInitialClusterState: "new",
+			},
+		},
+		Disruption: &cluster.Disruption{MinAvailable: ptr(intstr.FromInt32(cluster.Quorum(replicas)))},
+		Scheduling: cluster.Scheduling{AntiAffinity: cluster.AntiAffinityHard},
+		Security: cluster.Security{
+			Profile: cluster.SecurityRestricted, RunAsUser: ptr(uid), RunAsGroup: ptr(uid), FSGroup: ptr(uid),
+		},
+		TerminationGracePeriodSeconds: ptr(int64(30)),
+	}
+}
+
+// etcdQuota is the backend quota for a claim of size: half of it, at most
+// EtcdMaxQuota; 0 (etcd's default) when size does not parse (validation
+// reports the size).
+func etcdQuota(size string) int64 {
+	q, err := resource.ParseQuantity(size)
+	if err != nil || q.Value() <= 0 {
+		return 0
+	}
+	return min(q.Value()/2, EtcdMaxQuota)
+}

@@ -1,0 +1,8 @@
+package engines
+
+// Internals for the tests of package engines_test.
+var (
+	FourLetterWord = fourLetterWord
+	MySQLQuery     = mySQLQuery
+	EtcdQuota      = etcdQuota
+)

@@ -633,15 +633,16 @@ rn_down() {
 # nothing after a clean down.
 rn_leftovers() {
   local p cmd c
+  set +o pipefail
   for p in /proc/[0-9]*; do
     cmd=$({ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null) || continue
     [[ $cmd == *"${STATE}/"* || $cmd == *"${RN_CACHE}/"* ]] && echo "process ${p#/proc/}: ${cmd:0:160}"
   done
-  grep -F -e " ${STATE}/" -e " ${RN_CACHE}/" /proc/self/mountinfo | awk '{print "mount " $5}'
+  { grep -F -e " ${STATE}/" -e " ${RN_CACHE}/" /proc/self/mountinfo || true; } | awk '{print "mount " $5}'
   ip link show "${RN_BRIDGE}" >/dev/null 2>&1 && echo "bridge ${RN_BRIDGE}"
   for c in iptables ip6tables; do
     command -v "$c" >/dev/null || continue
-    "$c-save" 2>/dev/null | grep -E 'KUBE-|ordinal-realnode' | sed "s/^/${c} rule /"
+    { "$c-save" 2>/dev/null | grep -E 'KUBE-|ordinal-realnode' || true; } | sed "s/^/${c} rule /"
   done
   for c in "${RN_CGROUPS[@]}"; do
     ls -d /sys/fs/cgroup/"$c"/ordinal-node-* 2>/dev/null | sed 's/^/cgroup /'
@@ -649,5 +650,6 @@ rn_leftovers() {
   ls /run/netns/cni-* 2>/dev/null | sed 's/^/netns /'
   [[ -f "${RUN}/created-dirs" ]] && sed 's/^/mount point dir /' "${RUN}/created-dirs"
   [[ -f "${RUN}/sysctl.orig" ]] && echo "sysctls not restored"
+  set -o pipefail
   return 0
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run the default stack (root Pulumi.yaml -> examples/cockroach).
+# Run the default stack (root Pulumi.yaml -> examples/zookeeper).
 #
 #   scripts/stack.sh up       (make up)      deploy and show the result
 #   scripts/stack.sh preview  (make preview) show what `up` would do
@@ -7,8 +7,11 @@
 #   scripts/stack.sh render   (make render)  write the stack as plain YAML to ./render
 #
 # Cluster: with KUBECONFIG set, the stack deploys to that cluster. Without it, a
-# local control plane (scripts/cluster.sh: kube-apiserver + etcd + kwok fake
-# nodes on 127.0.0.1) is started and used.
+# local cluster is started and used (scripts/cluster.sh: kube-apiserver + etcd
+# on 127.0.0.1 and ORDINAL_REAL_NODES=3 real nodes — kubelet + containerd each,
+# CoreDNS, kube-proxy — running images built from Debian packages by
+# scripts/images.sh). Real nodes need root and the Debian packages of
+# scripts/install-node-deps.sh (installed when missing).
 #
 # Pulumi: if a `pulumi` outside .tools is on PATH and logged in to a backend
 # (`pulumi whoami` succeeds), it is used as it is. Otherwise the CLI, the Go
@@ -50,8 +53,10 @@ use_cluster() {
     log "deploying to the cluster of KUBECONFIG=${KUBECONFIG}"
     return
   fi
-  scripts/install-tools.sh kubernetes etcd kwok >&2
-  scripts/cluster.sh up
+  scripts/install-node-deps.sh >&2
+  scripts/install-tools.sh kubernetes coredns etcd etcdctl >&2
+  scripts/images.sh build >&2
+  ORDINAL_REAL_NODES="${ORDINAL_REAL_NODES:-3}" scripts/cluster.sh up
   export KUBECONFIG="${LOCAL_CLUSTER_KUBECONFIG}"
   export PATH="${ORDINAL_TOOLS_BIN}:${PATH}"
 }
@@ -81,7 +86,30 @@ cmd_up() {
   local ns
   ns=$(pulumi config get namespace --stack "$STACK" 2>/dev/null || echo default)
   echo
-  kubectl_cmd get pods,pvc,jobs -n "$ns" -o wide
+  kubectl_cmd get pods,pvc -n "$ns" -o wide
+  echo
+  show_quorum "$ns" "$(pulumi stack output statefulSetName --stack "$STACK")"
+}
+
+# show_quorum NS STS: ask every ZooKeeper server of the default stack, from
+# inside its pod, what it is (`srvr`): one leader, the rest followers.
+show_quorum() {
+  local ns=$1 sts=$2 pods p mode leaders=0 followers=0
+  pods=$(kubectl_cmd get pods -n "$ns" -l "app.kubernetes.io/instance=${sts},app.kubernetes.io/component=database" -o jsonpath='{range .items[*]}{.metadata.name}{"\n"}{end}' | sort)
+  echo "ZooKeeper ensemble ${sts} (srvr, asked inside each pod):"
+  for p in $pods; do
+    mode=$(kubectl_cmd exec -n "$ns" "$p" -c zookeeper -- bash -c \
+      'exec 3<>/dev/tcp/127.0.0.1/2181; printf srvr >&3; cat <&3' 2>/dev/null | sed -n 's/^Mode: //p')
+    printf '  %-12s %s\n' "$p" "${mode:-not serving}"
+    [[ $mode == leader ]] && leaders=$((leaders + 1))
+    [[ $mode == follower ]] && followers=$((followers + 1))
+  done
+  if ((leaders == 1 && followers == $(wc -w <<<"$pods") - 1)); then
+    echo "quorum: 1 leader, ${followers} followers"
+  else
+    echo "no single quorum: ${leaders} leader(s), ${followers} follower(s)" >&2
+    return 1
+  fi
 }
 
 cmd_preview() {
@@ -99,8 +127,11 @@ cmd_down() {
     fi
     pulumi destroy --yes --non-interactive --skip-preview --stack "$STACK"
   fi
-  if [[ -d "${ORDINAL_TOOLS_DIR}/cluster/run" ]]; then
+  if [[ -d "${ORDINAL_TOOLS_DIR}/cluster/run" || -d "${ORDINAL_TOOLS_DIR}/cluster/nodes" ]]; then
     scripts/cluster.sh down
+    local left
+    left=$(scripts/cluster.sh leftovers)
+    [[ -z $left ]] || die "the local cluster left this behind:"$'\n'"${left}"
   fi
 }
 

@@ -7,11 +7,15 @@
 #   scripts/test.sh fuzz    (make fuzz)      every fuzz target for ORDINAL_FUZZTIME (default 2000x: a number of inputs, not a duration,
 #                                            so a slow start on a loaded machine cannot hit a deadline)
 #   scripts/test.sh e2e     (make test-e2e)  the end-to-end suites (./tests/..., tag e2e): real Pulumi engine, real
-#                                            kube-apiserver (it starts and stops its own local
-#                                            control plane unless ORDINAL_E2E_KUBECONFIG is set)
+#                                            kube-apiserver; tests/realpods on three real nodes running
+#                                            real containers, the others on kwok fake nodes (each package
+#                                            starts and stops its own local cluster)
 #
 # The tools the end-to-end suite needs are built from Go modules on first use
-# (scripts/install-tools.sh; ~20 minutes cold on 2 cores, seconds when cached).
+# (scripts/install-tools.sh; ~25 minutes cold on 2 cores, seconds when cached),
+# the images from Debian packages (scripts/images.sh; minutes cold, cached),
+# and the Debian packages real nodes need are installed when missing
+# (scripts/install-node-deps.sh).
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -52,13 +56,15 @@ run_fuzz() {
 }
 
 run_e2e() {
-  section "tools"
+  section "tools, images and node packages"
+  scripts/install-node-deps.sh
   scripts/install-tools.sh
+  scripts/images.sh build
   section "end-to-end suite"
   local status
   set +e
   # -p 1: each package starts its own local control plane; one at a time.
-  go test -tags e2e -p 1 -count=1 -timeout 75m -v ./tests/... 2>&1 | tee "${ORDINAL_TOOLS_DIR}/e2e.log" |
+  go test -tags e2e -p 1 -count=1 -timeout 80m -v ./tests/... 2>&1 | tee "${ORDINAL_TOOLS_DIR}/e2e.log" |
     grep --line-buffered -E '^(=== RUN|\s*--- |PASS|FAIL|ok|panic)|^\s+[a-z_]+\.go:[0-9]+:'
   status=${PIPESTATUS[0]}
   set -e

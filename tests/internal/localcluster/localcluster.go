@@ -36,8 +36,15 @@ func RepoRoot() (string, error) {
 // the cluster and removes scratch (when not empty), typically the suite's
 // temporary directory. Progress lines go to stderr, prefixed with logPrefix.
 func Start(root, dir, scratch, logPrefix string) (stop func(), err error) {
+	return StartWith(root, dir, scratch, logPrefix, nil)
+}
+
+// StartWith is Start with extra environment for `scripts/cluster.sh up`,
+// e.g. ORDINAL_REAL_NODES=3 for real nodes (see scripts/README.md). `down`
+// needs none of it: the script finds what the cluster started in dir.
+func StartWith(root, dir, scratch, logPrefix string, extraEnv []string) (stop func(), err error) {
 	script := filepath.Join(root, "scripts", "cluster.sh")
-	env := append(os.Environ(), "ORDINAL_CLUSTER_DIR="+dir)
+	env := append(append(os.Environ(), extraEnv...), "ORDINAL_CLUSTER_DIR="+dir)
 	down := func() {
 		cmd := exec.Command("bash", script, "down")
 		cmd.Env = env

@@ -1,0 +1,194 @@
+//go:build e2e
+
+package realpods
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ordinal-dev/ordinal/tests/internal/harness"
+	"github.com/ordinal-dev/ordinal/tests/internal/localcluster"
+)
+
+// realNodes is how many real nodes the suite's cluster has.
+const realNodes = 3
+
+var env harness.Env
+
+// childEnv marks the child process that starts a cluster and is killed.
+const childEnv = "ORDINAL_REALPODS_CHILD_READY_FILE"
+
+// tools the suite and its cluster need in .tools/bin; images in .tools/images.
+var (
+	tools  = []string{"pulumi", "pulumi-language-go", "pulumi-resource-kubernetes", "kubectl", "etcd",
+		"kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "coredns"}
+	images = []string{"pause", "base", "zookeeper", "mariadb", "nginx", "etcd"}
+)
+
+func TestMain(m *testing.M) {
+	if ready := os.Getenv(childEnv); ready != "" {
+		os.Exit(runChild(ready))
+	}
+	os.Exit(runSuite(m))
+}
+
+func clusterEnv() []string { return []string{fmt.Sprintf("ORDINAL_REAL_NODES=%d", realNodes)} }
+
+func fail(format string, args ...any) int {
+	fmt.Fprintf(os.Stderr, "realpods: FAIL: "+format+"\n", args...)
+	return 1
+}
+
+func runSuite(m *testing.M) int {
+	root, err := localcluster.RepoRoot()
+	if err != nil {
+		return fail("%v", err)
+	}
+	env.Root, env.Bin = root, filepath.Join(root, ".tools", "bin")
+	var missing []string
+	for _, t := range tools {
+		if _, err := os.Stat(filepath.Join(env.Bin, t)); err != nil {
+			missing = append(missing, t)
+		}
+	}
+	for _, i := range images {
+		if _, err := os.Stat(filepath.Join(root, ".tools", "images", i+".tar")); err != nil {
+			missing = append(missing, "image "+i)
+		}
+	}
+	if len(missing) > 0 {
+		return fail("missing %s: run scripts/install-tools.sh and scripts/images.sh build", strings.Join(missing, ", "))
+	}
+	if os.Getuid() != 0 {
+		return fail("real nodes need root")
+	}
+	os.Setenv("PATH", env.Bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	tmp, err := os.MkdirTemp("", "ordinal-realpods-")
+	if err != nil {
+		return fail("%v", err)
+	}
+	defer os.RemoveAll(tmp)
+	env.PulumiHome = filepath.Join(tmp, "pulumi-home")
+	if err := os.MkdirAll(env.PulumiHome, 0o755); err != nil {
+		return fail("%v", err)
+	}
+
+	// A cluster with real nodes that is already up (scripts/cluster.sh with
+	// ORDINAL_REAL_NODES=3 and this ORDINAL_CLUSTER_DIR): no cleanup checks.
+	if dir := os.Getenv("ORDINAL_REALPODS_CLUSTER_DIR"); dir != "" {
+		clusterDir = dir
+		env.Kubeconfig = filepath.Join(dir, "kubeconfig")
+		fmt.Fprintf(os.Stderr, "realpods: using the running cluster of %s\n", dir)
+		return m.Run()
+	}
+
+	before := localcluster.CaptureHostState()
+	if err := interruptedRunCleansUp(root, tmp, before); err != nil {
+		return fail("a killed test process left the machine changed: %v", err)
+	}
+
+	clusterDir = filepath.Join(tmp, "cluster")
+	stop, err := localcluster.StartWith(root, clusterDir, tmp, "realpods", clusterEnv())
+	if err != nil {
+		return fail("starting the local cluster with real nodes: %v", err)
+	}
+	env.Kubeconfig = filepath.Join(clusterDir, "kubeconfig")
+	code := m.Run()
+	stop()
+	if err := machineAsBefore(root, clusterDir, before, 0); err != nil {
+		return fail("`cluster.sh down` left the machine changed: %v", err)
+	}
+	fmt.Fprintln(os.Stderr, "realpods: the machine is as before the suite (links, iptables, mounts, cgroups, netns, sysctls, paths, processes)")
+	return code
+}
+
+// machineAsBefore compares the host with before, waiting up to wait for a
+// cleanup in progress, and asks the cluster script for leftovers.
+func machineAsBefore(root, clusterDir string, before localcluster.HostState, wait time.Duration) error {
+	deadline := time.Now().Add(wait)
+	for {
+		diff := localcluster.CaptureHostState().Diff(before)
+		cmd := exec.Command("bash", filepath.Join(root, "scripts", "cluster.sh"), "leftovers")
+		cmd.Env = append(os.Environ(), "ORDINAL_CLUSTER_DIR="+clusterDir)
+		out, err := cmd.Output()
+		if err != nil {
+			return fmt.Errorf("cluster.sh leftovers: %w", err)
+		}
+		left := strings.TrimSpace(string(out))
+		if len(diff) == 0 && left == "" {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("host state differs:\n  %s\nleftovers:\n%s", strings.Join(diff, "\n  "), left)
+		}
+		time.Sleep(2 * time.Second)
+	}
+}
+
+// interruptedRunCleansUp starts a cluster with real nodes in a child test
+// process, SIGKILLs the child once the nodes are Ready, and waits for the
+// guardian localcluster started with it to leave the machine as before.
+func interruptedRunCleansUp(root, tmp string, before localcluster.HostState) error {
+	start := time.Now()
+	ready := filepath.Join(tmp, "child-ready")
+	child := exec.Command(os.Args[0], "-test.run=^$")
+	child.Env = append(os.Environ(), childEnv+"="+ready)
+	child.Stdout, child.Stderr = os.Stderr, os.Stderr
+	if err := child.Start(); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		if _, err := os.Stat(ready); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			_ = child.Process.Kill()
+			_ = child.Wait()
+			return fmt.Errorf("the child's cluster was not up after 5 minutes")
+		}
+		if child.ProcessState != nil {
+			return fmt.Errorf("the child exited before its cluster was up")
+		}
+		time.Sleep(time.Second)
+	}
+	clusterDir, _ := os.ReadFile(ready)
+	if err := child.Process.Signal(syscall.SIGKILL); err != nil {
+		return err
+	}
+	_ = child.Wait()
+	if err := machineAsBefore(root, strings.TrimSpace(string(clusterDir)), before, 3*time.Minute); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "realpods: a SIGKILLed test process left nothing behind (cluster up, kill, guardian's down: %s)\n",
+		time.Since(start).Round(time.Second))
+	return nil
+}
+
+// runChild starts a cluster with real nodes, reports where, and waits to be
+// killed.
+func runChild(ready string) int {
+	root, err := localcluster.RepoRoot()
+	if err != nil {
+		return fail("%v", err)
+	}
+	tmp, err := os.MkdirTemp("", "ordinal-realpods-child-")
+	if err != nil {
+		return fail("%v", err)
+	}
+	dir := filepath.Join(tmp, "cluster")
+	if _, err := localcluster.StartWith(root, dir, tmp, "realpods child", clusterEnv()); err != nil {
+		return fail("%v", err)
+	}
+	if err := os.WriteFile(ready, []byte(dir), 0o644); err != nil {
+		return fail("%v", err)
+	}
+	time.Sleep(time.Hour)
+	return 1
+}

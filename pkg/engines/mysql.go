@@ -252,9 +252,6 @@ func mySQLInitSQL(hex string) string {
 	}, "\n")
 }
 
-// mySQLQuery is a shell command line that runs query as root over TCP on
-// 127.0.0.1 with the password from passwordFile, passed in MYSQL_PWD so it
-// never appears on a command line.
 // MySQLInitScript is the init Job's script (run by sh): as root, with the
 // password from passwordFile in MYSQL_PWD, it runs `CREATE DATABASE IF NOT
 // EXISTS` for database on host over TCP, retrying every 2 s for up to 5
@@ -273,6 +270,9 @@ func MySQLInitScript(host, passwordFile, database string) string {
 	}, "\n")
 }
 
+// mySQLQuery is a shell command line that runs query as root over TCP on
+// 127.0.0.1 with the password from passwordFile, passed in MYSQL_PWD so it
+// never appears on a command line.
 func mySQLQuery(passwordFile, query string) string {
 	return "MYSQL_PWD=$(cat " + shellQuote(passwordFile) + "); export MYSQL_PWD; " +
 		"exec mariadb --no-defaults --protocol=TCP -h 127.0.0.1 -P " + strconv.Itoa(int(MySQLPort)) +

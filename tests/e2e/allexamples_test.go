@@ -5,6 +5,8 @@ package e2e
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +21,7 @@ import (
 	phasedupgrade "github.com/ordinal-dev/ordinal/examples/phased-upgrade"
 	projectedconfig "github.com/ordinal-dev/ordinal/examples/projected-config"
 	"github.com/ordinal-dev/ordinal/examples/web"
+	"github.com/ordinal-dev/ordinal/pkg/cluster"
 	"github.com/ordinal-dev/ordinal/pkg/engines"
 )
 
@@ -163,11 +166,13 @@ func TestAllExamplesProjectedConfigRestricted(t *testing.T) {
 	done()
 }
 
-// TestAllExamplesMySQLRestricted deploys examples/mysql on a pool in a
-// restricted namespace with the root password as secret config, and
-// checks that the password reaches the pod only through a secretKeyRef and
-// appears neither in the engine's output and events nor in the stored
-// state.
+// TestAllExamplesMySQLRestricted deploys examples/mysql (MariaDB) on a
+// pool in a restricted namespace with the root password as secret config.
+// The init Job that creates the configured database ("app" by default) is
+// admitted too and completes. The password reaches the server and the Job
+// only as a file projected from the generated Secret (mode 0440, no env
+// var at all), and appears neither literally in any pod spec nor in the
+// engine's output and events nor in the stored state.
 func TestAllExamplesMySQLRestricted(t *testing.T) {
 	ns := namespace(t, "e2e-mysql", restricted)
 	deletePoolVolumes(t, "mysql-disks")
@@ -181,40 +186,101 @@ func TestAllExamplesMySQLRestricted(t *testing.T) {
 	ps := waitPodsReady(t, ns, "mysql", 1)
 	assertRestrictedPods(t, ps)
 	assertClusterPlaced(t, ns, "mysql", engines.DataClaimName, "mysql-local", ps)
+	done()
+
+	done = step(t, "the init Job: admitted and complete")
+	eventually(t, waitTimeout, "init Job mysql-init complete", func() (bool, string) {
+		jobs := initJobs(t, ns, "mysql")
+		if len(jobs) != 1 || jobs[0].Status.Succeeded < 1 {
+			seen := make([]string, 0, len(jobs))
+			for _, j := range jobs {
+				seen = append(seen, fmt.Sprintf("%s %+v", j.Name, j.Status))
+			}
+			return false, fmt.Sprintf("%d init Jobs: %s", len(jobs), strings.Join(seen, "; "))
+		}
+		return true, ""
+	})
+	job := assertInitOnce(t, ns, "mysql")
+	assert.Equal(t, "mysql-init", job.Name)
+	out := s.outputs()
+	assert.Equal(t, "mysql-init", out["initJobName"])
+	assert.Equal(t, "app", out["database"])
+	require.Len(t, job.Spec.Template.Spec.Containers, 1, "init Job containers")
+	script := strings.Join(job.Spec.Template.Spec.Containers[0].Command, " ")
+	assert.Contains(t, script, "CREATE DATABASE IF NOT EXISTS `app`", "the Job creates the configured database")
+	assert.Contains(t, script, "'mysql-0.mysql'", "the Job connects to the server through the governing Service")
+	jobPods := initPods(t, ns, "mysql")
+	require.NotEmpty(t, jobPods, "the init Job's pods (admitted under restricted)")
+	succeeded := 0
+	for _, p := range jobPods {
+		if p.Status.Phase == corev1.PodSucceeded {
+			succeeded++
+		}
+	}
+	assert.Equal(t, 1, succeeded, "init Job pods Succeeded: %s", describePods(jobPods))
+	assertRestrictedPods(t, jobPods)
 	assert.Empty(t, failedCreateEvents(t, ns), "FailedCreate events")
 	done()
 
-	done = step(t, "the password: secretKeyRef only, not in logs or state")
-	out := s.outputs()
+	done = step(t, "the password: a projected file only, not in pod specs, logs or state")
 	secretName, _ := out["secretName"].(string)
 	require.NotEmpty(t, secretName, "output secretName")
 	var secret corev1.Secret
 	getJSON(t, &secret, "secret", "-n", ns, secretName)
 	assert.Equal(t, password, string(secret.Data[engines.MySQLRootPasswordKey]), "the Secret holds the password")
+	encoded := base64.StdEncoding.EncodeToString([]byte(password))
 	var sts appsv1.StatefulSet
 	getJSON(t, &sts, "statefulset", "-n", ns, "mysql")
-	specs := map[string]corev1.PodSpec{"statefulset/mysql": sts.Spec.Template.Spec}
+	specs := map[string]corev1.PodSpec{
+		"statefulset/mysql": sts.Spec.Template.Spec,
+		"job/mysql-init":    job.Spec.Template.Spec,
+	}
 	for n, p := range ps {
 		specs["pod/"+n] = p.Spec
 	}
+	for n, p := range jobPods {
+		specs["pod/"+n] = p.Spec
+	}
+	const (
+		passwordDir  = "/etc/ordinal/mysql"
+		passwordKey  = "mysql-root-password"
+		passwordFile = passwordDir + "/" + passwordKey
+		passwordMode = int32(0o440)
+	)
 	for where, spec := range specs {
-		found := false
+		// No env var at all: neither a literal value nor a secretKeyRef.
 		for _, c := range append(append([]corev1.Container{}, spec.InitContainers...), spec.Containers...) {
-			for _, e := range c.Env {
-				assert.NotContains(t, e.Value, password, "%s container %s env %s holds the password literally", where, c.Name, e.Name)
-				if e.Name == "MYSQL_ROOT_PASSWORD" {
-					found = true
-					assert.Empty(t, e.Value, "%s: MYSQL_ROOT_PASSWORD has a literal value", where)
-					require.NotNil(t, e.ValueFrom, "%s: MYSQL_ROOT_PASSWORD has no valueFrom", where)
-					require.NotNil(t, e.ValueFrom.SecretKeyRef, "%s: MYSQL_ROOT_PASSWORD is not a secretKeyRef", where)
-					assert.Equal(t, secretName, e.ValueFrom.SecretKeyRef.Name, where)
-					assert.Equal(t, engines.MySQLRootPasswordKey, e.ValueFrom.SecretKeyRef.Key, where)
+			assert.Empty(t, c.Env, "%s container %s has env vars", where, c.Name)
+			assert.Empty(t, c.EnvFrom, "%s container %s has envFrom", where, c.Name)
+		}
+		// The one way in: the Secret's key, projected with mode 0440 into
+		// the config directory the first container mounts and reads.
+		src := configProjection(spec, func(src corev1.VolumeProjection) bool { return src.Secret != nil })
+		if assert.NotNil(t, src, "%s projects no Secret into its config volume", where) {
+			assert.Equal(t, secretName, src.Secret.Name, "%s projects the generated Secret", where)
+			if assert.Len(t, src.Secret.Items, 1, "%s Secret items", where) {
+				it := src.Secret.Items[0]
+				assert.Equal(t, passwordKey, it.Key, where)
+				assert.Equal(t, passwordKey, it.Path, where)
+				if assert.NotNil(t, it.Mode, "%s: the password file has no mode", where) {
+					assert.Equal(t, passwordMode, *it.Mode, "%s: the password file's mode is %#o", where, *it.Mode)
 				}
 			}
 		}
-		assert.True(t, found, "%s has no MYSQL_ROOT_PASSWORD", where)
+		require.NotEmpty(t, spec.Containers, where)
+		c := spec.Containers[0]
+		assert.Contains(t, c.VolumeMounts, corev1.VolumeMount{Name: cluster.DefaultConfigVolumeName, MountPath: passwordDir, ReadOnly: true}, "%s container %s mounts the config directory", where, c.Name)
+		assert.Contains(t, strings.Join(append(append([]string{}, c.Command...), c.Args...), " "), passwordFile, "%s container %s reads the password file", where, c.Name)
+		// 0440 is root's and the fsGroup's: the server's group must be it.
+		if assert.NotNil(t, spec.SecurityContext, where) && assert.NotNil(t, spec.SecurityContext.FSGroup, "%s has no fsGroup", where) {
+			assert.Equal(t, spec.SecurityContext.RunAsGroup, spec.SecurityContext.FSGroup, "%s: runAsGroup is the fsGroup that may read the password file", where)
+		}
+		body, err := json.Marshal(spec)
+		require.NoError(t, err)
+		for _, needle := range []string{password, encoded} {
+			assert.NotContains(t, string(body), needle, "%s holds the password", where)
+		}
 	}
-	encoded := base64.StdEncoding.EncodeToString([]byte(password))
 	require.NotEmpty(t, res.Output, "the engine's output was captured")
 	require.NotEmpty(t, res.Events, "the engine's events were captured")
 	for _, needle := range []string{password, encoded} {
@@ -232,6 +298,18 @@ func TestAllExamplesMySQLRestricted(t *testing.T) {
 	_, err := kubectl("get", "statefulset", "-n", ns, "mysql")
 	assert.Error(t, err, "the StatefulSet is gone after destroy")
 	done()
+}
+
+// initPods lists the pods of a cluster's init Job by name.
+func initPods(t *testing.T, ns, name string) map[string]corev1.Pod {
+	t.Helper()
+	var list corev1.PodList
+	getJSON(t, &list, "pods", "-n", ns, "-l", "app.kubernetes.io/instance="+name+",app.kubernetes.io/component=init")
+	out := map[string]corev1.Pod{}
+	for _, p := range list.Items {
+		out[p.Name] = p
+	}
+	return out
 }
 
 // TestAllExamplesPhasedUpgradeRestricted deploys examples/phased-upgrade in

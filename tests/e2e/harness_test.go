@@ -89,25 +89,6 @@ func newInlineStack(t *testing.T, stackName string, program pulumi.RunFunc) *sta
 	return st
 }
 
-// newLocalStack creates a stack of the Pulumi project in workDir, run by
-// the CLI and the project's language host.
-func newLocalStack(t *testing.T, stackName, workDir string) *stack {
-	t.Helper()
-	backend := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	s, err := auto.UpsertStackLocalSource(ctx, stackName, workDir,
-		auto.Pulumi(pulumiCommand(t)),
-		auto.PulumiHome(env.pulumiHome),
-		auto.SecretsProvider("passphrase"),
-		auto.EnvVars(workspaceEnv(backend)),
-	)
-	require.NoError(t, err, "creating the local-source stack")
-	st := &stack{t: t, name: stackName, stack: s}
-	t.Cleanup(st.cleanup)
-	return st
-}
-
 // cleanup destroys whatever the stack still holds, so a failed test leaves
 // nothing behind in a shared cluster.
 func (s *stack) cleanup() {

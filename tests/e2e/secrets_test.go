@@ -73,17 +73,26 @@ func TestSecretNotInState(t *testing.T) {
 
 // projectedSecret is the Secret projected into a pod's "config" volume.
 func projectedSecret(p corev1.Pod) string {
-	for _, v := range p.Spec.Volumes {
+	if src := configProjection(p.Spec, func(src corev1.VolumeProjection) bool { return src.Secret != nil }); src != nil {
+		return src.Secret.Name
+	}
+	return ""
+}
+
+// configProjection is the first source of a pod spec's "config" volume
+// that match accepts, or nil.
+func configProjection(spec corev1.PodSpec, match func(corev1.VolumeProjection) bool) *corev1.VolumeProjection {
+	for _, v := range spec.Volumes {
 		if v.Name != "config" || v.Projected == nil {
 			continue
 		}
-		for _, src := range v.Projected.Sources {
-			if src.Secret != nil {
-				return src.Secret.Name
+		for i, src := range v.Projected.Sources {
+			if match(src) {
+				return &v.Projected.Sources[i]
 			}
 		}
 	}
-	return ""
+	return nil
 }
 
 // jsonPathsContaining lists where a decoded JSON document holds a string

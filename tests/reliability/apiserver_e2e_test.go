@@ -225,6 +225,12 @@ func representativeCases(t *testing.T) []manifestCase {
 			Spec:       engines.MySQL("mysql", engines.MySQLOptions{BlockEviction: true}),
 			SecretData: map[string]pulumi.StringInput{engines.MySQLRootPasswordKey: pulumi.String("x")},
 		}, cluster.Deployed{SecretName: "mysql-secret-1a2b3c4d"}),
+		// With a database: the init Job, which projects the password file too.
+		renderDB(t, "engine MySQL with database", "mysql", &components.DatabaseClusterArgs{
+			Spec:       engines.MySQL("mysql", engines.MySQLOptions{Database: "app", ExtraArgs: []string{"--innodb-buffer-pool-size=1G"}}),
+			SecretData: map[string]pulumi.StringInput{engines.MySQLRootPasswordKey: pulumi.String("x")},
+		}, cluster.Deployed{SecretName: "mysql-secret-1a2b3c4d"}),
+		renderDB(t, "engine Etcd", "etcd", &components.DatabaseClusterArgs{Spec: engines.Etcd("etcd", engines.EtcdOptions{})}, cluster.Deployed{}),
 	)
 	return out
 }

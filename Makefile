@@ -12,7 +12,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 GO ?= go
 
-.PHONY: all tools up preview down render test test-unit test-e2e fuzz bench bench-go bench-engine cluster-up cluster-down vet fmt golden
+.PHONY: all tools up preview down render test test-unit test-e2e fuzz bench bench-go bench-engine bench-real cluster-up cluster-down vet fmt golden
 
 all: test-unit
 
@@ -47,6 +47,9 @@ bench: bench-go bench-engine
 
 bench-go:
 	scripts/bench.sh go
+
+bench-real:
+	scripts/bench.sh real
 
 bench-engine:
 	scripts/bench.sh engine

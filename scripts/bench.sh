@@ -3,6 +3,8 @@
 #
 #   scripts/bench.sh go       (make bench-go)      Go benchmarks of ./tests/bench under Pulumi mocks
 #   scripts/bench.sh engine   (make bench-engine)  pulumi preview/up vs yaml/v2 and kubectl on a local cluster
+#   scripts/bench.sh real     (make bench-real)    the default stack up to Ready on three REAL nodes:
+#                                                  pulumi up vs kubectl apply + rollout status (bench/real.md)
 #   scripts/bench.sh profile                       CPU profile: where the component's extra time goes
 #   scripts/bench.sh report                        tables and plot from the raw results already in bench/
 #   scripts/bench.sh machine                       describe this machine into bench/machine-now.txt
@@ -169,6 +171,56 @@ cmd_engine() {
   log "engine benchmarks done in $(elapsed "$start")s (cluster started here: ${started})"
 }
 
+# real: the default stack (ZooKeeper) up to Ready on real nodes, ordinal vs
+# kubectl apply + rollout status of the same rendered manifests, same run.
+cmd_real() {
+  local start bin work
+  start=$(now_s)
+  machine real
+  scripts/install-node-deps.sh >&2
+  scripts/install-tools.sh pulumi pulumi-language-go pulumi-resource-kubernetes kubernetes coredns etcd etcdctl >&2
+  scripts/images.sh build >&2
+  export ORDINAL_CLUSTER_DIR="${ORDINAL_TOOLS_DIR}/bench-real-cluster" ORDINAL_REAL_NODES=3 ORDINAL_NODES=0
+  scripts/cluster.sh up
+  export KUBECONFIG="${ORDINAL_CLUSTER_DIR}/kubeconfig"
+  trap 'scripts/cluster.sh down' EXIT
+  work=$(mktemp -d)
+  bin="${work}/enginebench"
+  go build -o "$bin" ./tests/bench/enginebench
+  rm -f "${OUT}/real.csv"
+  "$bin" -out "${OUT}/real.csv" -work "${work}/work" -namespace bench-real \
+    -runs "${ORDINAL_BENCH_RUNS:-5}" -warmup "${ORDINAL_BENCH_WARMUP:-1}" -scenarios real
+  rm -rf "$work"
+  cmd_report_real
+  log "real-node benchmark done in $(elapsed "$start")s"
+}
+
+# report_real: median and range per approach, and the median of the
+# pairwise ratios ordinal/kubectl (runs are paired by index), from real.csv.
+cmd_report_real() {
+  local csv="${OUT}/real.csv"
+  [[ -f $csv ]] || die "no ${csv}: run scripts/bench.sh real"
+  {
+    echo "Default stack (examples/zookeeper, 3 servers, Parallel) up to Ready on 3 real nodes; readiness is each server's own \`srvr\` (a formed quorum). Seconds, measured runs only."
+    echo
+    echo "| approach | median | min | max | runs |"
+    echo "|---|---:|---:|---:|---:|"
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+      $col["warmup"] == "false" { v[$col["approach"]] = v[$col["approach"]] " " $col["seconds"] }
+      END { for (a in v) print a v[a] }' "$csv" | sort | while read -r a vals; do
+      echo "$vals" | tr ' ' '\n' | sort -g | awk -v a="$a" '{ x[NR] = $1 } END {
+        m = (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2
+        printf "| %s | %.2f | %.2f | %.2f | %d |\n", a, m, x[1], x[NR], NR }'
+    done
+    echo
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+      $col["warmup"] == "false" { t[$col["run"], $col["approach"]] = $col["seconds"]; runs[$col["run"]] = 1 }
+      END { for (r in runs) if (t[r, "kubectl"] > 0) print t[r, "ordinal"] / t[r, "kubectl"] }' "$csv" | sort -g |
+      awk '{ x[NR] = $1 } END { if (NR) printf "ordinal/kubectl, pairwise: median %.2f (min %.2f, max %.2f, %d pairs)\n", (NR % 2) ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2, x[1], x[NR], NR }'
+  } >"${OUT}/real.md"
+  cat "${OUT}/real.md"
+}
+
 cmd_report_engine() {
   plot engine -csv "${OUT}/engine.csv" -md "${OUT}/engine.md" -png "${OUT}/engine.png"
   cat "${OUT}/engine.md"
@@ -183,11 +235,13 @@ cmd_report() {
 case "${1:-}" in
   go) cmd_go ;;
   engine) cmd_engine ;;
+  real) cmd_real ;;
+  report-real) cmd_report_real ;;
   profile) cmd_profile ;;
   report) cmd_report ;;
   machine) machine now ;;
   *)
-    echo "usage: $0 go|engine|profile|report|machine" >&2
+    echo "usage: $0 go|engine|real|report-real|profile|report|machine" >&2
     exit 2
     ;;
 esac

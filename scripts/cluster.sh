@@ -70,22 +70,8 @@ start() {
 
 # stop NAME: SIGTERM, then SIGKILL after a few seconds.
 stop() {
-  local name=$1 pid i
-  if pid=$(pid_of "$name"); then
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      log "${name} (pid ${pid}) did not stop on SIGTERM: SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-      for i in $(seq 1 20); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-      done
-    fi
-  fi
+  local name=$1 pid
+  if pid=$(pid_of "$name"); then terminate "$pid" "$name" 5; fi
   rm -f "$(pidfile "$name")"
 }
 
@@ -316,7 +302,7 @@ cmd_up() {
     --initial-cluster "ordinal=http://127.0.0.1:${etcd_peer_port}" \
     --unsafe-no-fsync \
     --log-level warn
-  wait_for "etcd" etcd curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:${etcd_port}/health"
+  wait_for "etcd" etcd curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:${etcd_port}/health"
 
   start kube-apiserver \
     --etcd-servers "http://127.0.0.1:${etcd_port}" \

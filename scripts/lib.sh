@@ -14,3 +14,20 @@ now_s() { date +%s.%N; }
 
 # elapsed START prints the seconds elapsed since START (from now_s), 1 decimal.
 elapsed() { awk -v s="$1" -v e="$(now_s)" 'BEGIN { printf "%.1f", e - s }'; }
+
+# terminate PID NAME [SECONDS]: SIGTERM, SIGKILL if PID still runs after
+# SECONDS (default 5), then wait (bounded) until it is gone.
+terminate() {
+  local pid=$1 name=$2 tenths=$((${3:-5} * 10)) i
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < tenths; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  log "${name} (pid ${pid}) did not stop on SIGTERM: SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+  for ((i = 0; i < 30; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+}

@@ -72,19 +72,8 @@ rn_start() {
 }
 
 rn_stop() {
-  local name=$1 pid i
-  if pid=$(rn_pid "$name"); then
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      log "${name} (pid ${pid}) did not stop on SIGTERM: SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-      for i in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    fi
-  fi
+  local name=$1 pid
+  if pid=$(rn_pid "$name"); then terminate "$pid" "$name" 10; fi
   rm -f "${RUN}/${name}.pid"
 }
 

@@ -43,6 +43,14 @@ func (e *Env) workspaceEnv(backend string) map[string]string {
 	}
 }
 
+// pulumi is the project's own CLI build in .tools/bin.
+func (e *Env) pulumi(t testing.TB) auto.PulumiCommand {
+	t.Helper()
+	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: e.Root + "/.tools", SkipVersionCheck: true})
+	require.NoError(t, err, "the pulumi CLI in .tools/bin does not run: rebuild it with scripts/install-tools.sh")
+	return cmd
+}
+
 // InlineStack creates a stack that runs program in this process through
 // the real engine and the project's CLI; it is destroyed when the test ends.
 func (e *Env) InlineStack(t testing.TB, name string, program pulumi.RunFunc) *Stack {
@@ -50,8 +58,7 @@ func (e *Env) InlineStack(t testing.TB, name string, program pulumi.RunFunc) *St
 	backend := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: e.Root + "/.tools", SkipVersionCheck: true})
-	require.NoError(t, err, "the pulumi CLI in .tools/bin does not run: rebuild it with scripts/install-tools.sh")
+	cmd := e.pulumi(t)
 	project := workspace.Project{
 		Name:    tokens.PackageName("ordinal-e2e"),
 		Runtime: workspace.NewProjectRuntimeInfo("go", nil),
@@ -152,8 +159,7 @@ func (e *Env) LocalStack(t testing.TB, name, workDir string) *Stack {
 	backend := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: e.Root + "/.tools", SkipVersionCheck: true})
-	require.NoError(t, err, "the pulumi CLI in .tools/bin does not run: rebuild it with scripts/install-tools.sh")
+	cmd := e.pulumi(t)
 	s, err := auto.UpsertStackLocalSource(ctx, name, workDir, auto.Pulumi(cmd), auto.PulumiHome(e.PulumiHome),
 		auto.SecretsProvider("passphrase"), auto.EnvVars(e.workspaceEnv(backend)))
 	require.NoError(t, err, "creating the local-source stack")

@@ -337,11 +337,19 @@ func (c *DatabaseCluster) stateOutputs(ns pulumi.StringInput) pulumi.Map {
 
 // StatefulSetAnnotations are the provider annotations on the StatefulSet:
 // orphan deletion (unless DeletionBackground), the await timeout, forced
-// server-side apply, and, when
-// a partition holds the rollout or updates wait for manual pod deletion
-// (OnDelete), a readiness condition the provider can reach: the provider's
-// built-in await waits for every pod to run the new revision, which never
-// happens in those cases. See PartitionWaitFor.
+// server-side apply, and always a pulumi.com/waitFor condition
+// (PartitionWaitFor) in place of the provider's built-in await:
+//
+//   - The built-in await of pulumi-kubernetes v4.25 does not check
+//     .status.observedGeneration (pulumi-kubernetes#3329, fixed upstream
+//     later by #4094): right after an update the controller has not yet
+//     written the new generation's status, the old one still says "every
+//     pod Ready and current", and `up` reported an image roll done before a
+//     single pod restarted. Seen on real nodes (tests/realpods). The
+//     waitFor evaluation skips a status older than the object.
+//   - When a partition holds the rollout or updates wait for manual pod
+//     deletion (OnDelete), the built-in await waits for every pod to run
+//     the new revision, which never happens.
 func StatefulSetAnnotations(spec cluster.Spec, deletion StatefulSetDeletion, timeout int) map[string]string {
 	if timeout == 0 {
 		timeout = DefaultAwaitTimeoutSeconds
@@ -360,14 +368,14 @@ func StatefulSetAnnotations(spec cluster.Spec, deletion StatefulSetDeletion, tim
 	if deletion != DeletionBackground {
 		out[annotationDeletionPropagation] = string(DeletionOrphan)
 	}
-	if spec.UpdateStrategy.Type == k8sapps.OnDeleteStatefulSetStrategyType || spec.UpdateStrategy.Partition > 0 {
-		out[annotationWaitFor] = PartitionWaitFor(spec.Replicas, spec.UpdateStrategy)
-	}
+	out[annotationWaitFor] = PartitionWaitFor(spec.Replicas, spec.UpdateStrategy)
 	return out
 }
 
-// PartitionWaitFor is the pulumi.com/waitFor condition of a StatefulSet
-// whose rollout the provider's built-in await cannot follow.
+// PartitionWaitFor is the pulumi.com/waitFor condition of every
+// StatefulSet (see StatefulSetAnnotations for why the provider's built-in
+// await is not used). Without a partition (P = 0) it means: every replica
+// Ready and running the newest revision, i.e. the rollout is complete.
 //
 // With OnDelete, or a partition that holds every pod, no pod moves on its
 // own: the condition is every replica Ready. With a partition P below the

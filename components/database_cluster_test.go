@@ -105,6 +105,7 @@ func TestDatabaseClusterChildren(t *testing.T) {
 			"pulumi.com/deletionPropagationPolicy": "orphan",
 			"pulumi.com/patchForce":                "true",
 			"pulumi.com/timeoutSeconds":            "600",
+			"pulumi.com/waitFor":                   "jsonpath={$[?@.readyReplicas==3 && @.updatedReplicas>2]}",
 		}, sts.Get(t, "metadata.annotations"))
 		assert.Equal(t, 3.0, sts.Get(t, "spec.replicas"))
 		assert.Equal(t, "db", sts.Get(t, "spec.serviceName"))
@@ -314,8 +315,11 @@ func TestDatabaseClusterProviderAnnotations(t *testing.T) {
 		wantJob  map[string]any
 	}{
 		{
-			name:    "defaults",
-			wantSts: map[string]any{"pulumi.com/deletionPropagationPolicy": "orphan", "pulumi.com/patchForce": "true", "pulumi.com/timeoutSeconds": "600"},
+			name: "defaults: wait for a complete rollout, never for a stale status",
+			wantSts: map[string]any{
+				"pulumi.com/deletionPropagationPolicy": "orphan", "pulumi.com/patchForce": "true", "pulumi.com/timeoutSeconds": "600",
+				"pulumi.com/waitFor": "jsonpath={$[?@.readyReplicas==3 && @.updatedReplicas>2]}",
+			},
 			wantJob: map[string]any{"pulumi.com/replaceUnready": "true", "pulumi.com/timeoutSeconds": "600"},
 		},
 		{
@@ -341,8 +345,11 @@ func TestDatabaseClusterProviderAnnotations(t *testing.T) {
 			name:     "background deletion and a short timeout",
 			deletion: DeletionBackground,
 			timeout:  120,
-			wantSts:  map[string]any{"pulumi.com/patchForce": "true", "pulumi.com/timeoutSeconds": "120"},
-			wantJob:  map[string]any{"pulumi.com/replaceUnready": "true", "pulumi.com/timeoutSeconds": "120"},
+			wantSts: map[string]any{
+				"pulumi.com/patchForce": "true", "pulumi.com/timeoutSeconds": "120",
+				"pulumi.com/waitFor": "jsonpath={$[?@.readyReplicas==3 && @.updatedReplicas>2]}",
+			},
+			wantJob: map[string]any{"pulumi.com/replaceUnready": "true", "pulumi.com/timeoutSeconds": "120"},
 		},
 	}
 	for _, tt := range tests {

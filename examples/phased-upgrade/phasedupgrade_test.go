@@ -21,14 +21,14 @@ func TestPartitionFollowsConfig(t *testing.T) {
 		config      map[string]string
 		wantImage   string
 		wantPart    float64
-		wantWaitFor bool // the readiness condition used while a partition holds pods back
+		wantWaitFor string // the readiness condition `up` waits for
 		wantUpdated []any
 	}{
-		{"initial deploy", nil, engines.DefaultCockroachImage, 0, false, exampletest.Strings("phased-0", "phased-1", "phased-2")},
-		{"step 1: new image on pod 2", map[string]string{"image": newImage, "partition": "2"}, newImage, 2, true, exampletest.Strings("phased-2")},
-		{"step 2: pods 1 and 2", map[string]string{"image": newImage, "partition": "1"}, newImage, 1, true, exampletest.Strings("phased-1", "phased-2")},
-		{"step 3: every pod", map[string]string{"image": newImage, "partition": "0"}, newImage, 0, false, exampletest.Strings("phased-0", "phased-1", "phased-2")},
-		{"hold everything", map[string]string{"image": newImage, "partition": "3"}, newImage, 3, true, exampletest.Strings()},
+		{"initial deploy", nil, engines.DefaultCockroachImage, 0, "jsonpath={$[?@.readyReplicas==3 && @.updatedReplicas>2]}", exampletest.Strings("phased-0", "phased-1", "phased-2")},
+		{"step 1: new image on pod 2", map[string]string{"image": newImage, "partition": "2"}, newImage, 2, "jsonpath={$[?@.readyReplicas==3 && @.updatedReplicas>0]}", exampletest.Strings("phased-2")},
+		{"step 2: pods 1 and 2", map[string]string{"image": newImage, "partition": "1"}, newImage, 1, "jsonpath={$[?@.readyReplicas==3 && @.updatedReplicas>1]}", exampletest.Strings("phased-1", "phased-2")},
+		{"step 3: every pod", map[string]string{"image": newImage, "partition": "0"}, newImage, 0, "jsonpath={$[?@.readyReplicas==3 && @.updatedReplicas>2]}", exampletest.Strings("phased-0", "phased-1", "phased-2")},
+		{"hold everything", map[string]string{"image": newImage, "partition": "3"}, newImage, 3, "jsonpath={.status.readyReplicas}=3", exampletest.Strings()},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -48,12 +48,10 @@ func TestPartitionFollowsConfig(t *testing.T) {
 			assert.Equal(t, tc.wantPart, sts.Get(t, "spec.updateStrategy.rollingUpdate.partition"))
 			assert.Equal(t, tc.wantImage, sts.Get(t, "spec.template.spec.containers[0].image"))
 			assert.Equal(t, engines.ImageVersion(tc.wantImage), sts.Get(t, `spec.template.metadata.labels["app.kubernetes.io/version"]`))
-			waitFor, has := sts.Lookup(`metadata.annotations["pulumi.com/waitFor"]`)
-			assert.Equal(t, tc.wantWaitFor, has)
-			if tc.wantWaitFor {
-				assert.Contains(t, waitFor, "readyReplicas",
-					"`up` waits for Ready pods, not for every pod on the new revision (which the partition prevents)")
-			}
+			// `up` waits for Ready pods and for the pods at or above the
+			// partition on the new revision (all of them without one), never
+			// for pods the partition holds back.
+			assert.Equal(t, tc.wantWaitFor, sts.Get(t, `metadata.annotations["pulumi.com/waitFor"]`))
 
 			assert.Equal(t, tc.wantUpdated, out["updatedPods"])
 			assert.Equal(t, tc.wantPart, float64(out["partition"].(int)))

@@ -101,7 +101,8 @@ func TestRollingUpdate(t *testing.T) {
 	var sts appsv1.StatefulSet
 	getJSON(t, &sts, "statefulset", "-n", ns, p.Name)
 	assert.Equal(t, sts.Status.UpdateRevision, sts.Status.CurrentRevision, "rollout not finished when up returned")
-	assert.NotContains(t, sts.Annotations, "pulumi.com/waitFor", "without a partition the provider's own await applies")
+	assert.Equal(t, components.PartitionWaitFor(3, cluster.UpdateStrategy{}), sts.Annotations["pulumi.com/waitFor"],
+		"without a partition `up` waits for every pod Ready on the new revision")
 	done()
 
 	done = step(t, "partitioned update to 3.0")

@@ -26,7 +26,7 @@ const childEnv = "ORDINAL_REALPODS_CHILD_READY_FILE"
 
 // tools the suite and its cluster need in .tools/bin; images in .tools/images.
 var (
-	tools  = []string{"pulumi", "pulumi-language-go", "pulumi-resource-kubernetes", "kubectl", "etcd",
+	tools = []string{"pulumi", "pulumi-language-go", "pulumi-resource-kubernetes", "kubectl", "etcd",
 		"kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "coredns"}
 	images = []string{"pause", "base", "zookeeper", "mariadb", "nginx", "etcd"}
 )

@@ -35,6 +35,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/realnodes.sh"
 # tainted ordinal.dev/fake-node=true:NoSchedule so no real workload lands on a
 # node that runs nothing.
 if ((RN_NODES > 0)); then NODES="${ORDINAL_NODES:-0}"; else NODES="${ORDINAL_NODES:-5}"; fi
+# A running cluster keeps the node counts it was started with: status, down
+# and the other commands need no environment.
+if [[ ${1:-} != up && -f "${RUN}/nodes" ]]; then
+  # shellcheck disable=SC1091
+  source "${RUN}/nodes"
+fi
 # Start order; stopped in reverse.
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler)
 ((NODES > 0)) && COMPONENTS+=(kwok)
@@ -287,6 +293,7 @@ cmd_up() {
   etcd_peer_port=$(pick_port "${ORDINAL_ETCD_PEER_PORT:-}" etcd-peer)
   PICKED_PORTS+="${etcd_peer_port} "
   api_port=$(pick_port "${ORDINAL_APISERVER_PORT:-}" kube-apiserver)
+  printf 'RN_NODES=%s\nNODES=%s\n' "$RN_NODES" "$NODES" >"${RUN}/nodes"
   printf 'ETCD_PORT=%s\nETCD_PEER_PORT=%s\nAPISERVER_PORT=%s\n' \
     "$etcd_port" "$etcd_peer_port" "$api_port" >"${RUN}/ports"
   write_kubeconfig "$api_port"

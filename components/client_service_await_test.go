@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	k8score "k8s.io/api/core/v1"
 
+	"github.com/ordinal-dev/ordinal/components/kubetypes"
 	"github.com/ordinal-dev/ordinal/components/ordinaltest"
 	"github.com/ordinal-dev/ordinal/pkg/network"
 )
@@ -33,10 +34,10 @@ func TestClientServiceAwait(t *testing.T) {
 				}})
 				return err
 			})
-			client := rec.Find(t, tService, "kv-client")
+			client := rec.Find(t, kubetypes.Service, "kv-client")
 			got, _ := client.Lookup("metadata.annotations")
 			assert.Equal(t, tt.want, got)
-			assert.Equal(t, map[string]any{"pulumi.com/skipAwait": "true"}, rec.Find(t, tService, "kv-headless").Get(t, "metadata.annotations"))
+			assert.Equal(t, map[string]any{"pulumi.com/skipAwait": "true"}, rec.Find(t, kubetypes.Service, "kv-headless").Get(t, "metadata.annotations"))
 			assert.Equal(t, map[string]string{"pulumi.com/skipAwait": "true"}, GoverningServiceAnnotations())
 			if tt.want == nil {
 				assert.Nil(t, ClientServiceAnnotations(tt.typ))

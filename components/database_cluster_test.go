@@ -2,6 +2,8 @@ package components
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,6 +14,7 @@ import (
 	k8score "k8s.io/api/core/v1"
 	k8srbac "k8s.io/api/rbac/v1"
 
+	"github.com/ordinal-dev/ordinal/components/kubetypes"
 	"github.com/ordinal-dev/ordinal/components/ordinaltest"
 	"github.com/ordinal-dev/ordinal/pkg/cluster"
 	"github.com/ordinal-dev/ordinal/pkg/network"
@@ -48,15 +51,15 @@ func TestDatabaseClusterChildren(t *testing.T) {
 
 	requireChildrenOf(t, rec, DatabaseClusterType, "db", []string{
 		HeadlessNetworkType + "::db-network",
-		tConfigMap + "::db-config",
-		tSecret + "::db-secret",
-		tStatefulSet + "::db-statefulset",
-		tPDB + "::db-pdb",
-		tJob + "::db-init",
+		kubetypes.ConfigMap + "::db-config",
+		kubetypes.Secret + "::db-secret",
+		kubetypes.StatefulSet + "::db-statefulset",
+		kubetypes.PodDisruptionBudget + "::db-pdb",
+		kubetypes.Job + "::db-init",
 	})
 	requireChildrenOf(t, rec, HeadlessNetworkType, "db-network", []string{
-		tService + "::db-network-headless",
-		tService + "::db-network-client",
+		kubetypes.Service + "::db-network-headless",
+		kubetypes.Service + "::db-network-client",
 	})
 	// 6 cluster children + 2 Services + the component; 3 PVs + class + pool.
 	assert.Equal(t, 9+5, rec.Count())
@@ -67,12 +70,12 @@ func TestDatabaseClusterChildren(t *testing.T) {
 	require.Regexp(t, `^db-config-[0-9a-f]{10}$`, cmName)
 
 	t.Run("services", func(t *testing.T) {
-		svc := rec.Find(t, tService, "db-network-headless")
+		svc := rec.Find(t, kubetypes.Service, "db-network-headless")
 		assert.Equal(t, "db", svc.Get(t, "metadata.name"))
 		assert.Equal(t, "None", svc.Get(t, "spec.clusterIP"))
 		assert.Equal(t, true, svc.Get(t, "spec.publishNotReadyAddresses"))
 		assert.Equal(t, selector, svc.Get(t, "spec.selector"))
-		client := rec.Find(t, tService, "db-network-client")
+		client := rec.Find(t, kubetypes.Service, "db-network-client")
 		assert.Equal(t, "db-public", client.Get(t, "metadata.name"))
 		assert.Equal(t, "ClusterIP", client.Get(t, "spec.type"))
 		assert.Equal(t, []any{
@@ -82,14 +85,14 @@ func TestDatabaseClusterChildren(t *testing.T) {
 	})
 
 	t.Run("config map", func(t *testing.T) {
-		cm := rec.Find(t, tConfigMap, "db-config")
+		cm := rec.Find(t, kubetypes.ConfigMap, "db-config")
 		assert.Equal(t, cmName, cm.Get(t, "metadata.name"), "content-addressed name")
 		assert.Equal(t, map[string]any{"db.conf": "cache=1GiB\n", "mode": "cluster"}, cm.Get(t, "data"))
 		assert.False(t, cm.Has("metadata.namespace"))
 	})
 
 	t.Run("secret", func(t *testing.T) {
-		s := rec.Find(t, tSecret, "db-secret")
+		s := rec.Find(t, kubetypes.Secret, "db-secret")
 		assert.False(t, s.Has("metadata.name"), "autonamed: new content, new name")
 		assert.Equal(t, "Opaque", s.Get(t, "type"))
 		assert.Equal(t, secretValue, s.Get(t, "stringData.password"))
@@ -99,7 +102,7 @@ func TestDatabaseClusterChildren(t *testing.T) {
 	})
 
 	t.Run("statefulset", func(t *testing.T) {
-		sts := rec.Find(t, tStatefulSet, "db-statefulset")
+		sts := rec.Find(t, kubetypes.StatefulSet, "db-statefulset")
 		assert.Equal(t, "db", sts.Get(t, "metadata.name"))
 		assert.Equal(t, map[string]any{
 			"pulumi.com/deletionPropagationPolicy": "orphan",
@@ -147,21 +150,21 @@ func TestDatabaseClusterChildren(t *testing.T) {
 
 		deps := sts.Options.Dependencies
 		for _, want := range []ordinaltest.Resource{
-			rec.Find(t, tService, "db-network-headless"),
-			rec.Find(t, tService, "db-network-client"),
-			rec.Find(t, tConfigMap, "db-config"),
-			rec.Find(t, tSecret, "db-secret"),
-			rec.Find(t, tStorageClass, "disks-class"),
+			rec.Find(t, kubetypes.Service, "db-network-headless"),
+			rec.Find(t, kubetypes.Service, "db-network-client"),
+			rec.Find(t, kubetypes.ConfigMap, "db-config"),
+			rec.Find(t, kubetypes.Secret, "db-secret"),
+			rec.Find(t, kubetypes.StorageClass, "disks-class"),
 		} {
 			assert.Contains(t, deps, want.URN, "the StatefulSet waits for %s", want)
 		}
-		for _, pv := range rec.ByType(tPV) {
+		for _, pv := range rec.ByType(kubetypes.PersistentVolume) {
 			assert.Contains(t, deps, pv.URN, "the StatefulSet waits for the pool's PVs")
 		}
 	})
 
 	t.Run("pdb", func(t *testing.T) {
-		pdb := rec.Find(t, tPDB, "db-pdb")
+		pdb := rec.Find(t, kubetypes.PodDisruptionBudget, "db-pdb")
 		assert.Equal(t, "db", pdb.Get(t, "metadata.name"))
 		assert.Equal(t, 2.0, pdb.Get(t, "spec.minAvailable"), "quorum of 3")
 		assert.False(t, pdb.Has("spec.maxUnavailable"))
@@ -169,7 +172,7 @@ func TestDatabaseClusterChildren(t *testing.T) {
 	})
 
 	t.Run("init job", func(t *testing.T) {
-		job := rec.Find(t, tJob, "db-init")
+		job := rec.Find(t, kubetypes.Job, "db-init")
 		assert.Equal(t, "db-init", job.Get(t, "metadata.name"))
 		assert.Equal(t, map[string]any{
 			"pulumi.com/replaceUnready": "true",
@@ -182,9 +185,9 @@ func TestDatabaseClusterChildren(t *testing.T) {
 		assert.Equal(t, 900.0, job.Get(t, "spec.activeDeadlineSeconds"))
 		assert.Equal(t, "init", job.Get(t, `spec.template.metadata.labels["app.kubernetes.io/component"]`))
 
-		sts := rec.Find(t, tStatefulSet, "db-statefulset")
+		sts := rec.Find(t, kubetypes.StatefulSet, "db-statefulset")
 		assert.NotContains(t, job.Options.Dependencies, sts.URN, "the init Job never waits for the StatefulSet (init deadlock)")
-		assert.Contains(t, job.Options.Dependencies, rec.Find(t, tService, "db-network-headless").URN)
+		assert.Contains(t, job.Options.Dependencies, rec.Find(t, kubetypes.Service, "db-network-headless").URN)
 		assert.Equal(t, []string{"spec.template.spec.containers[0].image"}, job.Options.IgnoreChanges,
 			"an image upgrade must not replace (re-run) the init Job")
 	})
@@ -219,7 +222,7 @@ func TestDatabaseClusterChildren(t *testing.T) {
 func TestDatabaseClusterSecretNeverLeaks(t *testing.T) {
 	rec, db := runFullCluster(t, nil)
 	for _, r := range rec.Resources() {
-		if r.Type == tSecret {
+		if r.Type == kubetypes.Secret {
 			for _, key := range []string{"stringData", "stringData.password"} {
 				assert.True(t, r.IsSecret(key), key)
 			}
@@ -236,7 +239,7 @@ func TestDatabaseClusterSecretNeverLeaks(t *testing.T) {
 
 func TestDatabaseClusterNamespace(t *testing.T) {
 	rec, db := runFullCluster(t, pulumi.String("prod"))
-	namespaced := map[string]bool{tService: true, tConfigMap: true, tSecret: true, tStatefulSet: true, tPDB: true, tJob: true}
+	namespaced := map[string]bool{kubetypes.Service: true, kubetypes.ConfigMap: true, kubetypes.Secret: true, kubetypes.StatefulSet: true, kubetypes.PodDisruptionBudget: true, kubetypes.Job: true}
 	n := 0
 	for _, r := range rec.Resources() {
 		if namespaced[r.Type] {
@@ -265,9 +268,9 @@ func TestDatabaseClusterMinimal(t *testing.T) {
 	})
 	requireChildrenOf(t, rec, DatabaseClusterType, "cache", []string{
 		HeadlessNetworkType + "::cache-network",
-		tStatefulSet + "::cache-statefulset",
+		kubetypes.StatefulSet + "::cache-statefulset",
 	})
-	sts := rec.Find(t, tStatefulSet, "cache-statefulset")
+	sts := rec.Find(t, kubetypes.StatefulSet, "cache-statefulset")
 	assert.Equal(t, "redis:8", sts.Get(t, "spec.template.spec.containers[0].image"))
 	assert.False(t, sts.Has("spec.volumeClaimTemplates"))
 	assert.False(t, sts.Has("spec.template.metadata.annotations"), "no config, no checksum")
@@ -297,11 +300,11 @@ func TestDatabaseClusterDeployTimeInputs(t *testing.T) {
 		})
 		return err
 	})
-	sts := rec.Find(t, tStatefulSet, "db-statefulset")
+	sts := rec.Find(t, kubetypes.StatefulSet, "db-statefulset")
 	assert.Equal(t, dbImage, sts.Get(t, "spec.template.spec.containers[0].image"))
 	assert.Equal(t, "proxy:2", sts.Get(t, "spec.template.spec.containers[1].image"))
 	assert.Equal(t, "gp3", sts.Get(t, "spec.volumeClaimTemplates[0].spec.storageClassName"))
-	job := rec.Find(t, tJob, "db-init")
+	job := rec.Find(t, kubetypes.Job, "db-init")
 	assert.Equal(t, "tools:1", job.Get(t, "spec.template.spec.containers[0].image"))
 }
 
@@ -363,8 +366,8 @@ func TestDatabaseClusterProviderAnnotations(t *testing.T) {
 				})
 				return err
 			})
-			assert.Equal(t, tt.wantSts, rec.Find(t, tStatefulSet, "db-statefulset").Get(t, "metadata.annotations"))
-			assert.Equal(t, tt.wantJob, rec.Find(t, tJob, "db-init").Get(t, "metadata.annotations"))
+			assert.Equal(t, tt.wantSts, rec.Find(t, kubetypes.StatefulSet, "db-statefulset").Get(t, "metadata.annotations"))
+			assert.Equal(t, tt.wantJob, rec.Find(t, kubetypes.Job, "db-init").Get(t, "metadata.annotations"))
 
 			// The plain functions give the same answer.
 			plan, _, err := PlanDatabaseCluster("db", &DatabaseClusterArgs{Spec: spec, Image: pulumi.String(dbImage),
@@ -391,7 +394,7 @@ func TestDatabaseClusterPartialPartition(t *testing.T) {
 	require.NoError(t, err)
 	want := StatefulSetAnnotations(plan.Spec, "", 0)["pulumi.com/waitFor"]
 	assert.True(t, strings.HasPrefix(want, "jsonpath={"), want)
-	sts := rec.Find(t, tStatefulSet, "db-statefulset")
+	sts := rec.Find(t, kubetypes.StatefulSet, "db-statefulset")
 	assert.Equal(t, want, sts.Get(t, `metadata.annotations["pulumi.com/waitFor"]`))
 	assert.Equal(t, 2.0, sts.Get(t, "spec.updateStrategy.rollingUpdate.partition"))
 }
@@ -409,35 +412,35 @@ func TestDatabaseClusterAccessAndNetworkPolicy(t *testing.T) {
 	})
 	requireChildrenOf(t, rec, DatabaseClusterType, "db", []string{
 		HeadlessNetworkType + "::db-network",
-		tConfigMap + "::db-config",
-		tSecret + "::db-secret",
-		tNetworkPolicy + "::db-netpol",
-		tServiceAccount + "::db-sa",
-		tRole + "::db-role",
-		tRoleBinding + "::db-rolebinding",
-		tStatefulSet + "::db-statefulset",
-		tPDB + "::db-pdb",
-		tJob + "::db-init",
+		kubetypes.ConfigMap + "::db-config",
+		kubetypes.Secret + "::db-secret",
+		kubetypes.NetworkPolicy + "::db-netpol",
+		kubetypes.ServiceAccount + "::db-sa",
+		kubetypes.Role + "::db-role",
+		kubetypes.RoleBinding + "::db-rolebinding",
+		kubetypes.StatefulSet + "::db-statefulset",
+		kubetypes.PodDisruptionBudget + "::db-pdb",
+		kubetypes.Job + "::db-init",
 	})
-	np := rec.Find(t, tNetworkPolicy, "db-netpol")
+	np := rec.Find(t, kubetypes.NetworkPolicy, "db-netpol")
 	assert.Equal(t, "db", np.Get(t, "metadata.name"))
 	assert.Equal(t, []any{"Ingress"}, np.Get(t, "spec.policyTypes"))
-	sa := rec.Find(t, tServiceAccount, "db-sa")
+	sa := rec.Find(t, kubetypes.ServiceAccount, "db-sa")
 	assert.Equal(t, "db", sa.Get(t, "metadata.name"))
 	assert.Equal(t, false, sa.Get(t, "automountServiceAccountToken"))
-	role := rec.Find(t, tRole, "db-role")
+	role := rec.Find(t, kubetypes.Role, "db-role")
 	assert.Equal(t, []any{""}, role.Get(t, "rules[0].apiGroups"))
 	assert.Equal(t, []any{"endpoints"}, role.Get(t, "rules[0].resources"))
 	assert.Equal(t, []any{"get", "list"}, role.Get(t, "rules[0].verbs"))
 	assert.Len(t, role.Get(t, "rules"), 1)
-	rb := rec.Find(t, tRoleBinding, "db-rolebinding")
+	rb := rec.Find(t, kubetypes.RoleBinding, "db-rolebinding")
 	assert.Equal(t, map[string]any{"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "db"}, rb.Get(t, "roleRef"))
 	assert.Equal(t, []any{map[string]any{"kind": "ServiceAccount", "name": "db", "namespace": "default"}}, rb.Get(t, "subjects"),
 		"the subject names the namespace the cluster landed in")
 	assert.Contains(t, rb.Options.Dependencies, sa.URN)
 	assert.Contains(t, rb.Options.Dependencies, role.URN)
 
-	sts := rec.Find(t, tStatefulSet, "db-statefulset")
+	sts := rec.Find(t, kubetypes.StatefulSet, "db-statefulset")
 	for _, r := range []ordinaltest.Resource{np, rb} {
 		assert.Contains(t, sts.Options.Dependencies, r.URN, "pods start after %s", r)
 	}
@@ -457,18 +460,10 @@ func TestDatabaseClusterPlanDefaults(t *testing.T) {
 	plan, images, err := PlanDatabaseCluster("db", &DatabaseClusterArgs{Spec: dbSpec(), Image: pulumi.String(dbImage),
 		SecretData: map[string]pulumi.StringInput{"password": pulumi.String(secretValue)}})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"db"}, keys(images))
+	assert.Equal(t, []string{"db"}, slices.Sorted(maps.Keys(images)))
 	assert.Equal(t, []string{"password"}, plan.Options.SecretKeys)
 	assert.True(t, strings.HasPrefix(plan.ConfigMap.Name, "db-config-"))
 	assert.Equal(t, cluster.GeneratedSecret, plan.Secret.Name, "named at deploy time")
-}
-
-func keys[V any](m map[string]V) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
 
 // During a preview, values from other resources may be unknown. The set of
@@ -493,9 +488,9 @@ func TestDatabaseClusterPreviewWithUnknownImage(t *testing.T) {
 	update := ordinaltest.Run(t, program(pulumi.String(dbImage)))
 	assert.Equal(t, update.Keys(), preview.Keys())
 
-	sts := preview.Find(t, tStatefulSet, "db-statefulset")
+	sts := preview.Find(t, kubetypes.StatefulSet, "db-statefulset")
 	assert.False(t, sts.Has("spec"), "unknown until the image is known (the mocks drop unknown inputs)")
-	assert.True(t, update.Find(t, tStatefulSet, "db-statefulset").Has("spec"))
+	assert.True(t, update.Find(t, kubetypes.StatefulSet, "db-statefulset").Has("spec"))
 	assert.Equal(t, "db", sts.Get(t, "metadata.name"), "metadata stays known")
-	assert.Equal(t, "None", preview.Find(t, tService, "db-network-headless").Get(t, "spec.clusterIP"))
+	assert.Equal(t, "None", preview.Find(t, kubetypes.Service, "db-network-headless").Get(t, "spec.clusterIP"))
 }

@@ -1,13 +1,13 @@
 package components
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ordinal-dev/ordinal/components/internal/bridge"
 	"github.com/ordinal-dev/ordinal/pkg/cluster"
-	"github.com/ordinal-dev/ordinal/pkg/validation"
 )
 
 // deployTime holds the values the StatefulSet and the init Job are resolved
@@ -60,7 +60,7 @@ func (dt *deployTime) pending(r cluster.Reads) []pendingValue {
 	if r.Secret && dt.secretName != nil {
 		out = append(out, pendingValue{dt.secretName, func(d *cluster.Deployed, v string) { d.SecretName = v }})
 	}
-	for _, name := range validation.SortedKeys(dt.images) {
+	for _, name := range slices.Sorted(maps.Keys(dt.images)) {
 		if in := dt.images[name]; slices.Contains(r.Images, name) {
 			out = append(out, pendingValue{in, func(d *cluster.Deployed, v string) { d.Images[name] = v }})
 		}
@@ -95,8 +95,8 @@ func resolveSpec(dt *deployTime, r cluster.Reads, build func(cluster.Deployed) (
 		}
 		return bridge.Input(spec), nil
 	}
-	// Building the spec inside the Apply took a deep copy of it, and a
-	// goroutine whose stack had to grow for the conversion.
+	// The spec is built here, not in the Apply: there, the conversion would
+	// work on a deep copy, on a fresh goroutine's stack (BENCHMARKS.md).
 	placeholders := bridge.Placeholders(len(pending))
 	spec, err := withValues(placeholders...)
 	if err != nil {

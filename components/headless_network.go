@@ -4,12 +4,12 @@ import (
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	k8score "k8s.io/api/core/v1"
 
 	"github.com/ordinal-dev/ordinal/components/internal/bridge"
 	"github.com/ordinal-dev/ordinal/pkg/labels"
 	"github.com/ordinal-dev/ordinal/pkg/naming"
 	"github.com/ordinal-dev/ordinal/pkg/network"
+	"github.com/ordinal-dev/ordinal/pkg/validation"
 )
 
 // HeadlessNetworkType is the HeadlessNetwork's Pulumi type token.
@@ -55,13 +55,31 @@ func NewHeadlessNetwork(ctx *pulumi.Context, name string, args *HeadlessNetworkA
 	if args == nil {
 		args = &HeadlessNetworkArgs{}
 	}
-	plan, err := network.New(name, args.Spec)
+	plan, err := PlanHeadlessNetwork(name, args)
 	if err != nil {
 		return nil, err
 	}
 	return newHeadlessNetwork(ctx, name, args.Namespace, plan, opts...)
 }
 
+// PlanHeadlessNetwork validates args and plans the Services without
+// registering anything; NewHeadlessNetwork calls it first. The component
+// has no arguments to check besides the spec, which network.Make checks
+// and plans.
+func PlanHeadlessNetwork(name string, args *HeadlessNetworkArgs) (*network.Plan, error) {
+	if args == nil {
+		args = &HeadlessNetworkArgs{}
+	}
+	l := validation.New(network.Kind, name)
+	plan := network.Make(l, name, args.Spec)
+	if err := l.Err(); err != nil {
+		return nil, err
+	}
+	return plan, nil
+}
+
+// newHeadlessNetwork registers the component and the Services of plan; a
+// DatabaseCluster registers its network through it too.
 func newHeadlessNetwork(ctx *pulumi.Context, name string, ns pulumi.StringInput, plan *network.Plan, opts ...pulumi.ResourceOption) (*HeadlessNetwork, error) {
 	c := &HeadlessNetwork{Plan: plan}
 	if err := ctx.RegisterComponentResource(HeadlessNetworkType, name, c, opts...); err != nil {
@@ -70,14 +88,14 @@ func newHeadlessNetwork(ctx *pulumi.Context, name string, ns pulumi.StringInput,
 	child := pulumi.Parent(c)
 	var err error
 	// Shallow copies: only the annotations change, and Merge copies them.
-	governing := *plan.Governing
+	governing := *plan.Service
 	governing.Annotations = labels.Merge(governing.Annotations, GoverningServiceAnnotations())
 	c.Service, err = registerService(ctx, naming.Child(name, "headless"), &governing, ns, child)
 	if err != nil {
 		return nil, err
 	}
-	if plan.ClientSvc != nil {
-		svc := *plan.ClientSvc
+	if plan.ClientService != nil {
+		svc := *plan.ClientService
 		svc.Annotations = labels.Merge(svc.Annotations, ClientServiceAnnotations(svc.Spec.Type))
 		c.ClientService, err = registerService(ctx, naming.Child(name, "client"), &svc, ns, child)
 		if err != nil {
@@ -99,15 +117,14 @@ func newHeadlessNetwork(ctx *pulumi.Context, name string, ns pulumi.StringInput,
 
 // stateOutputs are the outputs recorded in the component's state: the
 // values of its output fields. With a namespace known while the program
-// runs they are all known too, and are registered as plain values: each
-// output still pending costs the SDK an await when it registers them,
-// which made the outputs a tenth of a cluster's registration cost.
+// runs they are all known too, and are registered as plain values: the SDK
+// awaits each output still pending when it registers them.
 func (c *HeadlessNetwork) stateOutputs(ns pulumi.StringInput) pulumi.Map {
 	if n, ok := bridge.Literal(ns); ok && n != "" {
 		p := c.Plan
 		return pulumi.Map{
 			"namespace":       pulumi.String(n),
-			"serviceName":     pulumi.String(p.Governing.Name),
+			"serviceName":     pulumi.String(p.Service.Name),
 			"serviceFqdn":     pulumi.String(p.ServiceFQDN(n)),
 			"podFqdns":        pulumi.ToStringArray(p.PodFQDNs(n)),
 			"peerList":        pulumi.String(p.PeerList(n)),
@@ -132,34 +149,6 @@ func (c *HeadlessNetwork) resources() []pulumi.Resource {
 		out = append(out, c.ClientService)
 	}
 	return out
-}
-
-// annotationSkipAwait tells pulumi-kubernetes not to wait for a resource.
-const annotationSkipAwait = "pulumi.com/skipAwait"
-
-// GoverningServiceAnnotations are the provider annotations on the governing
-// (headless) Service: it is not awaited. A headless Service has no address
-// to wait for, and the provider does not wait for its endpoints either, so
-// its await only added the provider's watch setup (about 0.25 s) to the
-// critical path of every `pulumi up`: the StatefulSet depends on the
-// network. The Service exists once its create returns, which is all the
-// pods' DNS names need.
-func GoverningServiceAnnotations() map[string]string {
-	return map[string]string{annotationSkipAwait: "true"}
-}
-
-// ClientServiceAnnotations are the provider annotations on the client
-// Service. For a ClusterIP or NodePort Service the provider's await only
-// waits for its Endpoints to stay unchanged for 10 seconds (and succeeds
-// even with no endpoints at all), so it proves nothing the StatefulSet's
-// own readiness await does not, yet it held `pulumi up` for 10 seconds
-// before the StatefulSet (which depends on the network) could start: the
-// Service is not awaited. A LoadBalancer is still awaited, for its address.
-func ClientServiceAnnotations(t k8score.ServiceType) map[string]string {
-	if t == k8score.ServiceTypeLoadBalancer {
-		return nil
-	}
-	return map[string]string{annotationSkipAwait: "true"}
 }
 
 // namespaceOf is the namespace a Service was created in ("default" when

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 	k8score "k8s.io/api/core/v1"
 
+	"github.com/ordinal-dev/ordinal/components/kubetypes"
 	"github.com/ordinal-dev/ordinal/components/ordinaltest"
 	"github.com/ordinal-dev/ordinal/pkg/network"
 )
@@ -39,7 +40,7 @@ func TestHeadlessNetwork(t *testing.T) {
 			name: "defaults: provider namespace, no client Service",
 			spec: network.Spec{Replicas: 3, Ports: kvPorts()},
 
-			wantChildren:    []string{tService + "::kv-headless"},
+			wantChildren:    []string{kubetypes.Service + "::kv-headless"},
 			wantService:     "kv",
 			wantNamespace:   "default",
 			wantServiceFQDN: "kv.default.svc.cluster.local",
@@ -66,7 +67,7 @@ func TestHeadlessNetwork(t *testing.T) {
 				Client:          &network.ClientService{Ports: []string{"client"}},
 			},
 
-			wantChildren:    []string{tService + "::kv-headless", tService + "::kv-client"},
+			wantChildren:    []string{kubetypes.Service + "::kv-headless", kubetypes.Service + "::kv-client"},
 			wantService:     "kv-peers",
 			wantNamespace:   "prod",
 			wantServiceFQDN: "kv-peers.prod.svc.corp.example",
@@ -86,7 +87,7 @@ func TestHeadlessNetwork(t *testing.T) {
 				Client:   &network.ClientService{Type: k8score.ServiceTypeLoadBalancer, Name: "kv-lb"},
 			},
 
-			wantChildren:    []string{tService + "::kv-headless", tService + "::kv-client"},
+			wantChildren:    []string{kubetypes.Service + "::kv-headless", kubetypes.Service + "::kv-client"},
 			wantService:     "kv",
 			wantNamespace:   "team-a-db",
 			wantServiceFQDN: "kv.team-a-db.svc.cluster.local",
@@ -109,7 +110,7 @@ func TestHeadlessNetwork(t *testing.T) {
 			assert.Equal(t, 1+len(tt.wantChildren), rec.Count())
 			requireChildrenOf(t, rec, HeadlessNetworkType, "kv", tt.wantChildren)
 
-			svc := rec.Find(t, tService, "kv-headless")
+			svc := rec.Find(t, kubetypes.Service, "kv-headless")
 			assert.Equal(t, tt.wantService, svc.Get(t, "metadata.name"))
 			if tt.namespace == nil {
 				assert.False(t, svc.Has("metadata.namespace"), "left to the provider's default namespace")
@@ -124,7 +125,7 @@ func TestHeadlessNetwork(t *testing.T) {
 			assert.Equal(t, "v1", svc.Get(t, "apiVersion"))
 			assert.Equal(t, "Service", svc.Get(t, "kind"))
 
-			client, hasClient := rec.Lookup(tService, "kv-client")
+			client, hasClient := rec.Lookup(kubetypes.Service, "kv-client")
 			require.Equal(t, tt.wantClient != "", hasClient)
 			if hasClient {
 				assert.Equal(t, tt.wantClient, client.Get(t, "metadata.name"))

@@ -12,22 +12,6 @@ import (
 	"github.com/ordinal-dev/ordinal/pkg/network"
 )
 
-// Type tokens of the Kubernetes resources the components register.
-const (
-	tService        = "kubernetes:core/v1:Service"
-	tConfigMap      = "kubernetes:core/v1:ConfigMap"
-	tSecret         = "kubernetes:core/v1:Secret"
-	tPV             = "kubernetes:core/v1:PersistentVolume"
-	tServiceAccount = "kubernetes:core/v1:ServiceAccount"
-	tStatefulSet    = "kubernetes:apps/v1:StatefulSet"
-	tJob            = "kubernetes:batch/v1:Job"
-	tPDB            = "kubernetes:policy/v1:PodDisruptionBudget"
-	tStorageClass   = "kubernetes:storage.k8s.io/v1:StorageClass"
-	tNetworkPolicy  = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
-	tRole           = "kubernetes:rbac.authorization.k8s.io/v1:Role"
-	tRoleBinding    = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
-)
-
 // secretValue is the secret the cluster tests pass; it must never show up
 // outside the generated Secret.
 const secretValue = "s3cret-Do-Not-Leak"

@@ -5,8 +5,6 @@ import (
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"k8s.io/apimachinery/pkg/util/validation/field"
-
 	"github.com/ordinal-dev/ordinal/pkg/localpv"
 	"github.com/ordinal-dev/ordinal/pkg/naming"
 	"github.com/ordinal-dev/ordinal/pkg/validation"
@@ -14,28 +12,6 @@ import (
 
 // LocalVolumePoolType is the LocalVolumePool's Pulumi type token.
 const LocalVolumePoolType = "ordinal:index:LocalVolumePool"
-
-// Protection decides what Pulumi may do to the pool's PersistentVolumes.
-type Protection string
-
-const (
-	// ProtectRetainOnDelete (the default) leaves PVs in the cluster when
-	// they leave the stack (destroy, or a volume removed from the pool); the
-	// next `up` adopts them again. Exactly (pulumi-kubernetes v4.25.0,
-	// checked by tests/e2e TestDestroyAndRecreate): the next `up` shows a
-	// "create" for each PV, which under server-side apply (the provider's
-	// default) is an apply that upserts the existing object, so the PV keeps
-	// its UID and its claimRef, and the retained claims stay Bound to it.
-	// With the provider's enableServerSideApply set to false the create is a
-	// POST and fails with "already exists": import the PVs instead.
-	ProtectRetainOnDelete Protection = "retainOnDelete"
-	// ProtectStrict marks PVs protected: Pulumi refuses to delete or
-	// replace them until you unprotect them.
-	ProtectStrict Protection = "protect"
-	// ProtectNone lets Pulumi delete PVs (the data on disk stays: Kubernetes
-	// never wipes local volumes).
-	ProtectNone Protection = "none"
-)
 
 // LocalVolumePoolArgs are the arguments of NewLocalVolumePool.
 type LocalVolumePoolArgs struct {
@@ -72,33 +48,33 @@ func NewLocalVolumePool(ctx *pulumi.Context, name string, args *LocalVolumePoolA
 	if args == nil {
 		args = &LocalVolumePoolArgs{}
 	}
-	l := validation.New(localpv.Kind, name)
-	localpv.ValidateName(l, name)
-	spec := localpv.Defaults(name, args.Spec)
-	localpv.Validate(l, field.NewPath("spec"), spec)
-	switch args.Protection {
-	case "", ProtectRetainOnDelete, ProtectStrict, ProtectNone:
-	default:
-		validation.NotSupported(l, field.NewPath("protection"), args.Protection, ProtectRetainOnDelete, ProtectStrict, ProtectNone)
-	}
-	if err := l.Err(); err != nil {
+	plan, err := PlanLocalVolumePool(name, args)
+	if err != nil {
 		return nil, err
 	}
-	plan := localpv.Build(name, spec)
 	c := &LocalVolumePool{Plan: plan}
 	if err := ctx.RegisterComponentResource(LocalVolumePoolType, name, c, opts...); err != nil {
 		return nil, err
 	}
+	if err := c.register(ctx, name, args.Protection); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// register registers the StorageClass and the PVs as the component's children.
+func (c *LocalVolumePool) register(ctx *pulumi.Context, name string, protection Protection) error {
+	plan := c.Plan
 	var err error
 	c.StorageClass, err = registerStorageClass(ctx, naming.Child(name, "class"), plan.StorageClass, StorageClassOptions(c)...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	names := make([]string, 0, len(plan.Volumes))
 	for _, pv := range plan.Volumes {
-		res, err := registerPV(ctx, pv.Name, pv, VolumeOptions(c, c.StorageClass, args.Protection)...)
+		res, err := registerPV(ctx, pv.Name, pv, VolumeOptions(c, c.StorageClass, protection)...)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		c.Volumes = append(c.Volumes, res)
 		names = append(names, pv.Name)
@@ -108,15 +84,34 @@ func NewLocalVolumePool(ctx *pulumi.Context, name string, args *LocalVolumePoolA
 	c.VolumeNames = knownStrings(names)
 	c.TotalCapacity = knownString(total.String())
 	c.Nodes = knownStrings(plan.DistinctNodes())
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+	return ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"storageClassName": pulumi.String(plan.StorageClass.Name), // as c.StorageClassName, known
 		"volumeNames":      c.VolumeNames,
 		"totalCapacity":    c.TotalCapacity,
 		"nodes":            c.Nodes,
-	}); err != nil {
+	})
+}
+
+// PlanLocalVolumePool validates args and plans the pool without
+// registering anything; NewLocalVolumePool calls it first. localpv.Make
+// checks and plans the spec, then the component checks its own argument on
+// the same problem list (so problems read in the order of the arguments:
+// the name and spec, then protection).
+func PlanLocalVolumePool(name string, args *LocalVolumePoolArgs) (*localpv.Plan, error) {
+	if args == nil {
+		args = &LocalVolumePoolArgs{}
+	}
+	l := validation.New(localpv.Kind, name)
+	plan := localpv.Make(l, name, args.Spec)
+	switch args.Protection {
+	case "", ProtectRetainOnDelete, ProtectStrict, ProtectNone:
+	default:
+		validation.NotSupported(l, validation.NewPath("protection"), args.Protection, ProtectRetainOnDelete, ProtectStrict, ProtectNone)
+	}
+	if err := l.Err(); err != nil {
 		return nil, err
 	}
-	return c, nil
+	return plan, nil
 }
 
 // resources are the pool's StorageClass and PVs, for DependsOn (see
@@ -127,39 +122,4 @@ func (c *LocalVolumePool) resources() []pulumi.Resource {
 		out = append(out, v)
 	}
 	return out
-}
-
-// StorageClassOptions are the resource options of a pool's StorageClass.
-// Kubernetes rejects changes to provisioner, parameters, reclaimPolicy and
-// volumeBindingMode, so a change to any of them replaces the class
-// (deleting the old one first, as the name stays the same); PVs refer to the
-// class by name and are not touched.
-func StorageClassOptions(parent pulumi.Resource) []pulumi.ResourceOption {
-	return []pulumi.ResourceOption{
-		pulumi.Parent(parent),
-		pulumi.ReplaceOnChanges([]string{"provisioner", "parameters", "reclaimPolicy", "volumeBindingMode"}),
-		pulumi.DeleteBeforeReplace(true),
-	}
-}
-
-// VolumeOptions are the resource options of a pool's PV. A PV's name is
-// derived from its node and path, so moving a volume creates a new PV rather
-// than replacing one. The remaining immutable fields (node affinity, local
-// source, volume mode) replace the PV deliberately instead of sending an
-// update the API server would reject.
-func VolumeOptions(parent pulumi.Resource, class pulumi.Resource, p Protection) []pulumi.ResourceOption {
-	opts := []pulumi.ResourceOption{
-		pulumi.Parent(parent),
-		pulumi.DependsOn([]pulumi.Resource{class}),
-		pulumi.ReplaceOnChanges([]string{"spec.nodeAffinity", "spec.local", "spec.volumeMode"}),
-		pulumi.DeleteBeforeReplace(true),
-	}
-	switch p {
-	case ProtectNone:
-	case ProtectStrict:
-		opts = append(opts, pulumi.Protect(true))
-	default:
-		opts = append(opts, pulumi.RetainOnDelete(true))
-	}
-	return opts
 }

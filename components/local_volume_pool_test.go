@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 	k8score "k8s.io/api/core/v1"
 
+	"github.com/ordinal-dev/ordinal/components/kubetypes"
 	"github.com/ordinal-dev/ordinal/components/ordinaltest"
 	"github.com/ordinal-dev/ordinal/pkg/localpv"
 )
@@ -101,17 +102,17 @@ func TestLocalVolumePool(t *testing.T) {
 				return err
 			})
 
-			wantChildren := []string{tStorageClass + "::disks-class"}
+			wantChildren := []string{kubetypes.StorageClass + "::disks-class"}
 			var wantNames []string
 			for _, pv := range tt.wantPVs {
 				name := localpv.VolumeName(tt.wantClass, localpv.Volume{Node: pv.node, Path: pv.path})
 				wantNames = append(wantNames, name)
-				wantChildren = append(wantChildren, tPV+"::"+name)
+				wantChildren = append(wantChildren, kubetypes.PersistentVolume+"::"+name)
 			}
 			requireChildrenOf(t, rec, LocalVolumePoolType, "disks", wantChildren)
 			assert.Equal(t, len(wantChildren)+1, rec.Count())
 
-			sc := rec.Find(t, tStorageClass, "disks-class")
+			sc := rec.Find(t, kubetypes.StorageClass, "disks-class")
 			assert.Equal(t, tt.wantClass, sc.Get(t, "metadata.name"))
 			assert.False(t, sc.Has("metadata.namespace"), "StorageClass is cluster-scoped")
 			assert.Equal(t, "kubernetes.io/no-provisioner", sc.Get(t, "provisioner"))
@@ -121,7 +122,7 @@ func TestLocalVolumePool(t *testing.T) {
 				assert.False(t, sc.Has("mountOptions"))
 			} else {
 				assert.Equal(t, tt.wantMount, sc.Get(t, "mountOptions"))
-				assert.Equal(t, tt.wantMount, rec.ByType(tPV)[0].Get(t, "spec.mountOptions"))
+				assert.Equal(t, tt.wantMount, rec.ByType(kubetypes.PersistentVolume)[0].Get(t, "spec.mountOptions"))
 			}
 			isDefault, _ := sc.Lookup(`metadata.annotations["storageclass.kubernetes.io/is-default-class"]`)
 			if tt.wantDefault {
@@ -134,7 +135,7 @@ func TestLocalVolumePool(t *testing.T) {
 
 			require.Len(t, pool.Volumes, len(tt.wantPVs))
 			for i, want := range tt.wantPVs {
-				pv := rec.Find(t, tPV, wantNames[i])
+				pv := rec.Find(t, kubetypes.PersistentVolume, wantNames[i])
 				assert.Equal(t, wantNames[i], pv.Get(t, "metadata.name"), "Pulumi name = object name")
 				assert.False(t, pv.Has("metadata.namespace"), "PV is cluster-scoped")
 				assert.Equal(t, want.node, pv.Get(t, `metadata.labels["ordinal.dev/node"]`))
@@ -180,8 +181,8 @@ func TestLocalVolumePoolProtection(t *testing.T) {
 				_, err := NewLocalVolumePool(ctx, "disks", &LocalVolumePoolArgs{Spec: poolSpec(), Protection: tt.protection})
 				return err
 			})
-			sc := rec.Find(t, tStorageClass, "disks-class")
-			pvs := rec.ByType(tPV)
+			sc := rec.Find(t, kubetypes.StorageClass, "disks-class")
+			pvs := rec.ByType(kubetypes.PersistentVolume)
 			require.Len(t, pvs, 3)
 			for _, pv := range pvs {
 				o := pv.Options

@@ -1,6 +1,7 @@
 package components
 
 import (
+	"fmt"
 	"slices"
 
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
@@ -21,6 +22,7 @@ import (
 	k8smeta "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/ordinal-dev/ordinal/components/internal/bridge"
+	"github.com/ordinal-dev/ordinal/components/kubetypes"
 )
 
 // The functions below register one planned k8s.io/api object as its typed
@@ -39,25 +41,40 @@ type kubeKind struct {
 }
 
 var (
-	statefulSetKind = kubeKind{"kubernetes:apps/v1:StatefulSet", "apps/v1", "StatefulSet",
+	statefulSetKind = kubeKind{kubetypes.StatefulSet, "apps/v1", "StatefulSet",
 		[]string{"kubernetes:apps/v1beta1:StatefulSet", "kubernetes:apps/v1beta2:StatefulSet"}}
-	jobKind              = kubeKind{"kubernetes:batch/v1:Job", "batch/v1", "Job", nil}
-	serviceKind          = kubeKind{"kubernetes:core/v1:Service", "v1", "Service", nil}
-	persistentVolumeKind = kubeKind{"kubernetes:core/v1:PersistentVolume", "v1", "PersistentVolume", nil}
-	pdbKind              = kubeKind{"kubernetes:policy/v1:PodDisruptionBudget", "policy/v1", "PodDisruptionBudget",
+	jobKind              = kubeKind{kubetypes.Job, "batch/v1", "Job", nil}
+	serviceKind          = kubeKind{kubetypes.Service, "v1", "Service", nil}
+	persistentVolumeKind = kubeKind{kubetypes.PersistentVolume, "v1", "PersistentVolume", nil}
+	pdbKind              = kubeKind{kubetypes.PodDisruptionBudget, "policy/v1", "PodDisruptionBudget",
 		[]string{"kubernetes:policy/v1beta1:PodDisruptionBudget"}}
-	networkPolicyKind = kubeKind{"kubernetes:networking.k8s.io/v1:NetworkPolicy", "networking.k8s.io/v1", "NetworkPolicy",
+	networkPolicyKind = kubeKind{kubetypes.NetworkPolicy, "networking.k8s.io/v1", "NetworkPolicy",
 		[]string{"kubernetes:extensions/v1beta1:NetworkPolicy"}}
-	roleKind = kubeKind{"kubernetes:rbac.authorization.k8s.io/v1:Role", "rbac.authorization.k8s.io/v1", "Role",
+	roleKind = kubeKind{kubetypes.Role, "rbac.authorization.k8s.io/v1", "Role",
 		[]string{"kubernetes:rbac.authorization.k8s.io/v1alpha1:Role", "kubernetes:rbac.authorization.k8s.io/v1beta1:Role"}}
 )
+
+// registered returns the child res registered as token and name, or err
+// with the child's type and name in front (childError).
+func registered[R any](token, name string, res *R, err error) (*R, error) {
+	if err != nil {
+		return nil, childError(token, name, err)
+	}
+	return res, nil
+}
+
+// childError is err, which stopped the registration of the child of type
+// token and name, with the child in front.
+func childError(token, name string, err error) error {
+	return fmt.Errorf("registering %s %q: %w", token, name, err)
+}
 
 // registerKind registers an object of kind k, given its properties other
 // than apiVersion and kind, as the typed resource R, exactly as k's
 // constructor registers typed args that send the same properties
 // (TestKindsRegisterLikeTheirConstructors). The SDK marshals the bridge's
-// property trees instead of walking every field of the typed args, which
-// made the marshalling of specs a large part of a cluster's registration.
+// property trees instead of walking every field of the typed args (see
+// BENCHMARKS.md for what that walk cost).
 func registerKind[R any, P interface {
 	*R
 	pulumi.CustomResource
@@ -72,10 +89,25 @@ func registerKind[R any, P interface {
 		opts = append(slices.Clip(opts), pulumi.Aliases(aliases))
 	}
 	res := P(new(R))
-	if err := ctx.RegisterResource(k.token, name, props, res, utilities.PkgResourceDefaultOpts(opts)...); err != nil {
-		return nil, err
+	err := ctx.RegisterResource(k.token, name, props, res, utilities.PkgResourceDefaultOpts(opts)...)
+	return registered(k.token, name, (*R)(res), err)
+}
+
+// registerAwaited registers an object of kind k with its metadata and one
+// more property, field (a spec, a Role's rules), whose value is sent as the
+// awaited tree (bridge.AwaitedTree) of the SDK's type T.
+func registerAwaited[R, T any, P interface {
+	*R
+	pulumi.CustomResource
+}](ctx *pulumi.Context, k kubeKind, name string, meta k8smeta.ObjectMeta, ns pulumi.StringInput, field string, value any, opts ...pulumi.ResourceOption) (*R, error) {
+	tree, err := bridge.AwaitedTree[T](value)
+	if err != nil {
+		return nil, childError(k.token, name, err)
 	}
-	return res, nil
+	return registerKind[R, P](ctx, k, name, pulumi.Map{
+		"metadata": bridge.MetaInput(meta, ns, false),
+		field:      bridge.Input(tree),
+	}, opts...)
 }
 
 // nameOf is an object's metadata.name, in one Apply (Name().Elem() takes
@@ -100,32 +132,19 @@ func knownStrings(s []string) pulumi.StringArrayOutput {
 }
 
 func registerService(ctx *pulumi.Context, name string, svc *k8score.Service, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*corev1.Service, error) {
-	spec, err := bridge.AwaitedTree[corev1.ServiceSpec](svc.Spec)
-	if err != nil {
-		return nil, err
-	}
-	return registerKind[corev1.Service](ctx, serviceKind, name, pulumi.Map{
-		"metadata": bridge.MetaInput(svc.ObjectMeta, ns, false),
-		"spec":     bridge.Input(spec),
-	}, opts...)
+	return registerAwaited[corev1.Service, corev1.ServiceSpec](ctx, serviceKind, name, svc.ObjectMeta, ns, "spec", svc.Spec, opts...)
 }
 
 func registerPDB(ctx *pulumi.Context, name string, pdb *k8spolicy.PodDisruptionBudget, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*policyv1.PodDisruptionBudget, error) {
-	spec, err := bridge.AwaitedTree[policyv1.PodDisruptionBudgetSpec](pdb.Spec)
-	if err != nil {
-		return nil, err
-	}
-	return registerKind[policyv1.PodDisruptionBudget](ctx, pdbKind, name, pulumi.Map{
-		"metadata": bridge.MetaInput(pdb.ObjectMeta, ns, false),
-		"spec":     bridge.Input(spec),
-	}, opts...)
+	return registerAwaited[policyv1.PodDisruptionBudget, policyv1.PodDisruptionBudgetSpec](ctx, pdbKind, name, pdb.ObjectMeta, ns, "spec", pdb.Spec, opts...)
 }
 
 func registerConfigMap(ctx *pulumi.Context, name string, cm *k8score.ConfigMap, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*corev1.ConfigMap, error) {
-	return corev1.NewConfigMap(ctx, name, &corev1.ConfigMapArgs{
+	res, err := corev1.NewConfigMap(ctx, name, &corev1.ConfigMapArgs{
 		Metadata: bridge.Meta(cm.ObjectMeta, ns, false),
 		Data:     pulumi.ToStringMap(cm.Data),
 	}, opts...)
+	return registered(kubetypes.ConfigMap, name, res, err)
 }
 
 // registerSecret registers the generated Secret under a Pulumi autoname
@@ -137,11 +156,12 @@ func registerSecret(ctx *pulumi.Context, name string, s *k8score.Secret, ns pulu
 	for k, v := range data {
 		stringData[k] = pulumi.ToSecret(v).(pulumi.StringOutput)
 	}
-	return corev1.NewSecret(ctx, name, &corev1.SecretArgs{
+	res, err := corev1.NewSecret(ctx, name, &corev1.SecretArgs{
 		Metadata:   bridge.Meta(s.ObjectMeta, ns, true),
 		Type:       pulumi.String(string(s.Type)),
 		StringData: stringData,
 	}, opts...)
+	return registered(kubetypes.Secret, name, res, err)
 }
 
 // registerStatefulSet registers a StatefulSet whose spec tree comes from
@@ -175,29 +195,16 @@ func registerStorageClass(ctx *pulumi.Context, name string, sc *k8sstorage.Stora
 	if len(sc.MountOptions) > 0 {
 		args.MountOptions = pulumi.ToStringArray(sc.MountOptions)
 	}
-	return storagev1.NewStorageClass(ctx, name, args, opts...)
+	res, err := storagev1.NewStorageClass(ctx, name, args, opts...)
+	return registered(kubetypes.StorageClass, name, res, err)
 }
 
 func registerPV(ctx *pulumi.Context, name string, pv *k8score.PersistentVolume, opts ...pulumi.ResourceOption) (*corev1.PersistentVolume, error) {
-	spec, err := bridge.AwaitedTree[corev1.PersistentVolumeSpec](pv.Spec)
-	if err != nil {
-		return nil, err
-	}
-	return registerKind[corev1.PersistentVolume](ctx, persistentVolumeKind, name, pulumi.Map{
-		"metadata": bridge.MetaInput(pv.ObjectMeta, nil, false),
-		"spec":     bridge.Input(spec),
-	}, opts...)
+	return registerAwaited[corev1.PersistentVolume, corev1.PersistentVolumeSpec](ctx, persistentVolumeKind, name, pv.ObjectMeta, nil, "spec", pv.Spec, opts...)
 }
 
 func registerNetworkPolicy(ctx *pulumi.Context, name string, np *k8snetworking.NetworkPolicy, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*networkingv1.NetworkPolicy, error) {
-	spec, err := bridge.AwaitedTree[networkingv1.NetworkPolicySpec](np.Spec)
-	if err != nil {
-		return nil, err
-	}
-	return registerKind[networkingv1.NetworkPolicy](ctx, networkPolicyKind, name, pulumi.Map{
-		"metadata": bridge.MetaInput(np.ObjectMeta, ns, false),
-		"spec":     bridge.Input(spec),
-	}, opts...)
+	return registerAwaited[networkingv1.NetworkPolicy, networkingv1.NetworkPolicySpec](ctx, networkPolicyKind, name, np.ObjectMeta, ns, "spec", np.Spec, opts...)
 }
 
 func registerServiceAccount(ctx *pulumi.Context, name string, sa *k8score.ServiceAccount, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*corev1.ServiceAccount, error) {
@@ -205,18 +212,12 @@ func registerServiceAccount(ctx *pulumi.Context, name string, sa *k8score.Servic
 	if sa.AutomountServiceAccountToken != nil {
 		args.AutomountServiceAccountToken = pulumi.Bool(*sa.AutomountServiceAccountToken)
 	}
-	return corev1.NewServiceAccount(ctx, name, args, opts...)
+	res, err := corev1.NewServiceAccount(ctx, name, args, opts...)
+	return registered(kubetypes.ServiceAccount, name, res, err)
 }
 
 func registerRole(ctx *pulumi.Context, name string, role *k8srbac.Role, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*rbacv1.Role, error) {
-	rules, err := bridge.AwaitedTree[[]rbacv1.PolicyRule](role.Rules)
-	if err != nil {
-		return nil, err
-	}
-	return registerKind[rbacv1.Role](ctx, roleKind, name, pulumi.Map{
-		"metadata": bridge.MetaInput(role.ObjectMeta, ns, false),
-		"rules":    bridge.Input(rules),
-	}, opts...)
+	return registerAwaited[rbacv1.Role, []rbacv1.PolicyRule](ctx, roleKind, name, role.ObjectMeta, ns, "rules", role.Rules, opts...)
 }
 
 // registerRoleBinding binds the Role to ServiceAccounts in subjectNS, the
@@ -226,7 +227,7 @@ func registerRoleBinding(ctx *pulumi.Context, name string, rb *k8srbac.RoleBindi
 	for _, s := range rb.Subjects {
 		subjects = append(subjects, rbacv1.SubjectArgs{Kind: pulumi.String(s.Kind), Name: pulumi.String(s.Name), Namespace: subjectNS})
 	}
-	return rbacv1.NewRoleBinding(ctx, name, &rbacv1.RoleBindingArgs{
+	res, err := rbacv1.NewRoleBinding(ctx, name, &rbacv1.RoleBindingArgs{
 		Metadata: bridge.Meta(rb.ObjectMeta, ns, false),
 		RoleRef: rbacv1.RoleRefArgs{
 			ApiGroup: pulumi.String(rb.RoleRef.APIGroup),
@@ -235,4 +236,5 @@ func registerRoleBinding(ctx *pulumi.Context, name string, rb *k8srbac.RoleBindi
 		},
 		Subjects: subjects,
 	}, opts...)
+	return registered(kubetypes.RoleBinding, name, res, err)
 }

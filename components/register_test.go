@@ -25,6 +25,7 @@ import (
 	k8srbac "k8s.io/api/rbac/v1"
 
 	"github.com/ordinal-dev/ordinal/components/internal/bridge"
+	"github.com/ordinal-dev/ordinal/components/kubetypes"
 	"github.com/ordinal-dev/ordinal/pkg/cluster"
 	"github.com/ordinal-dev/ordinal/pkg/localpv"
 )
@@ -56,8 +57,6 @@ func requests(t *testing.T, program pulumi.RunFunc) map[string]*pulumirpc.Regist
 	}
 	return rec.requests
 }
-
-const tNamespace = "kubernetes:core/v1:Namespace"
 
 // inNamespace runs register with the namespace "prod", given as a literal,
 // or as the name of a Namespace the program registers first.
@@ -112,7 +111,7 @@ func TestKindsRegisterLikeTheirConstructors(t *testing.T) {
 
 func testKindsRegisterLikeTheirConstructors(t *testing.T, plan *cluster.Plan, pool *localpv.Plan, fromResource bool) {
 	sts, job, pv := plan.StatefulSet, plan.InitJob, pool.Volumes[0]
-	svc, pdb, np, role := plan.Network.Governing, plan.PDB, plan.NetworkPolicy, plan.RBAC.Role
+	svc, pdb, np, role := plan.Network.Service, plan.PDB, plan.NetworkPolicy, plan.RBAC.Role
 	opts := func(*pulumi.Context) []pulumi.ResourceOption {
 		return []pulumi.ResourceOption{pulumi.RetainOnDelete(true), pulumi.IgnoreChanges([]string{"spec.replicas"}), pulumi.DeleteBeforeReplace(true)}
 	}
@@ -205,7 +204,7 @@ func testKindsRegisterLikeTheirConstructors(t *testing.T, plan *cluster.Plan, po
 			got, want := requests(t, inNamespace(fromResource, tt.tree)), requests(t, inNamespace(fromResource, tt.typed))
 			require.Len(t, want, len(got))
 			for key, w := range want {
-				if strings.HasPrefix(key, tNamespace) {
+				if strings.HasPrefix(key, kubetypes.Namespace) {
 					continue
 				}
 				g := got[key]
@@ -222,4 +221,22 @@ func testKindsRegisterLikeTheirConstructors(t *testing.T, plan *cluster.Plan, po
 			}
 		})
 	}
+}
+
+// A child whose registration fails is named in the error, by type and name.
+func TestRegistrationErrorsNameTheChild(t *testing.T) {
+	plan, err := cluster.New("db", dbSpec(), cluster.Options{DeployTimeImages: []string{"db"}, SecretKeys: []string{"password"}})
+	require.NoError(t, err)
+	// A context whose program is over refuses every registration.
+	var done *pulumi.Context
+	rec := &requestRecorder{requests: map[string]*pulumirpc.RegisterResourceRequest{}}
+	require.NoError(t, pulumi.RunErr(func(ctx *pulumi.Context) error { done = ctx; return nil }, pulumi.WithMocks("project", "stack", rec)))
+
+	_, err = registerPDB(done, "db-pdb", plan.PDB, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `registering kubernetes:policy/v1:PodDisruptionBudget "db-pdb": `)
+
+	_, err = registerConfigMap(done, "db-config", plan.ConfigMap, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `registering kubernetes:core/v1:ConfigMap "db-config": `)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ordinal-dev/ordinal/components"
+	"github.com/ordinal-dev/ordinal/components/kubetypes"
 	"github.com/ordinal-dev/ordinal/components/ordinaltest"
 	"github.com/ordinal-dev/ordinal/pkg/network"
 )
@@ -33,7 +34,7 @@ func Example() {
 	}
 	fmt.Println(rec.Keys())
 
-	headless, _ := rec.Lookup("kubernetes:core/v1:Service", "kv-headless")
+	headless, _ := rec.Lookup(kubetypes.Service, "kv-headless")
 	clusterIP, _ := headless.Lookup("spec.clusterIP")
 	fmt.Println("clusterIP:", clusterIP)
 
@@ -90,7 +91,7 @@ func ExampleAutoName() {
 	name, _ := ordinaltest.Resolve[*string](secret.Metadata.Name())
 	fmt.Println(*name.Value == ordinaltest.AutoName("creds"))
 
-	r, _ := rec.Lookup("kubernetes:core/v1:Secret", "creds")
+	r, _ := rec.Lookup(kubetypes.Secret, "creds")
 	fmt.Println(r.ID == "default/"+ordinaltest.AutoName("creds"))
 	fmt.Println("stringData secret:", r.IsSecret("stringData.password"))
 	// Output:

@@ -62,7 +62,7 @@ func TestKubernetesOutputsLikeTheProvider(t *testing.T) {
 				return cm.Metadata.Name(), cm.Metadata.Namespace(), nil
 			},
 			typ: "kubernetes:core/v1:ConfigMap", resName: "cm",
-			wantName: "settings", wantNamespace: ptr("default"), wantID: "default/settings",
+			wantName: "settings", wantNamespace: new("default"), wantID: "default/settings",
 		},
 		{
 			name: "explicit namespace is kept",
@@ -76,7 +76,7 @@ func TestKubernetesOutputsLikeTheProvider(t *testing.T) {
 				return cm.Metadata.Name(), cm.Metadata.Namespace(), nil
 			},
 			typ: "kubernetes:core/v1:ConfigMap", resName: "cm",
-			wantName: "settings", wantNamespace: ptr("prod"), wantID: "prod/settings",
+			wantName: "settings", wantNamespace: new("prod"), wantID: "prod/settings",
 		},
 		{
 			name: "autonamed object gets name plus suffix",
@@ -88,7 +88,7 @@ func TestKubernetesOutputsLikeTheProvider(t *testing.T) {
 				return s.Metadata.Name(), s.Metadata.Namespace(), nil
 			},
 			typ: "kubernetes:core/v1:Secret", resName: "creds",
-			wantName: ordinaltest.AutoName("creds"), wantNamespace: ptr("default"), wantID: "default/" + ordinaltest.AutoName("creds"),
+			wantName: ordinaltest.AutoName("creds"), wantNamespace: new("default"), wantID: "default/" + ordinaltest.AutoName("creds"),
 		},
 		{
 			name: "cluster-scoped object gets no namespace",
@@ -386,5 +386,3 @@ func TestAwait(t *testing.T) {
 		assert.Contains(t, f.failures[0], "is unknown")
 	})
 }
-
-func ptr[T any](v T) *T { return &v }

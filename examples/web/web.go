@@ -151,7 +151,7 @@ func Spec(c Config) cluster.Spec {
 		Disruption: &cluster.Disruption{MaxUnavailable: &maxUnavailable},
 		// The restricted defaults (non-root, no privilege escalation, all
 		// capabilities dropped, seccomp RuntimeDefault) as uid/gid 1000.
-		Security: cluster.Security{RunAsUser: ptr(UID), RunAsGroup: ptr(UID), FSGroup: ptr(UID)},
+		Security: cluster.Security{RunAsUser: new(UID), RunAsGroup: new(UID), FSGroup: new(UID)},
 	}
 }
 
@@ -216,5 +216,3 @@ func Program(ctx *pulumi.Context) error {
 	}
 	return nil
 }
-
-func ptr[T any](v T) *T { return &v }

@@ -97,7 +97,7 @@ func TestPortsWithoutProtocol(t *testing.T) {
 	c := podSpecOf(p).Containers[0]
 	require.Len(t, c.Ports, 2)
 	assert.Equal(t, corev1.ContainerPort{Name: "grpc", ContainerPort: 26257, Protocol: corev1.ProtocolTCP}, c.Ports[0])
-	assert.Equal(t, corev1.ProtocolTCP, p.Network.Governing.Spec.Ports[0].Protocol)
+	assert.Equal(t, corev1.ProtocolTCP, p.Network.Service.Spec.Ports[0].Protocol)
 }
 
 func TestQuorum(t *testing.T) {
@@ -120,11 +120,11 @@ func TestPodDisruptionBudget(t *testing.T) {
 		maxUnavailable *intstr.IntOrString
 		eviction       *policyv1.UnhealthyPodEvictionPolicyType
 	}{
-		{name: "quorum of 3", replicas: 3, minAvailable: ptr(intstr.FromInt32(2))},
-		{name: "quorum of 5", replicas: 5, minAvailable: ptr(intstr.FromInt32(3))},
-		{name: "quorum of 4", replicas: 4, minAvailable: ptr(intstr.FromInt32(3))},
-		{name: "quorum of 1", replicas: 1, minAvailable: ptr(intstr.FromInt32(1))},
-		{name: "empty disruption keeps quorum", replicas: 3, disruption: &cluster.Disruption{}, minAvailable: ptr(intstr.FromInt32(2))},
+		{name: "quorum of 3", replicas: 3, minAvailable: new(intstr.FromInt32(2))},
+		{name: "quorum of 5", replicas: 5, minAvailable: new(intstr.FromInt32(3))},
+		{name: "quorum of 4", replicas: 4, minAvailable: new(intstr.FromInt32(3))},
+		{name: "quorum of 1", replicas: 1, minAvailable: new(intstr.FromInt32(1))},
+		{name: "empty disruption keeps quorum", replicas: 3, disruption: &cluster.Disruption{}, minAvailable: new(intstr.FromInt32(2))},
 		{name: "minAvailable percent", replicas: 3, disruption: &cluster.Disruption{MinAvailable: &pct}, minAvailable: &pct},
 		{name: "maxUnavailable", replicas: 3, disruption: &cluster.Disruption{MaxUnavailable: &one, UnhealthyPodEvictionPolicy: &alwaysAllow}, maxUnavailable: &one, eviction: &alwaysAllow},
 		{name: "disabled", replicas: 3, disruption: &cluster.Disruption{Disabled: true}, wantNil: true},
@@ -155,7 +155,7 @@ func TestPodDisruptionBudget(t *testing.T) {
 func TestStatefulSet(t *testing.T) {
 	s := dbSpec()
 	s.MinReadySeconds = 10
-	s.RevisionHistoryLimit = ptr(int32(5))
+	s.RevisionHistoryLimit = new(int32(5))
 	s.PodManagementPolicy = appsv1.ParallelPodManagement
 	p := mustPlan(t, s, cluster.Options{})
 	sts := p.StatefulSet
@@ -165,7 +165,7 @@ func TestStatefulSet(t *testing.T) {
 	assert.Equal(t, "db", sts.Name)
 	assert.Equal(t, int32(3), *sts.Spec.Replicas)
 	assert.Equal(t, "db", sts.Spec.ServiceName, "governed by the headless Service")
-	assert.Equal(t, p.Network.Governing.Name, sts.Spec.ServiceName)
+	assert.Equal(t, p.Network.Service.Name, sts.Spec.ServiceName)
 	assert.Equal(t, &metav1.LabelSelector{MatchLabels: map[string]string{labels.Instance: "db", labels.Component: "database"}}, sts.Spec.Selector)
 	assert.Equal(t, appsv1.ParallelPodManagement, sts.Spec.PodManagementPolicy)
 	assert.Equal(t, int32(10), sts.Spec.MinReadySeconds)
@@ -241,10 +241,10 @@ func TestVolumeClaimTemplates(t *testing.T) {
 		wantClass *string
 	}{
 		{"cluster default class", cluster.Claim{}, cluster.Options{}, nil},
-		{"options class", cluster.Claim{}, cluster.Options{StorageClassName: "standard"}, ptr("standard")},
-		{"pool class", cluster.Claim{}, cluster.Options{Pool: pool}, ptr("fast")},
+		{"options class", cluster.Claim{}, cluster.Options{StorageClassName: "standard"}, new("standard")},
+		{"pool class", cluster.Claim{}, cluster.Options{Pool: pool}, new("fast")},
 		{"deploy-time class is left for Resolve", cluster.Claim{}, cluster.Options{DeployTimeStorageClass: true}, nil},
-		{"claim class wins", cluster.Claim{StorageClassName: "slow"}, cluster.Options{StorageClassName: "standard"}, ptr("slow")},
+		{"claim class wins", cluster.Claim{StorageClassName: "slow"}, cluster.Options{StorageClassName: "standard"}, new("slow")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -310,7 +310,7 @@ func TestProjectedConfig(t *testing.T) {
 	s := dbSpec()
 	s.Config = &cluster.Config{
 		Data:        map[string]string{"cockroach.conf": "cache=.25", "log.yaml": "sinks: {}"},
-		DefaultMode: ptr(int32(0o440)),
+		DefaultMode: new(int32(0o440)),
 		Sources: []corev1.VolumeProjection{
 			{DownwardAPI: &corev1.DownwardAPIProjection{Items: []corev1.DownwardAPIVolumeFile{
 				{Path: "pod/labels", FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.labels"}},
@@ -364,7 +364,7 @@ func TestProjectedConfig(t *testing.T) {
 
 func TestSecretMode(t *testing.T) {
 	s := dbSpec()
-	s.Config = &cluster.Config{SecretMode: ptr(int32(0o440))}
+	s.Config = &cluster.Config{SecretMode: new(int32(0o440))}
 	p := mustPlan(t, s, cluster.Options{SecretKeys: []string{"tls.key"}})
 	src := podSpecOf(p).Volumes[0].Projected.Sources[0].Secret
 	require.NotNil(t, src)
@@ -434,17 +434,17 @@ func TestRestrictedSecurityDefaults(t *testing.T) {
 	pod := podSpecOf(p)
 
 	wantPod := &corev1.PodSecurityContext{
-		RunAsNonRoot:        ptr(true),
-		RunAsUser:           ptr(int64(1000)),
-		RunAsGroup:          ptr(int64(1000)),
-		FSGroup:             ptr(int64(1000)),
-		FSGroupChangePolicy: ptr(corev1.FSGroupChangeOnRootMismatch),
+		RunAsNonRoot:        new(true),
+		RunAsUser:           new(int64(1000)),
+		RunAsGroup:          new(int64(1000)),
+		FSGroup:             new(int64(1000)),
+		FSGroupChangePolicy: new(corev1.FSGroupChangeOnRootMismatch),
 		SeccompProfile:      &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
 	}
 	wantContainer := &corev1.SecurityContext{
-		AllowPrivilegeEscalation: ptr(false),
+		AllowPrivilegeEscalation: new(false),
 		Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
-		RunAsNonRoot:             ptr(true),
+		RunAsNonRoot:             new(true),
 		SeccompProfile:           &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
 	}
 	assert.Equal(t, wantPod, pod.SecurityContext)
@@ -463,17 +463,17 @@ func TestSecurityOverrides(t *testing.T) {
 		check func(t *testing.T, pod corev1.PodSpec)
 	}{
 		{"uid, gid and fsGroup", func(s *cluster.Spec) {
-			s.Security.RunAsUser, s.Security.RunAsGroup, s.Security.FSGroup = ptr(int64(26)), ptr(int64(27)), ptr(int64(28))
+			s.Security.RunAsUser, s.Security.RunAsGroup, s.Security.FSGroup = new(int64(26)), new(int64(27)), new(int64(28))
 		}, func(t *testing.T, pod corev1.PodSpec) {
 			assert.Equal(t, int64(26), *pod.SecurityContext.RunAsUser)
 			assert.Equal(t, int64(27), *pod.SecurityContext.RunAsGroup)
 			assert.Equal(t, int64(28), *pod.SecurityContext.FSGroup)
 		}},
 		{"read-only root filesystem", func(s *cluster.Spec) { s.Security.ReadOnlyRootFilesystem = true }, func(t *testing.T, pod corev1.PodSpec) {
-			assert.Equal(t, ptr(true), pod.Containers[0].SecurityContext.ReadOnlyRootFilesystem)
+			assert.Equal(t, new(true), pod.Containers[0].SecurityContext.ReadOnlyRootFilesystem)
 		}},
 		{"pod security context wins field by field", func(s *cluster.Spec) {
-			s.Security.PodSecurityContext = &corev1.PodSecurityContext{RunAsUser: ptr(int64(999)), FSGroupChangePolicy: ptr(corev1.FSGroupChangeAlways)}
+			s.Security.PodSecurityContext = &corev1.PodSecurityContext{RunAsUser: new(int64(999)), FSGroupChangePolicy: new(corev1.FSGroupChangeAlways)}
 		}, func(t *testing.T, pod corev1.PodSpec) {
 			assert.Equal(t, int64(999), *pod.SecurityContext.RunAsUser)
 			assert.Equal(t, corev1.FSGroupChangeAlways, *pod.SecurityContext.FSGroupChangePolicy)
@@ -483,7 +483,7 @@ func TestSecurityOverrides(t *testing.T) {
 		{"container security context wins", func(s *cluster.Spec) {
 			s.Containers[0].SecurityContext = &corev1.SecurityContext{
 				Capabilities:           &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}, Add: []corev1.Capability{"NET_BIND_SERVICE"}},
-				ReadOnlyRootFilesystem: ptr(false),
+				ReadOnlyRootFilesystem: new(false),
 			}
 			s.Security.ReadOnlyRootFilesystem = true
 		}, func(t *testing.T, pod corev1.PodSpec) {
@@ -497,9 +497,9 @@ func TestSecurityOverrides(t *testing.T) {
 			assert.Nil(t, pod.Containers[0].SecurityContext)
 		}},
 		{"profile none keeps the user's context", func(s *cluster.Spec) {
-			s.Security = cluster.Security{Profile: cluster.SecurityNone, PodSecurityContext: &corev1.PodSecurityContext{RunAsUser: ptr(int64(0))}}
+			s.Security = cluster.Security{Profile: cluster.SecurityNone, PodSecurityContext: &corev1.PodSecurityContext{RunAsUser: new(int64(0))}}
 		}, func(t *testing.T, pod corev1.PodSpec) {
-			assert.Equal(t, &corev1.PodSecurityContext{RunAsUser: ptr(int64(0))}, pod.SecurityContext)
+			assert.Equal(t, &corev1.PodSecurityContext{RunAsUser: new(int64(0))}, pod.SecurityContext)
 		}},
 	}
 	for _, tt := range tests {
@@ -513,20 +513,20 @@ func TestSecurityOverrides(t *testing.T) {
 
 func TestPodSettings(t *testing.T) {
 	p := mustPlan(t, dbSpec(), cluster.Options{})
-	assert.Equal(t, ptr(false), podSpecOf(p).AutomountServiceAccountToken, "databases do not talk to the API")
+	assert.Equal(t, new(false), podSpecOf(p).AutomountServiceAccountToken, "databases do not talk to the API")
 
 	s := dbSpec()
 	s.AutomountServiceAccountToken = true
 	s.ServiceAccountName = "db-sa"
 	s.ImagePullSecrets = []string{"registry"}
 	s.PriorityClassName = "critical"
-	s.TerminationGracePeriodSeconds = ptr(int64(60))
+	s.TerminationGracePeriodSeconds = new(int64(60))
 	s.Scheduling.NodeSelector = map[string]string{"disk": "ssd"}
 	s.Scheduling.Tolerations = []corev1.Toleration{{Key: "dedicated", Operator: corev1.TolerationOpEqual, Value: "db", Effect: corev1.TaintEffectNoSchedule}}
 	s.Init = &cluster.InitJob{Command: []string{"init"}}
 	p = mustPlan(t, s, cluster.Options{})
 	for name, pod := range map[string]corev1.PodSpec{"statefulset": podSpecOf(p), "init job": p.InitJob.Spec.Template.Spec} {
-		assert.Equal(t, ptr(true), pod.AutomountServiceAccountToken, name)
+		assert.Equal(t, new(true), pod.AutomountServiceAccountToken, name)
 		assert.Equal(t, "db-sa", pod.ServiceAccountName, name)
 		assert.Equal(t, []corev1.LocalObjectReference{{Name: "registry"}}, pod.ImagePullSecrets, name)
 		assert.Equal(t, "critical", pod.PriorityClassName, name)
@@ -623,7 +623,7 @@ func TestLabelsAndAnnotations(t *testing.T) {
 	}
 	for name, meta := range map[string]metav1.ObjectMeta{
 		"statefulset": p.StatefulSet.ObjectMeta, "pdb": p.PDB.ObjectMeta, "configmap": p.ConfigMap.ObjectMeta,
-		"secret": p.Secret.ObjectMeta, "service": p.Network.Governing.ObjectMeta,
+		"secret": p.Secret.ObjectMeta, "service": p.Network.Service.ObjectMeta,
 	} {
 		assert.Equal(t, want, meta.Labels, name)
 		assert.Equal(t, map[string]string{"example.com/owner": "dba"}, meta.Annotations, name)
@@ -660,7 +660,7 @@ func TestInitJob(t *testing.T) {
 	assert.Equal(t, int32(1), *job.Spec.Parallelism)
 	pod := job.Spec.Template.Spec
 	assert.Equal(t, corev1.RestartPolicyOnFailure, pod.RestartPolicy)
-	assert.Equal(t, ptr(false), pod.AutomountServiceAccountToken)
+	assert.Equal(t, new(false), pod.AutomountServiceAccountToken)
 	require.Len(t, pod.Containers, 1)
 	c := pod.Containers[0]
 	assert.Equal(t, cluster.InitContainerName, c.Name)
@@ -671,8 +671,8 @@ func TestInitJob(t *testing.T) {
 	assert.Equal(t, s.Init.Resources, c.Resources)
 	assert.Empty(t, pod.Volumes, "no config mount unless asked")
 
-	s.Init.BackoffLimit = ptr(int32(3))
-	s.Init.ActiveDeadlineSeconds = ptr(int64(60))
+	s.Init.BackoffLimit = new(int32(3))
+	s.Init.ActiveDeadlineSeconds = new(int64(60))
 	s.Init.Image = "cockroachdb/cockroach:v24.1.1"
 	p = mustPlan(t, s, cluster.Options{})
 	assert.Equal(t, int32(3), *p.InitJob.Spec.BackoffLimit)
@@ -717,8 +717,8 @@ func TestResolve(t *testing.T) {
 	assert.Equal(t, "registry/db@sha256:abc", pod.Containers[0].Image)
 	assert.Equal(t, "registry/setup:1", pod.InitContainers[0].Image)
 	assert.Equal(t, "registry/db@sha256:abc", job.Spec.Template.Spec.Containers[0].Image, "the init Job falls back to the first container's image")
-	assert.Equal(t, ptr("pool-class"), sts.Spec.VolumeClaimTemplates[0].Spec.StorageClassName)
-	assert.Equal(t, ptr("standard"), sts.Spec.VolumeClaimTemplates[1].Spec.StorageClassName, "a claim's own class is kept")
+	assert.Equal(t, new("pool-class"), sts.Spec.VolumeClaimTemplates[0].Spec.StorageClassName)
+	assert.Equal(t, new("standard"), sts.Spec.VolumeClaimTemplates[1].Spec.StorageClassName, "a claim's own class is kept")
 	assert.Equal(t, "db-secret-x1y2", pod.Volumes[0].Projected.Sources[0].Secret.Name)
 	assert.Equal(t, "db-secret-x1y2", pod.Containers[0].Env[0].ValueFrom.SecretKeyRef.Name)
 	assert.Equal(t, "db-secret-x1y2", pod.Containers[0].EnvFrom[0].SecretRef.Name)
@@ -794,12 +794,12 @@ func TestNetworkPlan(t *testing.T) {
 	s.OrdinalStart = 2
 	p := mustPlan(t, s, cluster.Options{})
 	n := p.Network
-	require.NotNil(t, n.Governing)
-	assert.Equal(t, "db-peers", n.Governing.Name)
+	require.NotNil(t, n.Service)
+	assert.Equal(t, "db-peers", n.Service.Name)
 	assert.Equal(t, "db-peers", p.StatefulSet.Spec.ServiceName)
-	assert.Equal(t, p.StatefulSet.Spec.Selector.MatchLabels, n.Governing.Spec.Selector)
-	require.NotNil(t, n.ClientSvc)
-	assert.Equal(t, "db-peers-public", n.ClientSvc.Name)
+	assert.Equal(t, p.StatefulSet.Spec.Selector.MatchLabels, n.Service.Spec.Selector)
+	require.NotNil(t, n.ClientService)
+	assert.Equal(t, "db-peers-public", n.ClientService.Name)
 	assert.Equal(t, []string{"db-2.db-peers.ns.svc.corp.local", "db-3.db-peers.ns.svc.corp.local", "db-4.db-peers.ns.svc.corp.local"}, n.PodFQDNs("ns"))
 	assert.Equal(t, `DatabaseCluster "db": 3 replicas, 1 claims`, p.String())
 }
@@ -811,8 +811,6 @@ func TestEnvHelpers(t *testing.T) {
 	assert.Equal(t, cluster.GeneratedSecret, cluster.SecretEnv("B", "b").ValueFrom.SecretKeyRef.Name)
 	assert.Equal(t, "b", cluster.SecretEnv("B", "b").ValueFrom.SecretKeyRef.Key)
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // TestReads checks which deploy-time values the StatefulSet and the init
 // Job are resolved with: the components wait only for those.

@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"cmp"
+
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 
@@ -69,8 +71,7 @@ func Defaults(name string, spec Spec) Spec {
 			c.VolumeName = DefaultConfigVolumeName
 		}
 		if c.SecretMode == nil {
-			m := DefaultSecretMode
-			c.SecretMode = &m
+			c.SecretMode = new(DefaultSecretMode)
 		}
 		if len(c.Containers) == 0 && first != "" {
 			c.Containers = []string{first}
@@ -93,9 +94,9 @@ func Defaults(name string, spec Spec) Spec {
 		sec.Profile = SecurityRestricted
 	}
 	if sec.Profile == SecurityRestricted {
-		sec.RunAsUser = orDefault(sec.RunAsUser, DefaultUID)
-		sec.RunAsGroup = orDefault(sec.RunAsGroup, DefaultUID)
-		sec.FSGroup = orDefault(sec.FSGroup, DefaultUID)
+		sec.RunAsUser = cmp.Or(sec.RunAsUser, new(DefaultUID))
+		sec.RunAsGroup = cmp.Or(sec.RunAsGroup, new(DefaultUID))
+		sec.FSGroup = cmp.Or(sec.FSGroup, new(DefaultUID))
 	}
 	spec.Security = sec
 	if spec.Access != nil {
@@ -108,24 +109,12 @@ func Defaults(name string, spec Spec) Spec {
 	if spec.Init != nil {
 		in := *spec.Init
 		if in.BackoffLimit == nil {
-			v := DefaultInitBackoffLimit
-			in.BackoffLimit = &v
+			in.BackoffLimit = new(DefaultInitBackoffLimit)
 		}
 		if in.ActiveDeadlineSeconds == nil {
-			v := DefaultInitDeadlineSeconds
-			in.ActiveDeadlineSeconds = &v
+			in.ActiveDeadlineSeconds = new(DefaultInitDeadlineSeconds)
 		}
 		spec.Init = &in
 	}
 	return spec
 }
-
-func orDefault(v *int64, d int64) *int64 {
-	if v != nil {
-		return v
-	}
-	return &d
-}
-
-// Quorum is the smallest majority of n members: floor(n/2)+1.
-func Quorum(n int32) int32 { return n/2 + 1 }

@@ -5,8 +5,30 @@
 // directory.
 //
 // New validates a Spec (reporting every problem at once, before anything is
-// created) and returns a Plan of plain k8s.io/api objects. The plan is
-// deterministic: the same Spec always yields byte-identical manifests.
+// created) and returns a Plan of plain k8s.io/api objects; Make does the
+// same on a problem list a component shares with its own checks. The plan
+// is deterministic: the same Spec always yields byte-identical manifests.
+//
+// # Where things are
+//
+// Each feature is built and checked in one file, next to its types:
+//
+//	plan.go           Options, Plan, New, Make: the pipeline (defaults, checks, build)
+//	defaults.go       every default of a Spec
+//	statefulset.go    the StatefulSet: replicas, ordinals, update strategy, claim retention
+//	network.go        the governing and client Services (package network plans them)
+//	pod.go            the pod template and its volumes
+//	containers.go     containers: ports, mounts, probes, resources, env
+//	scheduling.go     anti-affinity, zone spread, node selector, tolerations
+//	security.go       pod and container security contexts (the restricted profile)
+//	claims.go         volumeClaimTemplates, the storage class of each claim, pool capacity
+//	config.go         the projected config directory, the generated ConfigMap and Secret,
+//	                  ConfigEnv, SecretEnv and FieldEnv; configfiles.go: its file paths
+//	disruption.go     the PodDisruptionBudget and Quorum
+//	initjob.go        the one-time init Job
+//	networkpolicy.go  the NetworkPolicy
+//	rbac.go           the ServiceAccount, Role and RoleBinding of spec.Access
+//	deploytime.go     values supplied when Pulumi runs: Deployed, Reads, Resolve
 //
 // # Data safety
 //

@@ -1,7 +1,6 @@
 package cluster_test
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
@@ -16,30 +15,12 @@ import (
 	"github.com/ordinal-dev/ordinal/pkg/cluster"
 	"github.com/ordinal-dev/ordinal/pkg/localpv"
 	"github.com/ordinal-dev/ordinal/pkg/network"
-	"github.com/ordinal-dev/ordinal/pkg/validation"
+	"github.com/ordinal-dev/ordinal/pkg/validation/validationtest"
 )
 
 // fieldProblem is one expected problem: its field path and words of its
 // message that say what is wrong and how to fix it.
-type fieldProblem struct {
-	field    string
-	contains string
-}
-
-func assertFieldProblems(t *testing.T, err error, want []fieldProblem) {
-	t.Helper()
-	var verr *validation.Error
-	require.True(t, errors.As(err, &verr), "want a *validation.Error, got %v", err)
-	assert.Equal(t, cluster.Kind, verr.Component)
-	fields := make([]string, len(want))
-	for i, w := range want {
-		fields[i] = w.field
-	}
-	require.Equal(t, fields, verr.Fields(), err.Error())
-	for i, w := range want {
-		assert.Contains(t, validation.Describe(verr.Problems[i]), w.contains)
-	}
-}
+type fieldProblem struct{ Field, Contains string }
 
 func pool(t *testing.T, spec localpv.Spec) *localpv.Plan {
 	t.Helper()
@@ -70,7 +51,7 @@ func TestValidateName(t *testing.T) {
 			// The app name defaults to the name: one problem, not two.
 			p, err := cluster.New(tt.name, s, cluster.Options{})
 			assert.Nil(t, p)
-			assertFieldProblems(t, err, tt.want)
+			validationtest.Assert(t, err, cluster.Kind, tt.want)
 		})
 	}
 	_, err := cluster.New(strings.Repeat("d", 52), dbSpec(), cluster.Options{})
@@ -116,8 +97,8 @@ func TestValidate(t *testing.T) {
 			want: []fieldProblem{{"spec.claimRetention.whenScaled", `use one of "Delete", "Retain"`}}},
 		{name: "negative durations", edit: func(s *cluster.Spec) {
 			s.MinReadySeconds = -1
-			s.RevisionHistoryLimit = ptr(int32(-1))
-			s.TerminationGracePeriodSeconds = ptr(int64(-1))
+			s.RevisionHistoryLimit = new(int32(-1))
+			s.TerminationGracePeriodSeconds = new(int64(-1))
 		}, want: []fieldProblem{
 			{"spec.minReadySeconds", "must be >= 0"},
 			{"spec.revisionHistoryLimit", "must be >= 0"},
@@ -358,8 +339,8 @@ func TestValidate(t *testing.T) {
 				Data:        map[string]string{"a": "b", "bad key": "x"},
 				MountPath:   "etc/db",
 				VolumeName:  "Config",
-				DefaultMode: ptr(int32(0o1777)),
-				SecretMode:  ptr(int32(-1)),
+				DefaultMode: new(int32(0o1777)),
+				SecretMode:  new(int32(-1)),
 				Containers:  []string{"sidecar"},
 			}
 		}, want: []fieldProblem{
@@ -458,7 +439,7 @@ func TestValidate(t *testing.T) {
 		{name: "PDB maxUnavailable percent", edit: func(s *cluster.Spec) { s.Disruption = &cluster.Disruption{MaxUnavailable: &tooMuch} },
 			want: []fieldProblem{{"spec.disruption.maxUnavailable", `must be at most "100%"`}}},
 		{name: "PDB eviction policy", edit: func(s *cluster.Spec) {
-			s.Disruption = &cluster.Disruption{UnhealthyPodEvictionPolicy: ptr(policyv1.UnhealthyPodEvictionPolicyType("Never"))}
+			s.Disruption = &cluster.Disruption{UnhealthyPodEvictionPolicy: new(policyv1.UnhealthyPodEvictionPolicyType("Never"))}
 		}, want: []fieldProblem{{"spec.disruption.unhealthyPodEvictionPolicy", `use one of "AlwaysAllow", "IfHealthyBudget"`}}},
 
 		// Scheduling, security, metadata.
@@ -481,7 +462,7 @@ func TestValidate(t *testing.T) {
 			{"spec.scheduling.tolerations[1].operator", `use one of "Equal", "Exists"`},
 			{"spec.scheduling.tolerations[2].operator", "an empty key needs operator Exists"},
 		}},
-		{name: "restricted profile with root", edit: func(s *cluster.Spec) { s.Security.RunAsUser = ptr(int64(0)) },
+		{name: "restricted profile with root", edit: func(s *cluster.Spec) { s.Security.RunAsUser = new(int64(0)) },
 			want: []fieldProblem{{"spec.security.runAsUser", `the restricted profile runs as non-root; use a non-zero id such as 1000, or set profile "none"`}}},
 		{name: "security profile", edit: func(s *cluster.Spec) { s.Security.Profile = "privileged" },
 			want: []fieldProblem{{"spec.security.profile", `use one of "none", "restricted"`}}},
@@ -509,7 +490,7 @@ func TestValidate(t *testing.T) {
 
 		// Init Job.
 		{name: "init job", edit: func(s *cluster.Spec) {
-			s.Init = &cluster.InitJob{BackoffLimit: ptr(int32(-1)), ActiveDeadlineSeconds: ptr(int64(0)), Env: []corev1.EnvVar{cluster.SecretEnv("P", "p")}}
+			s.Init = &cluster.InitJob{BackoffLimit: new(int32(-1)), ActiveDeadlineSeconds: new(int64(0)), Env: []corev1.EnvVar{cluster.SecretEnv("P", "p")}}
 		}, want: []fieldProblem{
 			{"spec.init.command", `give the bootstrap command, e.g. ["cockroach", "init", "--host=db-0.db"]`},
 			{"spec.init.backoffLimit", "must be >= 0"},
@@ -536,7 +517,7 @@ func TestValidate(t *testing.T) {
 			}
 			p, err := cluster.New("db", s, opts)
 			assert.Nil(t, p, "nothing is planned from an invalid spec")
-			assertFieldProblems(t, err, tt.want)
+			validationtest.Assert(t, err, cluster.Kind, tt.want)
 		})
 	}
 }
@@ -561,12 +542,12 @@ func TestValidateReportsEverythingAtOnce(t *testing.T) {
 	s.Containers[0].ReadinessProbe = nil
 	s.Claims[0].Size = "lots"
 	s.Config = &cluster.Config{Sources: downward(corev1.DownwardAPIVolumeFile{Path: "/abs", FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.name"}})}
-	s.Disruption = &cluster.Disruption{MinAvailable: ptr(intstr.FromInt32(1)), MaxUnavailable: ptr(intstr.FromInt32(1))}
+	s.Disruption = &cluster.Disruption{MinAvailable: new(intstr.FromInt32(1)), MaxUnavailable: new(intstr.FromInt32(1))}
 	s.Security.Profile = "strict"
 	s.Network.ServiceName = "db"
 
 	_, err := cluster.New("Bad", s, cluster.Options{})
-	assertFieldProblems(t, err, []fieldProblem{
+	validationtest.Assert(t, err, cluster.Kind, []fieldProblem{
 		{"name", "RFC 1123"},
 		{"spec.replicas", ">= 1"},
 		{"spec.ports[1].name", "unique name"},

@@ -1,6 +1,7 @@
 package engines
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -98,7 +99,7 @@ type CockroachTLS struct {
 // namespace whatever its name.
 func CockroachJoinList(name, service string, replicas int32) string {
 	n := min(replicas, CockroachJoinLimit)
-	return naming.JoinList(naming.PodHosts(name, orString(service, name), 0, n), CockroachGRPCPort)
+	return naming.JoinList(naming.PodHosts(name, cmp.Or(service, name), 0, n), CockroachGRPCPort)
 }
 
 // Cockroach returns the spec of a CockroachDB-style cluster named name (the
@@ -116,11 +117,11 @@ func CockroachJoinList(name, service string, replicas int32) string {
 // DefaultCockroachImage (or an image given in Image). Its objects are
 // still planned, validated and created everywhere.
 func Cockroach(name string, o CockroachOptions) cluster.Spec {
-	replicas := orInt32(o.Replicas, 3)
-	image := orString(o.Image, DefaultCockroachImage)
-	binary := orString(o.Binary, DefaultCockroachBinary)
-	dataDir := orString(o.DataDir, DefaultCockroachDataDir)
-	svc := orString(o.ServiceName, name)
+	replicas := cmp.Or(o.Replicas, 3)
+	image := cmp.Or(o.Image, DefaultCockroachImage)
+	binary := cmp.Or(o.Binary, DefaultCockroachBinary)
+	dataDir := cmp.Or(o.DataDir, DefaultCockroachDataDir)
+	svc := cmp.Or(o.ServiceName, name)
 	host := naming.PodHost(name, svc, 0)
 
 	security := []string{"--insecure"}
@@ -138,8 +139,8 @@ func Cockroach(name string, o CockroachOptions) cluster.Spec {
 		"--listen-addr=:" + strconv.Itoa(int(CockroachGRPCPort)),
 		"--http-addr=:" + strconv.Itoa(int(CockroachHTTPPort)),
 		"--store=path=" + dataDir,
-		"--cache=" + orString(o.Cache, "25%"),
-		"--max-sql-memory=" + orString(o.MaxSQLMemory, "25%"),
+		"--cache=" + cmp.Or(o.Cache, "25%"),
+		"--max-sql-memory=" + cmp.Or(o.MaxSQLMemory, "25%"),
 		"--logtostderr=INFO",
 	}, security...)
 	args = append(args, o.ExtraArgs...)
@@ -172,13 +173,13 @@ func Cockroach(name string, o CockroachOptions) cluster.Spec {
 		},
 		Containers: []corev1.Container{db},
 		Claims: []cluster.Claim{{
-			Name: DataClaimName, Size: orString(o.StorageSize, "10Gi"), MountPath: dataDir,
+			Name: DataClaimName, Size: cmp.Or(o.StorageSize, "10Gi"), MountPath: dataDir,
 		}},
-		Disruption: &cluster.Disruption{MaxUnavailable: ptr(intstr.FromInt32(1))},
+		Disruption: &cluster.Disruption{MaxUnavailable: new(intstr.FromInt32(1))},
 		Security: cluster.Security{
-			Profile: cluster.SecurityRestricted, RunAsUser: ptr(uid), RunAsGroup: ptr(uid), FSGroup: ptr(uid),
+			Profile: cluster.SecurityRestricted, RunAsUser: new(uid), RunAsGroup: new(uid), FSGroup: new(uid),
 		},
-		TerminationGracePeriodSeconds: ptr(int64(60)),
+		TerminationGracePeriodSeconds: new(int64(60)),
 		Init: &cluster.InitJob{
 			Command: []string{"/bin/sh", "-c", CockroachInitScript(binary, host, security)},
 		},
@@ -212,29 +213,29 @@ func CockroachInitScript(binary, host string, security []string) string {
 func cockroachCerts(t CockroachTLS) *cluster.Config {
 	mode := CockroachCertsMode
 	item := func(key, path string) corev1.KeyToPath {
-		return corev1.KeyToPath{Key: key, Path: path, Mode: ptr(mode)}
+		return corev1.KeyToPath{Key: key, Path: path, Mode: new(mode)}
 	}
 	sources := []corev1.VolumeProjection{{Secret: &corev1.SecretProjection{
 		LocalObjectReference: corev1.LocalObjectReference{Name: t.NodeSecret},
 		Items: []corev1.KeyToPath{
-			item(orString(t.CAKey, "ca.crt"), "ca.crt"),
-			item(orString(t.CertKey, "tls.crt"), "node.crt"),
-			item(orString(t.KeyKey, "tls.key"), "node.key"),
+			item(cmp.Or(t.CAKey, "ca.crt"), "ca.crt"),
+			item(cmp.Or(t.CertKey, "tls.crt"), "node.crt"),
+			item(cmp.Or(t.KeyKey, "tls.key"), "node.key"),
 		},
 	}}}
 	if t.ClientSecret != "" {
 		sources = append(sources, corev1.VolumeProjection{Secret: &corev1.SecretProjection{
 			LocalObjectReference: corev1.LocalObjectReference{Name: t.ClientSecret},
 			Items: []corev1.KeyToPath{
-				item(orString(t.ClientCertKey, "tls.crt"), "client.root.crt"),
-				item(orString(t.ClientKeyKey, "tls.key"), "client.root.key"),
+				item(cmp.Or(t.ClientCertKey, "tls.crt"), "client.root.crt"),
+				item(cmp.Or(t.ClientKeyKey, "tls.key"), "client.root.key"),
 			},
 		}})
 	}
 	return &cluster.Config{
 		MountPath:   CockroachCertsDir,
 		VolumeName:  "certs",
-		DefaultMode: ptr(mode),
+		DefaultMode: new(mode),
 		Sources:     sources,
 		InitJob:     true,
 	}

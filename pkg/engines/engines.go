@@ -32,22 +32,6 @@ func ImageVersion(image string) string {
 	return tag
 }
 
-func orString(v, d string) string {
-	if v == "" {
-		return d
-	}
-	return v
-}
-
-func orInt32(v, d int32) int32 {
-	if v == 0 {
-		return d
-	}
-	return v
-}
-
-func ptr[T any](v T) *T { return &v }
-
 // httpProbe probes path on the named port.
 func httpProbe(path, port string, scheme corev1.URIScheme, initialDelay, period, failures int32) *corev1.Probe {
 	return &corev1.Probe{

@@ -2,7 +2,9 @@ package engines_test
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -319,14 +321,14 @@ func TestProfiles(t *testing.T) {
 func TestCockroachClientService(t *testing.T) {
 	plan, err := cluster.New("db", engines.Cockroach("db", engines.CockroachOptions{}), cluster.Options{})
 	require.NoError(t, err)
-	require.NotNil(t, plan.Network.ClientSvc)
-	assert.Equal(t, "db-public", plan.Network.ClientSvc.Name)
+	require.NotNil(t, plan.Network.ClientService)
+	assert.Equal(t, "db-public", plan.Network.ClientService.Name)
 	var ports []string
-	for _, p := range plan.Network.ClientSvc.Spec.Ports {
+	for _, p := range plan.Network.ClientService.Spec.Ports {
 		ports = append(ports, p.Name)
 	}
 	assert.Equal(t, []string{"grpc", "http"}, ports)
-	assert.True(t, plan.Network.Governing.Spec.PublishNotReadyAddresses, "the init Job reaches pod 0 before it is Ready")
+	assert.True(t, plan.Network.Service.Spec.PublishNotReadyAddresses, "the init Job reaches pod 0 before it is Ready")
 
 	main := plan.StatefulSet.Spec.Template.Spec.Containers[0]
 	assert.Equal(t, "/health?ready=1", main.ReadinessProbe.HTTPGet.Path)
@@ -494,7 +496,7 @@ func TestZooKeeperSpec(t *testing.T) {
 
 	require.NotNil(t, plan.ConfigMap)
 	data := plan.ConfigMap.Data
-	assert.ElementsMatch(t, []string{"zoo.cfg", "jvm.heap", "logback.xml", "log4j.properties"}, keys(data))
+	assert.ElementsMatch(t, []string{"zoo.cfg", "jvm.heap", "logback.xml", "log4j.properties"}, slices.Collect(maps.Keys(data)))
 	assert.Equal(t, engines.ZooKeeperConfig("zk", "zk-hs", 3, map[string]string{"tickTime": "2500"}), data["zoo.cfg"])
 	assert.Equal(t, "2G", data["jvm.heap"])
 	assert.Contains(t, data["logback.xml"], `<root level="INFO">`)
@@ -543,9 +545,9 @@ func TestZooKeeperSpec(t *testing.T) {
 	assert.Equal(t, int64(1000), *pod.SecurityContext.RunAsGroup)
 	assert.Equal(t, int64(1000), *pod.SecurityContext.FSGroup)
 	assert.True(t, *pod.SecurityContext.RunAsNonRoot)
-	require.NotNil(t, plan.Network.ClientSvc)
-	assert.Equal(t, "zk-cs", plan.Network.ClientSvc.Name)
-	assert.Equal(t, "zk-hs", plan.Network.Governing.Name)
+	require.NotNil(t, plan.Network.ClientService)
+	assert.Equal(t, "zk-cs", plan.Network.ClientService.Name)
+	assert.Equal(t, "zk-hs", plan.Network.Service.Name)
 	assert.Nil(t, plan.InitJob)
 }
 
@@ -735,12 +737,12 @@ func TestEtcdSpec(t *testing.T) {
 	assert.Equal(t, int64(1000), *pod.SecurityContext.RunAsUser)
 	assert.Equal(t, int64(1000), *pod.SecurityContext.RunAsGroup)
 	assert.Equal(t, int64(1000), *pod.SecurityContext.FSGroup)
-	assert.Equal(t, "etcd", plan.Network.Governing.Name)
-	assert.True(t, plan.Network.Governing.Spec.PublishNotReadyAddresses, "peers resolve each other before they are Ready")
-	require.NotNil(t, plan.Network.ClientSvc)
-	assert.Equal(t, "etcd-client", plan.Network.ClientSvc.Name)
-	require.Len(t, plan.Network.ClientSvc.Spec.Ports, 1)
-	assert.Equal(t, int32(2379), plan.Network.ClientSvc.Spec.Ports[0].Port)
+	assert.Equal(t, "etcd", plan.Network.Service.Name)
+	assert.True(t, plan.Network.Service.Spec.PublishNotReadyAddresses, "peers resolve each other before they are Ready")
+	require.NotNil(t, plan.Network.ClientService)
+	assert.Equal(t, "etcd-client", plan.Network.ClientService.Name)
+	require.Len(t, plan.Network.ClientService.Spec.Ports, 1)
+	assert.Equal(t, int32(2379), plan.Network.ClientService.Spec.Ports[0].Port)
 	assert.Nil(t, plan.InitJob)
 }
 
@@ -828,14 +830,6 @@ func twoNodePool(t *testing.T) *localpv.Plan {
 	require.NoError(t, err)
 	require.Len(t, pool.DistinctNodes(), 2)
 	return pool
-}
-
-func keys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
 
 func TestMySQLDatabaseInitJob(t *testing.T) {

@@ -1,6 +1,7 @@
 package engines
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -100,7 +101,7 @@ type EtcdOptions struct {
 // qualified by the Service only: they resolve through the pods' DNS search
 // path whatever the namespace.
 func EtcdInitialCluster(name, service string, replicas int32) string {
-	hosts := naming.PodHosts(name, orString(service, name), 0, replicas)
+	hosts := naming.PodHosts(name, cmp.Or(service, name), 0, replicas)
 	parts := make([]string, len(hosts))
 	for i, h := range hosts {
 		parts[i] = fmt.Sprintf("%s=http://%s", naming.PodName(name, int32(i)), naming.HostPort(h, EtcdPeerPort))
@@ -155,10 +156,10 @@ func EtcdInitialCluster(name, service string, replicas int32) string {
 // claim at EtcdDataDir, a client Service "<name>-client" with the client
 // port, and no init Job.
 func Etcd(name string, o EtcdOptions) cluster.Spec {
-	replicas := orInt32(o.Replicas, 3)
-	image := orString(o.Image, DefaultEtcdImage)
-	svc := orString(o.ServiceName, name)
-	size := orString(o.StorageSize, "1Gi")
+	replicas := cmp.Or(o.Replicas, 3)
+	image := cmp.Or(o.Image, DefaultEtcdImage)
+	svc := cmp.Or(o.ServiceName, name)
+	size := cmp.Or(o.StorageSize, "1Gi")
 	args := []string{
 		"--name=$(POD_NAME)",
 		"--data-dir=" + EtcdDataDir + "/data",
@@ -177,7 +178,7 @@ func Etcd(name string, o EtcdOptions) cluster.Spec {
 	etcd := corev1.Container{
 		Name:    "etcd",
 		Image:   image,
-		Command: []string{orString(o.Binary, DefaultEtcdBinary)},
+		Command: []string{cmp.Or(o.Binary, DefaultEtcdBinary)},
 		Args:    args,
 		Env: []corev1.EnvVar{
 			cluster.FieldEnv("POD_NAME", "metadata.name"),
@@ -206,7 +207,7 @@ func Etcd(name string, o EtcdOptions) cluster.Spec {
 		},
 		Network: cluster.Network{
 			ServiceName: svc,
-			Client:      &network.ClientService{Name: orString(o.ClientServiceName, name+"-client")},
+			Client:      &network.ClientService{Name: cmp.Or(o.ClientServiceName, name+"-client")},
 		},
 		Containers: []corev1.Container{etcd},
 		Claims: []cluster.Claim{{
@@ -216,16 +217,16 @@ func Etcd(name string, o EtcdOptions) cluster.Spec {
 			MountPath: EtcdConfigDir,
 			Data: map[string]string{
 				EtcdKeyInitialCluster:      EtcdInitialCluster(name, svc, replicas),
-				EtcdKeyInitialClusterToken: orString(o.ClusterToken, name),
+				EtcdKeyInitialClusterToken: cmp.Or(o.ClusterToken, name),
 				EtcdKeyInitialClusterState: "new",
 			},
 		},
-		Disruption: &cluster.Disruption{MinAvailable: ptr(intstr.FromInt32(cluster.Quorum(replicas)))},
+		Disruption: &cluster.Disruption{MinAvailable: new(intstr.FromInt32(cluster.Quorum(replicas)))},
 		Scheduling: cluster.Scheduling{AntiAffinity: cluster.AntiAffinityHard},
 		Security: cluster.Security{
-			Profile: cluster.SecurityRestricted, RunAsUser: ptr(uid), RunAsGroup: ptr(uid), FSGroup: ptr(uid),
+			Profile: cluster.SecurityRestricted, RunAsUser: new(uid), RunAsGroup: new(uid), FSGroup: new(uid),
 		},
-		TerminationGracePeriodSeconds: ptr(int64(30)),
+		TerminationGracePeriodSeconds: new(int64(30)),
 	}
 }
 

@@ -22,7 +22,7 @@ func ExampleCockroach() {
 	db := plan.StatefulSet.Spec.Template.Spec.Containers[0]
 	fmt.Println(db.Args[1])
 	fmt.Println(db.Args[2])
-	fmt.Println(plan.Network.ClientSvc.Name, plan.PDB.Spec.MaxUnavailable.String())
+	fmt.Println(plan.Network.ClientService.Name, plan.PDB.Spec.MaxUnavailable.String())
 	fmt.Println(plan.InitJob.Name, plan.StatefulSet.Spec.PodManagementPolicy)
 	// Output:
 	// --join=db-0.db:26257,db-1.db:26257,db-2.db:26257

@@ -1,6 +1,7 @@
 package engines
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 
@@ -110,7 +111,7 @@ type MySQLOptions struct {
 // creates none by default, so drains proceed with a short outage; set
 // BlockEviction to make drains wait for a human instead.
 func MySQL(name string, o MySQLOptions) cluster.Spec {
-	image := orString(o.Image, DefaultMySQLImage)
+	image := cmp.Or(o.Image, DefaultMySQLImage)
 	password := MySQLConfigDir + "/" + MySQLRootPasswordKey
 	db := corev1.Container{
 		Name:           "mysql",
@@ -122,11 +123,11 @@ func MySQL(name string, o MySQLOptions) cluster.Spec {
 	}
 	disruption := &cluster.Disruption{Disabled: true}
 	if o.BlockEviction {
-		disruption = &cluster.Disruption{MaxUnavailable: ptr(intstr.FromInt32(0))}
+		disruption = &cluster.Disruption{MaxUnavailable: new(intstr.FromInt32(0))}
 	}
 	uid := MySQLUID
-	svc := orString(o.ServiceName, name)
-	config := &cluster.Config{MountPath: MySQLConfigDir, SecretMode: ptr(MySQLPasswordMode)}
+	svc := cmp.Or(o.ServiceName, name)
+	config := &cluster.Config{MountPath: MySQLConfigDir, SecretMode: new(MySQLPasswordMode)}
 	var init *cluster.InitJob
 	if o.Database != "" {
 		// The Job reads the password from the same projected file.
@@ -145,7 +146,7 @@ func MySQL(name string, o MySQLOptions) cluster.Spec {
 		Containers: []corev1.Container{db},
 		Claims: []cluster.Claim{{
 			Name:             DataClaimName,
-			Size:             orString(o.StorageSize, "10Gi"),
+			Size:             cmp.Or(o.StorageSize, "10Gi"),
 			MountPath:        MySQLDataDir,
 			StorageClassName: o.StorageClassName,
 		}},
@@ -154,9 +155,9 @@ func MySQL(name string, o MySQLOptions) cluster.Spec {
 		Init:       init,
 		Disruption: disruption,
 		Security: cluster.Security{
-			Profile: cluster.SecurityRestricted, RunAsUser: ptr(uid), RunAsGroup: ptr(uid), FSGroup: ptr(uid),
+			Profile: cluster.SecurityRestricted, RunAsUser: new(uid), RunAsGroup: new(uid), FSGroup: new(uid),
 		},
-		TerminationGracePeriodSeconds: ptr(int64(60)),
+		TerminationGracePeriodSeconds: new(int64(60)),
 	}
 }
 

@@ -1,6 +1,7 @@
 package engines
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -207,9 +208,9 @@ func ZooKeeperConfig(name, service string, replicas int32, settings map[string]s
 // scaling means calling the profile again with the new size (every server
 // gets the new zoo.cfg and restarts, one at a time).
 func ZooKeeper(name string, o ZooKeeperOptions) cluster.Spec {
-	replicas := orInt32(o.Replicas, 3)
-	image := orString(o.Image, DefaultZooKeeperImage)
-	svc := orString(o.ServiceName, name+"-hs")
+	replicas := cmp.Or(o.Replicas, 3)
+	image := cmp.Or(o.Image, DefaultZooKeeperImage)
+	svc := cmp.Or(o.ServiceName, name+"-hs")
 	zk := corev1.Container{
 		Name:    "zookeeper",
 		Image:   image,
@@ -238,27 +239,27 @@ func ZooKeeper(name string, o ZooKeeperOptions) cluster.Spec {
 		},
 		Network: cluster.Network{
 			ServiceName: svc,
-			Client:      &network.ClientService{Name: orString(o.ClientServiceName, name+"-cs")},
+			Client:      &network.ClientService{Name: cmp.Or(o.ClientServiceName, name+"-cs")},
 		},
 		Containers: []corev1.Container{zk},
 		Claims: []cluster.Claim{{
-			Name: DataClaimName, Size: orString(o.StorageSize, "20Gi"), MountPath: ZooKeeperDataDir,
+			Name: DataClaimName, Size: cmp.Or(o.StorageSize, "20Gi"), MountPath: ZooKeeperDataDir,
 		}},
 		Config: &cluster.Config{
 			MountPath: ZooKeeperConfigDir,
 			Data: map[string]string{
 				ZooKeeperKeyConfig:  ZooKeeperConfig(name, svc, replicas, o.Settings),
-				ZooKeeperKeyHeap:    orString(o.Heap, "512M"),
+				ZooKeeperKeyHeap:    cmp.Or(o.Heap, "512M"),
 				ZooKeeperKeyLogback: zooKeeperLogback,
 				ZooKeeperKeyLog4j:   zooKeeperLog4j,
 			},
 		},
-		Disruption: &cluster.Disruption{MinAvailable: ptr(intstr.FromInt32(cluster.Quorum(replicas)))},
+		Disruption: &cluster.Disruption{MinAvailable: new(intstr.FromInt32(cluster.Quorum(replicas)))},
 		Scheduling: cluster.Scheduling{AntiAffinity: cluster.AntiAffinityHard},
 		Security: cluster.Security{
-			Profile: cluster.SecurityRestricted, RunAsUser: ptr(uid), RunAsGroup: ptr(uid), FSGroup: ptr(uid),
+			Profile: cluster.SecurityRestricted, RunAsUser: new(uid), RunAsGroup: new(uid), FSGroup: new(uid),
 		},
-		TerminationGracePeriodSeconds: ptr(int64(30)),
+		TerminationGracePeriodSeconds: new(int64(30)),
 	}
 }
 

@@ -7,4 +7,9 @@
 // data by default: reclaim policy Retain, and PV names derived from node and
 // path (never from list positions), so reordering or extending the node list
 // leaves existing volumes untouched.
+//
+// New (or Make, on a problem list a component shares) validates a Spec and
+// returns a Plan of plain k8s.io/api objects. localpv.go holds the spec,
+// the pipeline and the checks; volumes.go how each PV is named, built and
+// counted.
 package localpv

@@ -2,22 +2,15 @@ package localpv
 
 import (
 	"fmt"
-	"iter"
-	"maps"
 	"path"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
 	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/ordinal-dev/ordinal/pkg/labels"
-	"github.com/ordinal-dev/ordinal/pkg/naming"
 	"github.com/ordinal-dev/ordinal/pkg/validation"
 )
 
@@ -29,16 +22,6 @@ const Provisioner = "kubernetes.io/no-provisioner"
 
 // DefaultNodeLabelKey is the node label local PVs are pinned by.
 const DefaultNodeLabelKey = "kubernetes.io/hostname"
-
-// Volume is one local disk: a path on a node.
-type Volume struct {
-	// Node is the value of the node label (by default the hostname).
-	Node string
-	// Path is the absolute path of the mounted disk (or block device) on the node.
-	Path string
-	// Capacity overrides the pool's capacity for this volume, e.g. "100Gi".
-	Capacity string
-}
 
 // Spec is the plain description of a LocalVolumePool. Give either Nodes with
 // Path (one volume per node), Volumes, or both.
@@ -101,87 +84,34 @@ func Defaults(name string, spec Spec) Spec {
 	return spec
 }
 
-// Entries expands Nodes/Path and Volumes into one list, in the order given.
-func (s Spec) Entries() []Volume {
-	out := make([]Volume, 0, len(s.Nodes)+len(s.Volumes))
-	for _, n := range s.Nodes {
-		out = append(out, Volume{Node: n, Path: s.Path})
+// New validates spec and plans the pool. name is the component's name.
+func New(name string, spec Spec) (*Plan, error) {
+	l := validation.New(Kind, name)
+	return Make(l, name, spec), l.Err()
+}
+
+// Make applies the defaults to spec, records the problems of name and spec
+// in l, and plans the pool when l holds no problem at all (nil otherwise):
+// a component records its own checks in the same list.
+func Make(l *validation.List, name string, spec Spec) *Plan {
+	return validation.Plan(l, name, spec, Defaults, validate, build)
+}
+
+// Unchecked applies the defaults to spec and plans the pool without
+// checking it, to show what the API server says about a spec the checks
+// refuse. A capacity that does not parse counts as zero.
+func Unchecked(name string, spec Spec) *Plan { return build(name, Defaults(name, spec)) }
+
+// validate records every problem of the name and of spec (defaults applied).
+func validate(l *validation.List, name string, spec Spec) {
+	// The name becomes the label app.kubernetes.io/instance of the
+	// StorageClass and every PV.
+	if np := validation.NewPath("name"); name == "" {
+		l.Required(np, "set a name such as \"local-ssd\"")
+	} else if msgs := validation.IsValidLabelValue(name); len(msgs) > 0 {
+		l.Invalid(np, name, "becomes the label app.kubernetes.io/instance and must be a label value ("+strings.Join(msgs, "; ")+"); use a name such as \"local-ssd\"")
 	}
-	return append(out, s.Volumes...)
-}
-
-// entries yields Entries() with their index, without building the list.
-func (s Spec) entries() iter.Seq2[int, Volume] {
-	return func(yield func(int, Volume) bool) {
-		for i, n := range s.Nodes {
-			if !yield(i, Volume{Node: n, Path: s.Path}) {
-				return
-			}
-		}
-		for i, v := range s.Volumes {
-			if !yield(len(s.Nodes)+i, v) {
-				return
-			}
-		}
-	}
-}
-
-// node is the node of Entries()[i].
-func (s Spec) node(i int) string {
-	if i < len(s.Nodes) {
-		return s.Nodes[i]
-	}
-	return s.Volumes[i-len(s.Nodes)].Node
-}
-
-// VolumeName is the PV name of a volume: "<class>-<node>-<hash of path>".
-// It depends only on node and path, so the list order never matters.
-func VolumeName(class string, v Volume) string {
-	var stack [128]byte
-	name := append(stack[:0], class...)
-	name = append(name, '-')
-	name = append(name, nodePart(v.Node)...)
-	name = append(name, '-')
-	n := len(name) + volumeHashLength
-	return string(naming.AppendContentHash(name, v.Node, path.Clean(v.Path))[:n])
-}
-
-// volumeHashLength is the length of the hash that ends a PV name.
-const volumeHashLength = 6
-
-// volumeNameLength is len(VolumeName(class, v)), without hashing.
-func volumeNameLength(class string, v Volume) int {
-	return len(class) + 1 + len(nodePart(v.Node)) + 1 + volumeHashLength
-}
-
-// nodeSeparators turns the characters of a node name that a PV name cannot
-// hold into dashes.
-var nodeSeparators = strings.NewReplacer(".", "-", "_", "-")
-
-// nodePart is a node name as it appears in a PV name.
-func nodePart(node string) string {
-	return strings.ToLower(nodeSeparators.Replace(node))
-}
-
-// ValidateName records a problem with the component's name, which becomes
-// the app.kubernetes.io/instance label of the StorageClass and every PV.
-func ValidateName(list *validation.List, name string) {
-	l, p := validation.Reporter{List: list}, validation.NewPath("name")
-	if name == "" {
-		l.Required(p, "set a name such as \"local-ssd\"")
-		return
-	}
-	if msgs := validation.IsValidLabelValue(name); len(msgs) > 0 {
-		l.Invalid(p, name, "becomes the label app.kubernetes.io/instance and must be a label value ("+strings.Join(msgs, "; ")+"); use a name such as \"local-ssd\"")
-	}
-}
-
-// Validate records every problem of spec (defaults applied) under root.
-func Validate(l *validation.List, root *field.Path, spec Spec) {
-	validate(validation.Reporter{List: l}, validation.FromField(root), spec)
-}
-
-func validate(l validation.Reporter, root *validation.Path, spec Spec) {
+	root := validation.NewPath("spec")
 	classOK := l.DNSSubdomain(root.Child("storageClassName"), spec.StorageClassName)
 	if len(spec.Nodes)+len(spec.Volumes) == 0 {
 		l.Required(root.Child("nodes"), "list the nodes that have a local disk (with path), or give volumes")
@@ -237,19 +167,7 @@ func validate(l validation.Reporter, root *validation.Path, spec Spec) {
 	if len(spec.Nodes) > 0 && spec.Capacity == "" {
 		l.Required(root.Child("capacity"), "set the size of each disk, e.g. \"100Gi\"")
 	}
-	if len(spec.AccessModes) == 0 {
-		l.Required(root.Child("accessModes"), "set at least ReadWriteOnce")
-	}
-	for i, m := range spec.AccessModes {
-		switch m {
-		case corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany, corev1.ReadWriteOncePod:
-			if m == corev1.ReadWriteOncePod && len(spec.AccessModes) > 1 {
-				l.Forbidden(root.Child("accessModes").Index(i), "ReadWriteOncePod cannot be combined with other access modes; use it alone")
-			}
-		default:
-			validation.NotSupported(l.List, root.Child("accessModes").Index(i).Field(), m, corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany, corev1.ReadWriteOncePod)
-		}
-	}
+	l.AccessModes(root.Child("accessModes"), spec.AccessModes)
 	switch spec.VolumeMode {
 	case corev1.PersistentVolumeFilesystem:
 	case corev1.PersistentVolumeBlock:
@@ -257,12 +175,12 @@ func validate(l validation.Reporter, root *validation.Path, spec Spec) {
 			l.Forbidden(root.Child("fsType"), "a Block volume has no filesystem; remove fsType or use volumeMode Filesystem")
 		}
 	default:
-		validation.NotSupported(l.List, root.Child("volumeMode").Field(), spec.VolumeMode, corev1.PersistentVolumeFilesystem, corev1.PersistentVolumeBlock)
+		validation.NotSupported(l, root.Child("volumeMode"), spec.VolumeMode, corev1.PersistentVolumeFilesystem, corev1.PersistentVolumeBlock)
 	}
 	switch spec.ReclaimPolicy {
 	case corev1.PersistentVolumeReclaimRetain, corev1.PersistentVolumeReclaimDelete:
 	default:
-		validation.NotSupported(l.List, root.Child("reclaimPolicy").Field(), spec.ReclaimPolicy, corev1.PersistentVolumeReclaimRetain, corev1.PersistentVolumeReclaimDelete)
+		validation.NotSupported(l, root.Child("reclaimPolicy"), spec.ReclaimPolicy, corev1.PersistentVolumeReclaimRetain, corev1.PersistentVolumeReclaimDelete)
 	}
 	for _, msg := range validation.IsQualifiedName(spec.NodeLabelKey) {
 		l.Invalid(root.Child("nodeLabelKey"), spec.NodeLabelKey, "must be a label key such as \"kubernetes.io/hostname\" ("+msg+")")
@@ -280,7 +198,7 @@ func entryPath(root *validation.Path, spec Spec, i int) string {
 	return root.Child("volumes").Index(i - len(spec.Nodes)).String()
 }
 
-func checkNode(l validation.Reporter, p *validation.Path, node string) {
+func checkNode(l *validation.List, p *validation.Path, node string) {
 	if node == "" {
 		l.Required(p, "set the node's hostname label value, e.g. \"node-0\"")
 		return
@@ -290,7 +208,7 @@ func checkNode(l validation.Reporter, p *validation.Path, node string) {
 	}
 }
 
-func checkPath(l validation.Reporter, p *validation.Path, v string, mode corev1.PersistentVolumeMode) {
+func checkPath(l *validation.List, p *validation.Path, v string, mode corev1.PersistentVolumeMode) {
 	switch {
 	case v == "":
 		what := "the mount point of the disk on the node, e.g. \"/mnt/disks/ssd0\""
@@ -305,140 +223,4 @@ func checkPath(l validation.Reporter, p *validation.Path, v string, mode corev1.
 	case !utf8.ValidString(v):
 		l.Invalid(p, "<not UTF-8>", "must be UTF-8 text (JSON, and so the API, cannot carry other bytes)")
 	}
-}
-
-// New validates spec and plans the pool. name is the component's name.
-func New(name string, spec Spec) (*Plan, error) {
-	l := validation.New(Kind, name)
-	ValidateName(l, name)
-	spec = Defaults(name, spec)
-	validate(validation.Reporter{List: l}, validation.NewPath("spec"), spec)
-	if err := l.Err(); err != nil {
-		return nil, err
-	}
-	return Build(name, spec), nil
-}
-
-// Build plans the objects of a validated spec (defaults applied).
-func Build(name string, spec Spec) *Plan {
-	id := labels.Identity{Instance: name, Component: "storage"}
-	objLabels := id.Labels(spec.Labels)
-	binding := storagev1.VolumeBindingWaitForFirstConsumer
-	reclaim := spec.ReclaimPolicy
-	sc := &storagev1.StorageClass{
-		TypeMeta: metav1.TypeMeta{APIVersion: "storage.k8s.io/v1", Kind: "StorageClass"},
-		ObjectMeta: metav1.ObjectMeta{
-			Name:        spec.StorageClassName,
-			Labels:      objLabels,
-			Annotations: labels.Merge(nil, spec.Annotations),
-		},
-		Provisioner:       Provisioner,
-		ReclaimPolicy:     &reclaim,
-		VolumeBindingMode: &binding,
-		MountOptions:      spec.MountOptions,
-	}
-	if spec.DefaultClass {
-		sc.Annotations = labels.Merge(sc.Annotations, map[string]string{"storageclass.kubernetes.io/is-default-class": "true"})
-	}
-	plan := &Plan{Name: name, Spec: spec, StorageClass: sc}
-	if n := len(spec.Nodes) + len(spec.Volumes); n > 0 {
-		plan.Volumes = make([]*corev1.PersistentVolume, 0, n)
-		plan.Capacities = make([]resource.Quantity, 0, n)
-	}
-	// The volumes of the pool's capacity share one parse of it.
-	var poolCapacity resource.Quantity
-	poolParsed := false
-	for _, v := range spec.entries() {
-		var q resource.Quantity
-		if v.Capacity != "" {
-			q = resource.MustParse(v.Capacity)
-		} else {
-			if !poolParsed {
-				poolCapacity, poolParsed = resource.MustParse(spec.Capacity), true
-			}
-			q = poolCapacity.DeepCopy()
-		}
-		mode := spec.VolumeMode
-		local := &corev1.LocalVolumeSource{Path: v.Path}
-		if spec.FSType != "" {
-			fs := spec.FSType
-			local.FSType = &fs
-		}
-		pv := &corev1.PersistentVolume{
-			TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "PersistentVolume"},
-			ObjectMeta: metav1.ObjectMeta{
-				Name:        VolumeName(spec.StorageClassName, v),
-				Labels:      nodeLabels(objLabels, v.Node),
-				Annotations: labels.Merge(nil, spec.Annotations),
-			},
-			Spec: corev1.PersistentVolumeSpec{
-				Capacity:                      corev1.ResourceList{corev1.ResourceStorage: q},
-				AccessModes:                   spec.AccessModes,
-				PersistentVolumeReclaimPolicy: spec.ReclaimPolicy,
-				StorageClassName:              spec.StorageClassName,
-				VolumeMode:                    &mode,
-				MountOptions:                  spec.MountOptions,
-				PersistentVolumeSource:        corev1.PersistentVolumeSource{Local: local},
-				NodeAffinity: &corev1.VolumeNodeAffinity{Required: &corev1.NodeSelector{
-					NodeSelectorTerms: []corev1.NodeSelectorTerm{{
-						MatchExpressions: []corev1.NodeSelectorRequirement{{
-							Key: spec.NodeLabelKey, Operator: corev1.NodeSelectorOpIn, Values: []string{v.Node},
-						}},
-					}},
-				}},
-			},
-		}
-		plan.Volumes = append(plan.Volumes, pv)
-		plan.Capacities = append(plan.Capacities, q)
-	}
-	return plan
-}
-
-// NodeLabel is the label on each PV naming its node, for kubectl selectors.
-const NodeLabel = "ordinal.dev/node"
-
-// nodeLabels returns a PV's labels: the pool's, and NodeLabel.
-func nodeLabels(pool map[string]string, node string) map[string]string {
-	out := maps.Clone(pool)
-	if out == nil {
-		out = make(map[string]string, 1)
-	}
-	out[NodeLabel] = node
-	return out
-}
-
-// DistinctNodes lists the pool's nodes once each, sorted.
-func (p *Plan) DistinctNodes() []string {
-	set := map[string]bool{}
-	for _, v := range p.Spec.Entries() {
-		set[v.Node] = true
-	}
-	out := make([]string, 0, len(set))
-	for n := range set {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// TotalCapacity is the sum of all volumes' capacities.
-func (p *Plan) TotalCapacity() resource.Quantity {
-	total := resource.Quantity{Format: resource.BinarySI}
-	for _, q := range p.Capacities {
-		total.Add(q)
-	}
-	return total
-}
-
-// Fits counts the volumes that can hold a claim of the given size, and the
-// distinct nodes they are on.
-func (p *Plan) Fits(size resource.Quantity) (volumes int, nodes int) {
-	set := map[string]bool{}
-	for i, q := range p.Capacities {
-		if q.Cmp(size) >= 0 {
-			volumes++
-			set[p.Spec.node(i)] = true
-		}
-	}
-	return volumes, len(set)
 }

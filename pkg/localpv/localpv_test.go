@@ -1,7 +1,6 @@
 package localpv_test
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/ordinal-dev/ordinal/pkg/labels"
 	"github.com/ordinal-dev/ordinal/pkg/localpv"
 	"github.com/ordinal-dev/ordinal/pkg/validation"
+	"github.com/ordinal-dev/ordinal/pkg/validation/validationtest"
 )
 
 func threeNodes() localpv.Spec {
@@ -340,10 +340,7 @@ func TestBuildDoesNotShareCallerState(t *testing.T) {
 	assert.Equal(t, "fast", plan.Volumes[1].Labels["tier"])
 }
 
-type problem struct {
-	field    string
-	contains string
-}
+type problem struct{ Field, Contains string }
 
 func TestValidation(t *testing.T) {
 	tests := []struct {
@@ -412,7 +409,7 @@ func TestValidation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			plan, err := localpv.New("pool", tt.spec)
 			assert.Nil(t, plan)
-			assertProblems(t, err, tt.want)
+			validationtest.Assert(t, err, localpv.Kind, tt.want)
 		})
 	}
 }
@@ -425,7 +422,7 @@ func TestValidationReportsEverythingAtOnce(t *testing.T) {
 		Capacity:         "-5Gi",
 		ReclaimPolicy:    "Recycle",
 	})
-	assertProblems(t, err, []problem{
+	validationtest.Assert(t, err, localpv.Kind, []problem{
 		{"spec.storageClassName", "RFC 1123"},
 		{"spec.path", "absolute path"},
 		{"spec.capacity", "greater than zero"},
@@ -435,17 +432,14 @@ func TestValidationReportsEverythingAtOnce(t *testing.T) {
 	assert.True(t, strings.HasPrefix(err.Error(), `LocalVolumePool "pool": 5 invalid arguments:`), err.Error())
 }
 
-func assertProblems(t *testing.T, err error, want []problem) {
-	t.Helper()
-	var verr *validation.Error
-	require.True(t, errors.As(err, &verr), "want a *validation.Error, got %v", err)
-	assert.Equal(t, localpv.Kind, verr.Component)
-	fields := make([]string, len(want))
-	for i, w := range want {
-		fields[i] = w.field
-	}
-	require.Equal(t, fields, verr.Fields(), err.Error())
-	for i, w := range want {
-		assert.Contains(t, validation.Describe(verr.Problems[i]), w.contains)
-	}
+// Unchecked plans what the checks refuse, without panicking: a capacity
+// that is missing or does not parse is zero.
+func TestUncheckedPlansWhatTheChecksRefuse(t *testing.T) {
+	spec := localpv.Spec{Nodes: []string{"node-0"}, Path: "/mnt/disks/ssd0", Volumes: []localpv.Volume{{Node: "node-1", Path: "/mnt/disks/ssd0", Capacity: "lots"}}}
+	_, err := localpv.New("disks", spec)
+	require.Error(t, err)
+	p := localpv.Unchecked("disks", spec)
+	require.Len(t, p.Capacities, 2)
+	assert.True(t, p.Capacities[0].IsZero())
+	assert.True(t, p.Capacities[1].IsZero())
 }

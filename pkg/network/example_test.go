@@ -22,8 +22,8 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println("governing:", plan.Governing.Name, "clusterIP:", plan.Governing.Spec.ClusterIP, "publishNotReadyAddresses:", plan.Governing.Spec.PublishNotReadyAddresses)
-	fmt.Println("client service:", plan.ClientSvc.Name, plan.ClientSvc.Spec.Type)
+	fmt.Println("governing:", plan.Service.Name, "clusterIP:", plan.Service.Spec.ClusterIP, "publishNotReadyAddresses:", plan.Service.Spec.PublishNotReadyAddresses)
+	fmt.Println("client service:", plan.ClientService.Name, plan.ClientService.Spec.Type)
 	fmt.Println("peers:", plan.PeerList("kafka"))
 	fmt.Println("clients:", plan.ClientEndpoints("kafka"))
 	// Output:

@@ -1,7 +1,6 @@
 package network_test
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/ordinal-dev/ordinal/pkg/labels"
 	"github.com/ordinal-dev/ordinal/pkg/network"
 	"github.com/ordinal-dev/ordinal/pkg/validation"
+	"github.com/ordinal-dev/ordinal/pkg/validation/validationtest"
 )
 
 // validSpec is a CockroachDB-like network: a peer+client port and a client-only port.
@@ -89,7 +89,7 @@ func TestGoverningService(t *testing.T) {
 	plan, err := network.New("db", in)
 	require.NoError(t, err)
 
-	svc := plan.Governing
+	svc := plan.Service
 	require.NotNil(t, svc)
 	assert.Equal(t, "v1", svc.APIVersion)
 	assert.Equal(t, "Service", svc.Kind)
@@ -110,7 +110,7 @@ func TestGoverningService(t *testing.T) {
 	assert.Equal(t, "http", *svc.Spec.Ports[1].AppProtocol)
 	assert.Equal(t, intstr.FromString("http"), svc.Spec.Ports[1].TargetPort, "target ports are named")
 
-	assert.Nil(t, plan.ClientSvc)
+	assert.Nil(t, plan.ClientService)
 	assert.Empty(t, plan.ClientPorts)
 }
 
@@ -182,13 +182,13 @@ func TestClientService(t *testing.T) {
 				Annotations: map[string]string{"example.com/owner": "dba"},
 			})
 			require.NoError(t, err)
-			svc := plan.ClientSvc
+			svc := plan.ClientService
 			require.NotNil(t, svc)
 			assert.Equal(t, tt.wantName, svc.Name)
 			assert.Equal(t, tt.wantType, svc.Spec.Type)
 			assert.Empty(t, svc.Spec.ClusterIP, "not headless")
 			assert.False(t, svc.Spec.PublishNotReadyAddresses, "clients only reach Ready pods")
-			assert.Equal(t, plan.Governing.Spec.Selector, svc.Spec.Selector)
+			assert.Equal(t, plan.Service.Spec.Selector, svc.Spec.Selector)
 			var names []string
 			for _, p := range svc.Spec.Ports {
 				names = append(names, p.Name)
@@ -289,10 +289,7 @@ func TestClientEndpoints(t *testing.T) {
 
 // problem is one expected validation problem: its field path and words of
 // its message (what is wrong and how to fix it).
-type problem struct {
-	field    string
-	contains string
-}
+type problem struct{ Field, Contains string }
 
 func TestValidation(t *testing.T) {
 	tests := []struct {
@@ -351,7 +348,7 @@ func TestValidation(t *testing.T) {
 			tt.mutate(&s)
 			plan, err := network.New("db", s)
 			assert.Nil(t, plan)
-			assertProblems(t, err, tt.want)
+			validationtest.Assert(t, err, network.Kind, tt.want)
 		})
 	}
 }
@@ -379,22 +376,6 @@ func TestValidationReportsEverythingAtOnce(t *testing.T) {
 	assert.Contains(t, err.Error(), `got "Bad_Name-public"`)
 }
 
-// assertProblems checks that err is a *validation.Error with exactly the
-// wanted problems, in order.
-func assertProblems(t *testing.T, err error, want []problem) {
-	t.Helper()
-	var verr *validation.Error
-	require.True(t, errors.As(err, &verr), "want a *validation.Error, got %v", err)
-	fields := make([]string, len(want))
-	for i, w := range want {
-		fields[i] = w.field
-	}
-	require.Equal(t, fields, verr.Fields(), err.Error())
-	for i, w := range want {
-		assert.Contains(t, validation.Describe(verr.Problems[i]), w.contains)
-	}
-}
-
 func TestStandaloneNetworkLabels(t *testing.T) {
 	plan, err := network.New("zk", network.Spec{
 		Replicas: 3,
@@ -409,7 +390,7 @@ func TestStandaloneNetworkLabels(t *testing.T) {
 		"app.kubernetes.io/component":  "database",
 		"team":                         "data",
 	}
-	assert.Equal(t, want, plan.Governing.Labels, "recommended labels, the user's, and selector labels that cannot be overridden")
+	assert.Equal(t, want, plan.Service.Labels, "recommended labels, the user's, and selector labels that cannot be overridden")
 }
 
 func TestHasClientPorts(t *testing.T) {

@@ -60,9 +60,9 @@ func withoutStatus(o Object) (map[string]any, error) {
 
 // Network lists a network plan's objects in namespace ns.
 func Network(p *network.Plan, ns string) []Object {
-	out := []Object{p.Governing.DeepCopy()}
-	if p.ClientSvc != nil {
-		out = append(out, p.ClientSvc.DeepCopy())
+	out := []Object{p.Service.DeepCopy()}
+	if p.ClientService != nil {
+		out = append(out, p.ClientService.DeepCopy())
 	}
 	return inNamespace(ns, out)
 }

@@ -90,14 +90,12 @@ func clusterSpec() cluster.Spec {
 			}}}},
 		},
 		Scheduling:                    cluster.Scheduling{AntiAffinity: cluster.AntiAffinityHard, ZoneSpread: cluster.SpreadSoft},
-		TerminationGracePeriodSeconds: ptr(int64(60)),
+		TerminationGracePeriodSeconds: new(int64(60)),
 		Init: &cluster.InitJob{
 			Command: []string{"/cockroach/cockroach", "init", "--insecure", "--host=crdb-0.crdb"},
 		},
 	}
 }
-
-func ptr[T any](v T) *T { return &v }
 
 func networkYAML(t testing.TB) []byte {
 	p, err := network.New("crdb", networkSpec())
@@ -252,8 +250,8 @@ func TestRenderDoesNotModifyPlans(t *testing.T) {
 	require.NoError(t, err)
 	objs := render.Network(p, "prod")
 	assert.Equal(t, "prod", objs[0].GetNamespace())
-	assert.Empty(t, p.Governing.Namespace)
-	assert.Empty(t, p.ClientSvc.Namespace)
+	assert.Empty(t, p.Service.Namespace)
+	assert.Empty(t, p.ClientService.Namespace)
 }
 
 func TestYAMLEmpty(t *testing.T) {

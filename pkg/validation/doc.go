@@ -13,6 +13,11 @@
 // instead of one per `pulumi up`.
 //
 // Validation runs every time a component is created, and most arguments are
-// valid: a planner that walks many fields reports through a Reporter at
-// Paths, which are spelled out only when there is a problem to report.
+// valid: every check takes a *Path (NewPath, Child, Index, Key), which is
+// spelled out as a *field.Path only when there is a problem to report.
+//
+// The planners of the packages network, localpv and cluster validate the
+// same way: Make(l, name, spec, ...) appends the spec's problems to a List
+// that a component shares with its own checks of its arguments, and New is
+// Make on a List of its own.
 package validation

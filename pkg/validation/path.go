@@ -22,8 +22,7 @@ import (
 // A nil *Path stands for a nil *field.Path.
 type Path struct {
 	parent *Path
-	// name is a field's name, the key of a map entry, or what a root made
-	// by FromField renders as.
+	// name is a field's name or the key of a map entry.
 	name  string
 	index int
 	kind  pathKind
@@ -35,21 +34,10 @@ const (
 	childPath pathKind = iota
 	indexPath
 	keyPath
-	// renderedPath is a root made by FromField.
-	renderedPath
 )
 
 // NewPath starts a path at a field, like field.NewPath.
 func NewPath(name string) *Path { return &Path{name: name} }
-
-// FromField starts a path at an existing *field.Path, which it renders
-// once: later problems are reported at paths that render the same way.
-func FromField(p *field.Path) *Path {
-	if p == nil {
-		return nil
-	}
-	return &Path{name: p.String(), kind: renderedPath}
-}
 
 // Child is the path of a field below p, like (*field.Path).Child.
 func (p *Path) Child(name string) *Path { return &Path{parent: p, name: name} }
@@ -72,9 +60,6 @@ func (p *Path) Field() *field.Path {
 		return parent.Index(p.index)
 	case keyPath:
 		return parent.Key(strings.Clone(p.name))
-	case renderedPath:
-		// A *field.Path never renders as "": a root named so renders as "[]".
-		return field.NewPath(strings.Clone(p.name))
 	default:
 		return parent.Child(strings.Clone(p.name))
 	}
@@ -96,8 +81,6 @@ func (p *Path) AppendTo(b []byte) []byte {
 		b = p.parent.AppendTo(b)
 	}
 	switch {
-	case p.kind == renderedPath:
-		return append(b, p.name...)
 	case p.kind == indexPath:
 		b = append(b, '[')
 		b = strconv.AppendInt(b, int64(p.index), 10)

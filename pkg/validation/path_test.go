@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/ordinal-dev/ordinal/pkg/validation"
@@ -26,12 +27,6 @@ func TestPath(t *testing.T) {
 		{"index of a root", validation.NewPath("x").Index(2).Child("y"), field.NewPath("x").Index(2).Child("y")},
 		{"empty names render as subscripts", validation.NewPath("").Child("").Child("a"), field.NewPath("").Child("").Child("a")},
 		{"longer than the stack buffer", validation.NewPath("spec").Child("config").Child("sources").Index(12).Child("downwardAPI").Child("items").Index(345).Key(strings.Repeat("k", 80)), field.NewPath("spec").Child("config").Child("sources").Index(12).Child("downwardAPI").Child("items").Index(345).Key(strings.Repeat("k", 80))},
-		{"from a field path", validation.FromField(field.NewPath("spec", "network")).Child("client").Index(1), field.NewPath("spec", "network").Child("client").Index(1)},
-		{"from a field path with an index", validation.FromField(field.NewPath("spec").Index(3)).Key("k"), field.NewPath("spec").Index(3).Key("k")},
-		{"from a root named \"\"", validation.FromField(field.NewPath("")).Child("a"), field.NewPath("").Child("a")},
-		{"from nil", validation.FromField(nil), nil},
-		{"child of nil", validation.FromField(nil).Child("a").Index(0), (*field.Path)(nil).Child("a").Index(0)},
-		{"index of nil", validation.FromField(nil).Index(0).Child("a"), (*field.Path)(nil).Index(0).Child("a")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -47,48 +42,44 @@ func TestPathAppendTo(t *testing.T) {
 	assert.Equal(t, "spec.config.data[a.conf]", string(p.AppendTo(nil)))
 	buf := make([]byte, 0, 64)
 	assert.Equal(t, "spec.config.data[a.conf]spec.config.data[a.conf]", string(p.AppendTo(p.AppendTo(buf))))
-	assert.Equal(t, "a:<nil>", string(validation.FromField(nil).AppendTo([]byte("a:"))))
+	assert.Equal(t, "a:<nil>", string((*validation.Path)(nil).AppendTo([]byte("a:"))))
 }
 
 // A Path passed down to checks that find nothing wrong costs nothing:
 // it stays on the stack.
 func TestPathOfValidValuesDoesNotAllocate(t *testing.T) {
 	l := validation.New("DatabaseCluster", "db")
-	r := validation.Reporter{List: l}
 	allocs := testing.AllocsPerRun(100, func() {
 		spec := validation.NewPath("spec")
 		for i := range 3 {
 			c := spec.Child("containers").Index(i)
-			r.DNSLabel(c.Child("name"), "db")
-			r.DNSSubdomain(c.Child("serviceAccountName"), "db.example.com")
-			r.Labels(c.Child("labels"), map[string]string{"app": "db"})
+			l.DNSLabel(c.Child("name"), "db")
+			l.DNSSubdomain(c.Child("serviceAccountName"), "db.example.com")
+			l.Labels(c.Child("labels"), map[string]string{"app": "db"})
 		}
 	})
 	assert.Zero(t, allocs)
 	assert.Zero(t, l.Len())
 }
 
-// A Reporter records what the List records at the same path.
-func TestReporter(t *testing.T) {
-	lazy := problems(func(l *validation.List) {
-		r := validation.Reporter{List: l}
-		p := validation.NewPath("spec").Child("containers").Index(1)
-		r.Invalid(p.Child("image"), "x", "must be y")
-		r.Required(p.Child("name"), "name it")
-		r.Forbidden(p.Child("ports"), "remove them")
-		r.Duplicate(p.Child("env").Index(0), "A", "already set")
-		r.ServiceName(p.Child("name"), "1db")
-		r.Labels(p.Child("labels"), map[string]string{"b": "-", "a": "ok", "c/d/e": "x"})
-	})
-	eager := problems(func(l *validation.List) {
-		p := field.NewPath("spec").Child("containers").Index(1)
-		l.Invalid(p.Child("image"), "x", "must be y")
-		l.Required(p.Child("name"), "name it")
-		l.Forbidden(p.Child("ports"), "remove them")
-		l.Duplicate(p.Child("env").Index(0), "A", "already set")
-		l.ServiceName(p.Child("name"), "1db")
-		l.Labels(p.Child("labels"), map[string]string{"b": "-", "a": "ok", "c/d/e": "x"})
-	})
-	assert.Len(t, lazy, 7)
-	assert.Equal(t, eager, lazy)
+// A List records each problem at the *field.Path its Path stands for.
+func TestListRecordsAtFieldPaths(t *testing.T) {
+	l := validation.New("K", "n")
+	p := validation.NewPath("spec").Child("containers").Index(1)
+	l.Invalid(p.Child("image"), "x", "must be y")
+	l.Required(p.Child("name"), "name it")
+	l.Forbidden(p.Child("ports"), "remove them")
+	l.Duplicate(p.Child("env").Index(0), "A", "already set")
+	fp := field.NewPath("spec").Child("containers").Index(1)
+	dup := field.Duplicate(fp.Child("env").Index(0), "A")
+	dup.Detail = "already set"
+	want := field.ErrorList{
+		field.Invalid(fp.Child("image"), "x", "must be y"),
+		field.Required(fp.Child("name"), "name it"),
+		field.Forbidden(fp.Child("ports"), "remove them"),
+		dup,
+	}
+	var verr *validation.Error
+	require.ErrorAs(t, l.Err(), &verr)
+	assert.Equal(t, want, verr.Problems)
 }

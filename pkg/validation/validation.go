@@ -2,11 +2,13 @@ package validation
 
 import (
 	"fmt"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -81,7 +83,9 @@ func show(v any) string {
 	}
 }
 
-// List accumulates problems for one component.
+// List accumulates the problems of one component. Every check records at
+// a *Path, which is spelled out only when there is a problem to report (see
+// Path), so that checking a valid value costs no path at all.
 type List struct {
 	component, name string
 	errs            field.ErrorList
@@ -90,38 +94,41 @@ type List struct {
 // New starts an empty problem list for a component kind and name.
 func New(component, name string) *List { return &List{component: component, name: name} }
 
-// Add appends problems.
-func (l *List) Add(errs ...*field.Error) { l.errs = append(l.errs, errs...) }
-
-// Invalid records a value that is wrong; detail says what is expected and
-// how to fix it. The value is appended as ", got <value>".
-func (l *List) Invalid(p *field.Path, value any, detail string) {
-	l.Add(field.Invalid(p, value, detail))
+// Invalid records a value that is wrong at p; detail says what is expected
+// and how to fix it. The value is appended as ", got <value>".
+func (l *List) Invalid(p *Path, value any, detail string) {
+	l.errs = append(l.errs, field.Invalid(p.Field(), value, detail))
 }
 
-// Required records a missing value; detail says what to set.
-func (l *List) Required(p *field.Path, detail string) { l.Add(field.Required(p, detail)) }
+// Required records a missing value at p; detail says what to set.
+func (l *List) Required(p *Path, detail string) {
+	l.errs = append(l.errs, field.Required(p.Field(), detail))
+}
 
-// Forbidden records a combination that is not allowed; detail says what to change.
-func (l *List) Forbidden(p *field.Path, detail string) { l.Add(field.Forbidden(p, detail)) }
+// Forbidden records a combination that is not allowed at p; detail says
+// what to change.
+func (l *List) Forbidden(p *Path, detail string) {
+	l.errs = append(l.errs, field.Forbidden(p.Field(), detail))
+}
 
-// Duplicate records a value that must be unique; detail says what to change.
-func (l *List) Duplicate(p *field.Path, value any, detail string) {
-	e := field.Duplicate(p, value)
+// Duplicate records a value at p that must be unique; detail says what to
+// change.
+func (l *List) Duplicate(p *Path, value any, detail string) {
+	e := field.Duplicate(p.Field(), value)
 	e.Detail = detail
-	l.Add(e)
+	l.errs = append(l.errs, e)
 }
 
-// NotSupported records a value outside a fixed set.
-func NotSupported[T ~string](l *List, p *field.Path, value T, valid ...T) {
+// NotSupported records a value at p outside a fixed set.
+func NotSupported[T ~string](l *List, p *Path, value T, valid ...T) {
 	opts := make([]string, 0, len(valid))
 	for _, v := range valid {
 		opts = append(opts, fmt.Sprintf("%q", string(v)))
 	}
-	sort.Strings(opts)
-	e := field.NotSupported(p, string(value), valid)
+	slices.Sort(opts)
+	e := field.NotSupported(p.Field(), string(value), valid)
 	e.Detail = "use one of " + strings.Join(opts, ", ")
-	l.Add(e)
+	l.errs = append(l.errs, e)
 }
 
 // Len reports how many problems were recorded.
@@ -138,124 +145,104 @@ func (l *List) Err() error {
 // DNSLabel checks an RFC 1123 label (names of Services, StatefulSets, ports
 // of some kinds) with the API server's own rules. It returns false when the
 // value is invalid.
-func (l *List) DNSLabel(p *field.Path, value string) bool {
-	return Reporter{l}.DNSLabel(FromField(p), value)
+func (l *List) DNSLabel(p *Path, value string) bool {
+	return l.requiredName(p, value, "set a lower-case RFC 1123 name such as \"db\"", IsDNS1123Label, "must be a lower-case RFC 1123 label")
 }
 
 // ServiceName checks the name of a Service, which the API server requires
 // to be a DNS-1035 label: an RFC 1123 label that starts with a letter. It
 // returns false when the value is invalid.
-func (l *List) ServiceName(p *field.Path, value string) bool {
-	return Reporter{l}.ServiceName(FromField(p), value)
+func (l *List) ServiceName(p *Path, value string) bool {
+	if !l.DNSLabel(p, value) {
+		return false
+	}
+	if msgs := IsDNS1035Label(value); len(msgs) > 0 {
+		l.Invalid(p, value, "names a Service and must start with a letter ("+strings.Join(msgs, "; ")+")")
+		return false
+	}
+	return true
 }
 
 // DNSSubdomain checks an RFC 1123 subdomain (names of ConfigMaps, PVs,
 // StorageClasses) with the API server's own rules.
-func (l *List) DNSSubdomain(p *field.Path, value string) bool {
-	return Reporter{l}.DNSSubdomain(FromField(p), value)
+func (l *List) DNSSubdomain(p *Path, value string) bool {
+	return l.requiredName(p, value, "set a lower-case RFC 1123 name", IsDNS1123Subdomain, "must be a lower-case RFC 1123 subdomain")
+}
+
+// requiredName checks a required name: missing, it records required;
+// refused by check, it records what, followed by check's messages.
+func (l *List) requiredName(p *Path, value, required string, check func(string) []string, what string) bool {
+	if value == "" {
+		l.Required(p, required)
+		return false
+	}
+	if msgs := check(value); len(msgs) > 0 {
+		l.Invalid(p, value, what+" ("+strings.Join(msgs, "; ")+")")
+		return false
+	}
+	return true
+}
+
+// Plan is the pipeline the planners of network, localpv and cluster share:
+// it applies the defaults to spec, records the problems of name and spec in
+// l, and builds the plan when l holds no problem at all (the spec's or a
+// component's own); nil otherwise.
+func Plan[S, P any](l *List, name string, spec S, defaults func(string, S) S, check func(*List, string, S), build func(string, S) *P) *P {
+	spec = defaults(name, spec)
+	check(l, name, spec)
+	if l.Len() > 0 {
+		return nil
+	}
+	return build(name, spec)
 }
 
 // Quantity parses a Kubernetes quantity such as "10Gi" and requires it to be
 // positive. It returns the parsed value and whether it was valid.
-func (l *List) Quantity(p *field.Path, value string) (resource.Quantity, bool) {
-	return Reporter{l}.Quantity(FromField(p), value)
-}
-
-// Labels checks label keys and values with the API server's rules.
-func (l *List) Labels(p *field.Path, labels map[string]string) {
-	Reporter{l}.Labels(FromField(p), labels)
-}
-
-// Annotations checks annotation keys.
-func (l *List) Annotations(p *field.Path, annotations map[string]string) {
-	Reporter{l}.Annotations(FromField(p), annotations)
-}
-
-// Reporter records problems in a List at lazily built paths: its methods
-// are the List's, taking a *Path (see Path) where the List's take a
-// *field.Path, so that checking a valid value costs no path at all.
-type Reporter struct{ *List }
-
-// Invalid is List.Invalid at p.
-func (r Reporter) Invalid(p *Path, value any, detail string) {
-	r.List.Invalid(p.Field(), value, detail)
-}
-
-// Required is List.Required at p.
-func (r Reporter) Required(p *Path, detail string) { r.List.Required(p.Field(), detail) }
-
-// Forbidden is List.Forbidden at p.
-func (r Reporter) Forbidden(p *Path, detail string) { r.List.Forbidden(p.Field(), detail) }
-
-// Duplicate is List.Duplicate at p.
-func (r Reporter) Duplicate(p *Path, value any, detail string) {
-	r.List.Duplicate(p.Field(), value, detail)
-}
-
-// DNSLabel is List.DNSLabel at p.
-func (r Reporter) DNSLabel(p *Path, value string) bool {
+func (l *List) Quantity(p *Path, value string) (resource.Quantity, bool) {
 	if value == "" {
-		r.Required(p, "set a lower-case RFC 1123 name such as \"db\"")
-		return false
-	}
-	if msgs := IsDNS1123Label(value); len(msgs) > 0 {
-		r.Invalid(p, value, "must be a lower-case RFC 1123 label ("+strings.Join(msgs, "; ")+")")
-		return false
-	}
-	return true
-}
-
-// ServiceName is List.ServiceName at p.
-func (r Reporter) ServiceName(p *Path, value string) bool {
-	if !r.DNSLabel(p, value) {
-		return false
-	}
-	if msgs := IsDNS1035Label(value); len(msgs) > 0 {
-		r.Invalid(p, value, "names a Service and must start with a letter ("+strings.Join(msgs, "; ")+")")
-		return false
-	}
-	return true
-}
-
-// DNSSubdomain is List.DNSSubdomain at p.
-func (r Reporter) DNSSubdomain(p *Path, value string) bool {
-	if value == "" {
-		r.Required(p, "set a lower-case RFC 1123 name")
-		return false
-	}
-	if msgs := IsDNS1123Subdomain(value); len(msgs) > 0 {
-		r.Invalid(p, value, "must be a lower-case RFC 1123 subdomain ("+strings.Join(msgs, "; ")+")")
-		return false
-	}
-	return true
-}
-
-// Quantity is List.Quantity at p.
-func (r Reporter) Quantity(p *Path, value string) (resource.Quantity, bool) {
-	if value == "" {
-		r.Required(p, "set a size such as \"10Gi\"")
+		l.Required(p, "set a size such as \"10Gi\"")
 		return resource.Quantity{}, false
 	}
 	// resource.ParseQuantity takes minutes on exponents such as "1e-99999999"
 	// (and the API server times out on huge values): refuse them unparsed.
 	if len(value) > maxQuantityLength || longExponent(value) {
-		r.Invalid(p, value, "must be a Kubernetes quantity such as \"10Gi\" or \"500Mi\" (with an exponent of at most two digits)")
+		l.Invalid(p, value, "must be a Kubernetes quantity such as \"10Gi\" or \"500Mi\" (with an exponent of at most two digits)")
 		return resource.Quantity{}, false
 	}
 	q, err := resource.ParseQuantity(value)
 	if err != nil {
-		r.Invalid(p, value, "must be a Kubernetes quantity such as \"10Gi\" or \"500Mi\"")
+		l.Invalid(p, value, "must be a Kubernetes quantity such as \"10Gi\" or \"500Mi\"")
 		return resource.Quantity{}, false
 	}
 	if q.Sign() <= 0 {
-		r.Invalid(p, value, "must be greater than zero")
+		l.Invalid(p, value, "must be greater than zero")
 		return resource.Quantity{}, false
 	}
 	if q.AsApproximateFloat64() >= math.MaxInt64 {
-		r.Invalid(p, value, "must be less than 8Ei")
+		l.Invalid(p, value, "must be less than 8Ei")
 		return resource.Quantity{}, false
 	}
 	return q, true
+}
+
+// AccessModes checks the access modes of a PersistentVolume or a claim:
+// at least one, each one Kubernetes knows, and ReadWriteOncePod only alone
+// (the API server refuses it with any other mode).
+func (l *List) AccessModes(p *Path, modes []corev1.PersistentVolumeAccessMode) {
+	if len(modes) == 0 {
+		l.Required(p, "set at least ReadWriteOnce")
+	}
+	for i, m := range modes {
+		switch m {
+		case corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany:
+		case corev1.ReadWriteOncePod:
+			if len(modes) > 1 {
+				l.Forbidden(p.Index(i), "ReadWriteOncePod cannot be combined with other access modes; use it alone")
+			}
+		default:
+			NotSupported(l, p.Index(i), m, corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany, corev1.ReadWriteOncePod)
+		}
+	}
 }
 
 // maxQuantityLength bounds the text of a quantity; real sizes are short.
@@ -280,33 +267,33 @@ func longExponent(value string) bool {
 	return true
 }
 
-// Labels is List.Labels at p.
-func (r Reporter) Labels(p *Path, labels map[string]string) {
+// Labels checks label keys and values with the API server's rules.
+func (l *List) Labels(p *Path, labels map[string]string) {
 	if all(labels, func(k, v string) bool { return isQualifiedName(k) && isLabelValue(v) }) {
 		return
 	}
-	for _, k := range SortedKeys(labels) {
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
 		kp := p.Key(k)
 		for _, msg := range IsQualifiedName(k) {
-			r.Invalid(kp, k, "label key "+msg)
+			l.Invalid(kp, k, "label key "+msg)
 		}
 		for _, msg := range IsValidLabelValue(labels[k]) {
-			r.Invalid(kp, labels[k], "label value "+msg)
+			l.Invalid(kp, labels[k], "label value "+msg)
 		}
 	}
 }
 
-// Annotations is List.Annotations at p.
-func (r Reporter) Annotations(p *Path, annotations map[string]string) {
+// Annotations checks annotation keys, and that the values are UTF-8 text.
+func (l *List) Annotations(p *Path, annotations map[string]string) {
 	if all(annotations, func(k, v string) bool { return isQualifiedName(strings.ToLower(k)) && utf8.ValidString(v) }) {
 		return
 	}
-	for _, k := range SortedKeys(annotations) {
+	for _, k := range slices.Sorted(maps.Keys(annotations)) {
 		for _, msg := range IsQualifiedName(strings.ToLower(k)) {
-			r.Invalid(p.Key(k), k, "annotation key "+msg)
+			l.Invalid(p.Key(k), k, "annotation key "+msg)
 		}
 		if !utf8.ValidString(annotations[k]) {
-			r.Invalid(p.Key(k), "<not UTF-8>", "annotation value must be UTF-8 text (JSON, and so the API, cannot carry other bytes)")
+			l.Invalid(p.Key(k), "<not UTF-8>", "annotation value must be UTF-8 text (JSON, and so the API, cannot carry other bytes)")
 		}
 	}
 }
@@ -320,15 +307,4 @@ func all(m map[string]string, valid func(k, v string) bool) bool {
 		}
 	}
 	return true
-}
-
-// SortedKeys returns the keys of m in order, so problems and manifests never
-// depend on map iteration order.
-func SortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/ordinal-dev/ordinal/pkg/validation"
 )
 
-var spec = field.NewPath("spec")
+var spec = validation.NewPath("spec")
 
 func TestErrNilWhenEmpty(t *testing.T) {
 	l := validation.New("DatabaseCluster", "db")
@@ -55,6 +55,7 @@ func TestErrorMultipleProblems(t *testing.T) {
 }
 
 func TestDescribe(t *testing.T) {
+	spec := field.NewPath("spec")
 	n := int32(3)
 	dup := field.Duplicate(spec.Child("ports").Index(1).Child("name"), "sql")
 	dupDetail := field.Duplicate(spec.Child("ports").Index(1).Child("name"), "sql")
@@ -109,27 +110,36 @@ func problems(check func(l *validation.List)) []string {
 	return out
 }
 
-func TestDNSLabel(t *testing.T) {
+func TestNames(t *testing.T) {
+	label := func(l *validation.List, v string) bool { return l.DNSLabel(spec.Child("name"), v) }
+	subdomain := func(l *validation.List, v string) bool { return l.DNSSubdomain(spec.Child("name"), v) }
 	tests := []struct {
+		check   func(*validation.List, string) bool
 		value   string
 		ok      bool
 		message string
 	}{
-		{"db", true, ""},
-		{"my-db-0", true, ""},
-		{"0db", true, ""},
-		{"", false, `spec.name: required: set a lower-case RFC 1123 name such as "db"`},
-		{"DB", false, "must be a lower-case RFC 1123 label"},
-		{"db_1", false, "must be a lower-case RFC 1123 label"},
-		{"db.x", false, "must be a lower-case RFC 1123 label"},
-		{"-db", false, "must be a lower-case RFC 1123 label"},
-		{strings.Repeat("a", 63), true, ""},
-		{strings.Repeat("a", 64), false, "must be no more than 63 characters"},
+		{label, "db", true, ""},
+		{label, "my-db-0", true, ""},
+		{label, "0db", true, ""},
+		{label, "", false, `spec.name: required: set a lower-case RFC 1123 name such as "db"`},
+		{label, "DB", false, "must be a lower-case RFC 1123 label"},
+		{label, "db_1", false, "must be a lower-case RFC 1123 label"},
+		{label, "db.x", false, "must be a lower-case RFC 1123 label"},
+		{label, "-db", false, "must be a lower-case RFC 1123 label"},
+		{label, strings.Repeat("a", 63), true, ""},
+		{label, strings.Repeat("a", 64), false, "must be no more than 63 characters"},
+		{subdomain, "fast-ssd", true, ""},
+		{subdomain, "local.ssd.v1", true, ""},
+		{subdomain, "", false, "required: set a lower-case RFC 1123 name"},
+		{subdomain, "Fast", false, "must be a lower-case RFC 1123 subdomain"},
+		{subdomain, "a..b", false, "must be a lower-case RFC 1123 subdomain"},
+		{subdomain, strings.Repeat("a", 254), false, "must be no more than 253 characters"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.value, func(t *testing.T) {
+	for i, tt := range tests {
+		t.Run(fmt.Sprintf("%d:%.20s", i, tt.value), func(t *testing.T) {
 			var ok bool
-			got := problems(func(l *validation.List) { ok = l.DNSLabel(spec.Child("name"), tt.value) })
+			got := problems(func(l *validation.List) { ok = tt.check(l, tt.value) })
 			assert.Equal(t, tt.ok, ok)
 			if tt.ok {
 				assert.Empty(t, got)
@@ -138,34 +148,6 @@ func TestDNSLabel(t *testing.T) {
 			require.Len(t, got, 1)
 			assert.Contains(t, got[0], tt.message)
 			assert.True(t, strings.HasPrefix(got[0], "spec.name: "), got[0])
-		})
-	}
-}
-
-func TestDNSSubdomain(t *testing.T) {
-	tests := []struct {
-		value   string
-		ok      bool
-		message string
-	}{
-		{"fast-ssd", true, ""},
-		{"local.ssd.v1", true, ""},
-		{"", false, "required: set a lower-case RFC 1123 name"},
-		{"Fast", false, "must be a lower-case RFC 1123 subdomain"},
-		{"a..b", false, "must be a lower-case RFC 1123 subdomain"},
-		{strings.Repeat("a", 254), false, "must be no more than 253 characters"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.value, func(t *testing.T) {
-			var ok bool
-			got := problems(func(l *validation.List) { ok = l.DNSSubdomain(spec.Child("storageClassName"), tt.value) })
-			assert.Equal(t, tt.ok, ok)
-			if tt.ok {
-				assert.Empty(t, got)
-				return
-			}
-			require.Len(t, got, 1)
-			assert.Contains(t, got[0], tt.message)
 		})
 	}
 }
@@ -220,9 +202,4 @@ func TestLabelsAndAnnotations(t *testing.T) {
 	assert.True(t, strings.HasPrefix(got[0], `spec.labels[bad key!]: label key `), got[0])
 	assert.True(t, strings.HasPrefix(got[1], `spec.labels[tier]: label value `), got[1])
 	assert.True(t, strings.HasPrefix(got[2], `spec.annotations[/nope]: annotation key `), got[2])
-}
-
-func TestSortedKeys(t *testing.T) {
-	assert.Equal(t, []string{"a", "b", "c"}, validation.SortedKeys(map[string]int{"c": 3, "a": 1, "b": 2}))
-	assert.Empty(t, validation.SortedKeys(map[string]bool(nil)))
 }

@@ -157,7 +157,7 @@ func BenchmarkPlan(b *testing.B) {
 func planObjects(pool *localpv.Plan, p *cluster.Plan) int {
 	n := 1 + len(pool.Volumes) // StorageClass and PVs
 	for _, present := range []bool{
-		p.StatefulSet != nil, p.Network.Governing != nil, p.Network.ClientSvc != nil,
+		p.StatefulSet != nil, p.Network.Service != nil, p.Network.ClientService != nil,
 		p.PDB != nil, p.InitJob != nil, p.ConfigMap != nil, p.Secret != nil, p.NetworkPolicy != nil,
 	} {
 		if present {

@@ -349,7 +349,7 @@ func refusedDB(desc, name, apiSays string, mutate func(a *components.DatabaseClu
 			return err
 		},
 		unchecked: func() []render.Object {
-			plan := cluster.Build(name, cluster.Defaults(name, args().Spec), cluster.Options{})
+			plan := cluster.Unchecked(name, args().Spec, cluster.Options{})
 			return render.Cluster(plan, apiEnv.namespace, cluster.Deployed{})
 		},
 	}
@@ -362,7 +362,7 @@ func refusedPool(desc, name, apiSays string, spec localpv.Spec) refusedCase {
 			_, err := localpv.New(name, spec)
 			return err
 		},
-		unchecked: func() []render.Object { return render.Pool(localpv.Build(name, localpv.Defaults(name, spec))) },
+		unchecked: func() []render.Object { return render.Pool(localpv.Unchecked(name, spec)) },
 	}
 }
 

@@ -251,9 +251,8 @@ func roundTrip(dst reflect.Type, awaited bool) converter {
 }
 
 // timeConverter sends a time as its MarshalJSON writes it: null when zero,
-// RFC 3339 in UTC otherwise. (Objects' creationTimestamp is zero in every
-// planned object, and a JSON round trip for each was a tenth of the
-// conversion of a StatefulSet spec.)
+// RFC 3339 in UTC otherwise, without a JSON round trip: every planned
+// object has a creationTimestamp (zero) to convert.
 func timeConverter(k treeKey) (converter, error) {
 	dst := k.dst
 	if dst.Kind() == reflect.Pointer {

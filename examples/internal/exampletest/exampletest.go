@@ -3,6 +3,7 @@ package exampletest
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/ordinal-dev/ordinal/components/kubetypes"
 	"github.com/ordinal-dev/ordinal/components/ordinaltest"
 )
 
@@ -42,15 +43,15 @@ func Names(rs []ordinaltest.Resource) []string {
 	return out
 }
 
-// Kubernetes type tokens the examples' tests look up.
+// Kubernetes type tokens the examples' tests look up (defined in kubetypes).
 const (
-	StatefulSet  = "kubernetes:apps/v1:StatefulSet"
-	Service      = "kubernetes:core/v1:Service"
-	PDB          = "kubernetes:policy/v1:PodDisruptionBudget"
-	Job          = "kubernetes:batch/v1:Job"
-	ConfigMap    = "kubernetes:core/v1:ConfigMap"
-	Secret       = "kubernetes:core/v1:Secret"
-	PV           = "kubernetes:core/v1:PersistentVolume"
-	StorageClass = "kubernetes:storage.k8s.io/v1:StorageClass"
-	Provider     = "pulumi:providers:kubernetes"
+	StatefulSet  = kubetypes.StatefulSet
+	Service      = kubetypes.Service
+	PDB          = kubetypes.PodDisruptionBudget
+	Job          = kubetypes.Job
+	ConfigMap    = kubetypes.ConfigMap
+	Secret       = kubetypes.Secret
+	PV           = kubetypes.PersistentVolume
+	StorageClass = kubetypes.StorageClass
+	Provider     = kubetypes.Provider
 )

@@ -1,0 +1,270 @@
+package components
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	k8sapps "k8s.io/api/apps/v1"
+	k8score "k8s.io/api/core/v1"
+
+	"github.com/ordinal-dev/ordinal/pkg/cluster"
+)
+
+// ------------------------------------------------------------------------------------------------
+//
+// The provider contract: what pulumi-kubernetes (v4.25) does with each object the components
+// register, and why. The pulumi.com/* annotations and the resource options that decide it are
+// all in this file; the components only attach what these functions return.
+//
+//	| object               | awaited how                   | deleted how               | replaced when               | ignored changes     | why |
+//	|----------------------|-------------------------------|---------------------------|-----------------------------|---------------------|-----|
+//	| StatefulSet          | waitFor, on a current status: | orphan: the pods stay     | an immutable field changes  | -                   | 1   |
+//	|                      | every replica Ready, the pods | (background with          | (volumeClaimTemplates,      |                     |     |
+//	|                      | at/above the partition on the | DeletionBackground);      | serviceName, selector,      |                     |     |
+//	|                      | new revision; timeoutSeconds  | claims: ClaimRetention    | podManagementPolicy)        |                     |     |
+//	| init Job             | complete; timeoutSeconds      | provider default          | its template changes, or    | containers[0].image | 2   |
+//	|                      |                               |                           | it failed (replaceUnready)  |                     |     |
+//	| governing Service    | skipAwait                     | provider default          | provider's rules            | -                   | 3   |
+//	| client Service       | skipAwait; a LoadBalancer     | provider default          | provider's rules            | -                   | 3   |
+//	|                      | until it has an address       |                           |                             |                     |     |
+//	| PodDisruptionBudget  | none                          | provider default          | provider's rules            | -                   | -   |
+//	| ConfigMap            | none                          | once nothing uses it      | its data changes (the name  | -                   | 4   |
+//	|                      |                               |                           | is the data's hash)         |                     |     |
+//	| Secret               | exists                        | once nothing uses it      | its data changes (autoname) | -                   | 4   |
+//	| NetworkPolicy, Role, | none; ServiceAccount:         | provider default          | provider's rules            | -                   | -   |
+//	| RoleBinding, SA      | exists                        |                           |                             |                     |     |
+//	| StorageClass         | none                          | before its replacement    | provisioner, parameters,    | -                   | 5   |
+//	|                      |                               |                           | reclaimPolicy or            |                     |     |
+//	|                      |                               |                           | volumeBindingMode change    |                     |     |
+//	| PersistentVolume     | phase Available or Bound      | retainOnDelete (default): | nodeAffinity, local or      | -                   | 6   |
+//	|                      |                               | left in the cluster;      | volumeMode change (deleted  |                     |     |
+//	|                      |                               | protect; none             | first)                      |                     |     |
+//
+// Why:
+//
+//  1. StatefulSetAnnotations. Deleting a StatefulSet with orphan propagation keeps its pods, so a
+//     replacement adopts running pods and their claims instead of killing every pod at once;
+//     claims are deleted only when cluster.ClaimRetention asks for it, which needs
+//     DeletionBackground (PlanDatabaseCluster checks). A pulumi.com/waitFor condition
+//     (PartitionWaitFor) always replaces the provider's own StatefulSet await: that await (v4.25)
+//     does not check status.observedGeneration (pulumi-kubernetes#3329, fixed upstream by #4094)
+//     and, right after an update, read the previous generation's status and reported an image
+//     roll done before any pod restarted (seen on real nodes: tests/realpods); and it waits until
+//     every pod runs the new revision, which never happens while a partition holds pods or
+//     updates wait for manual deletion (OnDelete). pulumi.com/timeoutSeconds bounds the wait (AwaitTimeoutSeconds, default
+//     DefaultAwaitTimeoutSeconds). pulumi.com/patchForce lets an `up` that follows an interrupted
+//     one take over the fields the lost field manager owned.
+//  2. InitJobAnnotations, InitJobOptions. A Job's template is immutable: a change replaces the Job
+//     and runs it again. An image upgrade of the database must not re-run the bootstrap, so the
+//     image is ignored; a failed Job is replaced (re-run) on the next `up`
+//     (pulumi.com/replaceUnready). The Job depends on the network, never on the StatefulSet: pods
+//     may only become Ready after the init ran.
+//  3. GoverningServiceAnnotations, ClientServiceAnnotations. A headless Service has no address,
+//     and a ClusterIP or NodePort Service's await only waits for its Endpoints to settle (even
+//     with none): neither proves anything the StatefulSet's await does not, and both held up the
+//     StatefulSet, which depends on the network (BENCHMARKS.md, "Two fixes found by these
+//     benchmarks"). A LoadBalancer is awaited for its address.
+//  4. registerConfigMap, registerSecret. New content is a new object under a new name; the pod
+//     template names it, so the pods roll, and the old object is deleted only after the
+//     StatefulSet points at the new one (Pulumi's create-before-delete).
+//  5. StorageClassOptions. Kubernetes refuses changes to these fields; the class keeps its name,
+//     so the old one is deleted first. PVs refer to the class by name and are not touched.
+//  6. VolumeOptions. A PV's name derives from its node and path, so moving a volume is a new PV;
+//     the remaining immutable fields replace it deliberately instead of sending an update the API
+//     server would reject. Protection decides what Pulumi may do to a PV (Kubernetes never wipes a
+//     local disk).
+//
+// What each object waits for besides its own await: the StatefulSet and the init Job depend on
+// the network's Services, the config objects, the pool's StorageClass and PVs, the NetworkPolicy
+// and the RBAC objects (DatabaseCluster.register); the PDB on the Services; each PV on its
+// StorageClass.
+//
+// ------------------------------------------------------------------------------------------------
+
+// Provider annotations understood by pulumi-kubernetes.
+const (
+	annotationDeletionPropagation = "pulumi.com/deletionPropagationPolicy"
+	annotationTimeoutSeconds      = "pulumi.com/timeoutSeconds"
+	annotationWaitFor             = "pulumi.com/waitFor"
+	annotationReplaceUnready      = "pulumi.com/replaceUnready"
+	annotationPatchForce          = "pulumi.com/patchForce"
+	annotationSkipAwait           = "pulumi.com/skipAwait"
+)
+
+// DefaultAwaitTimeoutSeconds bounds how long `pulumi up` waits for the
+// StatefulSet to be Ready and the init Job to complete.
+const DefaultAwaitTimeoutSeconds = 600
+
+// StatefulSetDeletion is what happens to the pods when Pulumi deletes the
+// StatefulSet object (on replacement or destroy).
+type StatefulSetDeletion string
+
+const (
+	// DeletionOrphan (the default) deletes only the StatefulSet object and
+	// keeps its pods running. When a change replaces the StatefulSet (new
+	// volumeClaimTemplates, serviceName, podManagementPolicy), the new one
+	// adopts the running pods and their claims instead of killing every pod
+	// at once. On destroy, the pods stay until you delete them
+	// (kubectl delete pod -l app.kubernetes.io/instance=<name>).
+	DeletionOrphan StatefulSetDeletion = "orphan"
+	// DeletionBackground deletes the pods with the StatefulSet. Claims are
+	// still kept (see cluster.ClaimRetention).
+	DeletionBackground StatefulSetDeletion = "background"
+)
+
+// StatefulSetAnnotations are the provider annotations on the StatefulSet:
+// orphan deletion (unless DeletionBackground), the await timeout, forced
+// server-side apply, and always the readiness condition PartitionWaitFor in
+// place of the provider's own await (see the table above, note 1).
+func StatefulSetAnnotations(spec cluster.Spec, deletion StatefulSetDeletion, timeout int) map[string]string {
+	if timeout == 0 {
+		timeout = DefaultAwaitTimeoutSeconds
+	}
+	out := map[string]string{
+		annotationTimeoutSeconds: strconv.Itoa(timeout),
+		// The component owns the whole StatefulSet spec. When an `up` is
+		// interrupted after the object was created (the process killed, the
+		// machine lost), the next `up` creates it again under a new field
+		// manager; volumeClaimTemplates is an atomic list that the API server
+		// defaults, so that apply conflicts with the lost manager unless it is
+		// forced. Forcing takes ownership of exactly the fields the program
+		// declares; status and fields it leaves out are untouched.
+		annotationPatchForce: "true",
+	}
+	if deletion != DeletionBackground {
+		out[annotationDeletionPropagation] = string(DeletionOrphan)
+	}
+	out[annotationWaitFor] = PartitionWaitFor(spec.Replicas, spec.UpdateStrategy)
+	return out
+}
+
+// PartitionWaitFor is the pulumi.com/waitFor condition of every
+// StatefulSet. Without a partition (P = 0) it means: every replica Ready
+// and running the newest revision, i.e. the rollout is complete.
+//
+// With OnDelete, or a partition that holds every pod, no pod moves on its
+// own: the condition is every replica Ready. With a partition P below the
+// replicas N, the N-P pods at or above the partition must also run the new
+// revision: {.status.readyReplicas}=N alone is already true in the first
+// status the controller writes for the new generation (the old pods are
+// still Ready), so `up` would return before any pod moved, and report
+// success for an image that never started. The condition is an RFC 9535
+// filter (pulumi-kubernetes >= 4.18 evaluates waitFor with
+// github.com/theory/jsonpath) on the object's members, so it selects
+// .status only when both counts hold; "updatedReplicas > N-P-1" means "at
+// least N-P", as a ">=" would not parse (the annotation's "=" separates the
+// path from a value). Pods created by the StatefulSet (first `up`,
+// scale-up) are counted as updated too, so the condition holds after
+// creation as well. The provider checks .status.observedGeneration first,
+// so an old status never matches.
+func PartitionWaitFor(replicas int32, us cluster.UpdateStrategy) string {
+	if us.Type == k8sapps.OnDeleteStatefulSetStrategyType || us.Partition >= replicas {
+		return fmt.Sprintf("jsonpath={.status.readyReplicas}=%d", replicas)
+	}
+	return fmt.Sprintf("jsonpath={$[?@.readyReplicas==%d && @.updatedReplicas>%d]}", replicas, replicas-us.Partition-1)
+}
+
+// InitJobAnnotations are the provider annotations on the init Job: a Job
+// that failed is replaced (re-run) on the next `up`; one that completed is
+// left alone.
+func InitJobAnnotations(timeout int) map[string]string {
+	if timeout == 0 {
+		timeout = DefaultAwaitTimeoutSeconds
+	}
+	return map[string]string{
+		annotationReplaceUnready: "true",
+		annotationTimeoutSeconds: strconv.Itoa(timeout),
+	}
+}
+
+// InitJobOptions are the init Job's resource options. A Job's template is
+// immutable, so any change to it replaces the Job and runs it again. An image
+// upgrade of the database must not re-run the bootstrap of a cluster that is
+// already initialized, so changes to the Job's image are ignored; the Job
+// keeps the image it first ran with. Changes to its command, env or config
+// still re-run it (the init command must be idempotent), and a Job that
+// failed is re-run on the next `up` (see InitJobAnnotations). To re-run it
+// deliberately: `pulumi up --replace <the Job's URN>`.
+func InitJobOptions() pulumi.ResourceOption {
+	return pulumi.IgnoreChanges([]string{"spec.template.spec.containers[0].image"})
+}
+
+// GoverningServiceAnnotations are the provider annotations on the governing
+// (headless) Service: it is not awaited. It has no address to wait for, and
+// the provider does not wait for its endpoints either; it exists once its
+// create returns, which is all the pods' DNS names need.
+func GoverningServiceAnnotations() map[string]string {
+	return map[string]string{annotationSkipAwait: "true"}
+}
+
+// ClientServiceAnnotations are the provider annotations on the client
+// Service. For a ClusterIP or NodePort Service the provider's await only
+// waits for its Endpoints to stay unchanged for 10 seconds (and succeeds
+// even with no endpoints at all), so it proves nothing the StatefulSet's
+// own readiness await does not, and it would hold the StatefulSet (which
+// depends on the network) for those 10 seconds: the Service is not
+// awaited. A LoadBalancer is still awaited, for its address.
+func ClientServiceAnnotations(t k8score.ServiceType) map[string]string {
+	if t == k8score.ServiceTypeLoadBalancer {
+		return nil
+	}
+	return map[string]string{annotationSkipAwait: "true"}
+}
+
+// Protection decides what Pulumi may do to the pool's PersistentVolumes.
+type Protection string
+
+const (
+	// ProtectRetainOnDelete (the default) leaves PVs in the cluster when
+	// they leave the stack (destroy, or a volume removed from the pool); the
+	// next `up` adopts them again. Exactly (pulumi-kubernetes v4.25.0,
+	// checked by tests/e2e TestDestroyAndRecreate): the next `up` shows a
+	// "create" for each PV, which under server-side apply (the provider's
+	// default) is an apply that upserts the existing object, so the PV keeps
+	// its UID and its claimRef, and the retained claims stay Bound to it.
+	// With the provider's enableServerSideApply set to false the create is a
+	// POST and fails with "already exists": import the PVs instead.
+	ProtectRetainOnDelete Protection = "retainOnDelete"
+	// ProtectStrict marks PVs protected: Pulumi refuses to delete or
+	// replace them until you unprotect them.
+	ProtectStrict Protection = "protect"
+	// ProtectNone lets Pulumi delete PVs (the data on disk stays: Kubernetes
+	// never wipes local volumes).
+	ProtectNone Protection = "none"
+)
+
+// StorageClassOptions are the resource options of a pool's StorageClass.
+// Kubernetes rejects changes to provisioner, parameters, reclaimPolicy and
+// volumeBindingMode, so a change to any of them replaces the class
+// (deleting the old one first, as the name stays the same); PVs refer to the
+// class by name and are not touched.
+func StorageClassOptions(parent pulumi.Resource) []pulumi.ResourceOption {
+	return []pulumi.ResourceOption{
+		pulumi.Parent(parent),
+		pulumi.ReplaceOnChanges([]string{"provisioner", "parameters", "reclaimPolicy", "volumeBindingMode"}),
+		pulumi.DeleteBeforeReplace(true),
+	}
+}
+
+// VolumeOptions are the resource options of a pool's PV. A PV's name is
+// derived from its node and path, so moving a volume creates a new PV rather
+// than replacing one. The remaining immutable fields (node affinity, local
+// source, volume mode) replace the PV deliberately instead of sending an
+// update the API server would reject.
+func VolumeOptions(parent pulumi.Resource, class pulumi.Resource, p Protection) []pulumi.ResourceOption {
+	opts := []pulumi.ResourceOption{
+		pulumi.Parent(parent),
+		pulumi.DependsOn([]pulumi.Resource{class}),
+		pulumi.ReplaceOnChanges([]string{"spec.nodeAffinity", "spec.local", "spec.volumeMode"}),
+		pulumi.DeleteBeforeReplace(true),
+	}
+	switch p {
+	case ProtectNone:
+	case ProtectStrict:
+		opts = append(opts, pulumi.Protect(true))
+	default:
+		opts = append(opts, pulumi.RetainOnDelete(true))
+	}
+	return opts
+}

@@ -1,0 +1,127 @@
+package cluster
+
+import (
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/ordinal-dev/ordinal/pkg/labels"
+	"github.com/ordinal-dev/ordinal/pkg/naming"
+	"github.com/ordinal-dev/ordinal/pkg/validation"
+)
+
+// InitContainerName is the name of the init Job's container; pass an image
+// for it under this name to override the default (the first container's).
+const InitContainerName = "init"
+
+// InitJob is the one-time Job that bootstraps the cluster (e.g.
+// `cockroach init`). It runs alongside the pods, never after their
+// readiness (which may need the init to happen first), retries until the
+// first pod answers, and must be idempotent: it runs again only when its
+// template changes or when it failed.
+type InitJob struct {
+	// Image defaults to the first container's image.
+	Image   string
+	Command []string
+	Args    []string
+	Env     []corev1.EnvVar
+	// Resources of the Job's container.
+	Resources corev1.ResourceRequirements
+	// BackoffLimit is how many failed attempts are retried; default 20.
+	BackoffLimit *int32
+	// ActiveDeadlineSeconds bounds the whole Job; default 900.
+	ActiveDeadlineSeconds *int64
+}
+
+// initJob plans the init Job; nil without spec.Init. Its image may be
+// supplied at deploy time (see Resolve).
+func (p *Plan) initJob(objLabels map[string]string) *batchv1.Job {
+	in := p.Spec.Init
+	if in == nil {
+		return nil
+	}
+	id := p.Identity
+	id.Component = "init"
+	// No version label: the Job bootstraps the cluster once, and a version
+	// bump must not change its (immutable) template and re-run it.
+	id.Version = ""
+	jobLabels := id.Labels(p.Spec.Labels)
+	image := in.Image
+	// Without an image of its own, the Job runs the first container's image;
+	// when that one is supplied at deploy time, Resolve fills it in.
+	if image == "" && !p.Options.deployTimeImage(InitContainerName) && len(p.Spec.Containers) > 0 && !p.Options.deployTimeImage(p.Spec.Containers[0].Name) {
+		image = p.Spec.Containers[0].Image
+	}
+	c := corev1.Container{
+		Name:      InitContainerName,
+		Image:     image,
+		Command:   in.Command,
+		Args:      in.Args,
+		Env:       copyEnv(in.Env),
+		Resources: in.Resources,
+	}
+	spec := p.podSpec()
+	spec.RestartPolicy = corev1.RestartPolicyOnFailure
+	spec.NodeSelector = p.Spec.Scheduling.NodeSelector
+	spec.Tolerations = p.Spec.Scheduling.Tolerations
+	spec.PriorityClassName = p.Spec.PriorityClassName
+	if cfg := p.Spec.Config; cfg != nil && cfg.InitJob {
+		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: cfg.VolumeName, MountPath: cfg.MountPath, ReadOnly: true})
+		for _, v := range p.volumes() {
+			if v.Name == cfg.VolumeName {
+				spec.Volumes = append(spec.Volumes, v)
+			}
+		}
+	}
+	p.renameGenerated(c.Env, nil)
+	spec.Containers = []corev1.Container{p.secureContainer(c)}
+	return &batchv1.Job{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
+		ObjectMeta: p.meta(naming.Child(p.Name, "init"), jobLabels),
+		Spec: batchv1.JobSpec{
+			Completions:           new(int32(1)),
+			Parallelism:           new(int32(1)),
+			BackoffLimit:          in.BackoffLimit,
+			ActiveDeadlineSeconds: in.ActiveDeadlineSeconds,
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: jobLabels, Annotations: labels.Merge(nil, p.Spec.PodAnnotations)},
+				Spec:       spec,
+			},
+		},
+	}
+}
+
+// copyEnv deep-copies env vars, so renaming references in the copy never
+// reaches the caller's Spec.
+func copyEnv(env []corev1.EnvVar) []corev1.EnvVar {
+	if env == nil {
+		return nil
+	}
+	out := make([]corev1.EnvVar, len(env))
+	for i := range env {
+		env[i].DeepCopyInto(&out[i])
+	}
+	return out
+}
+
+// initJob checks spec.init.
+func (v *validator) initJob(p *validation.Path) {
+	in := v.spec.Init
+	if len(in.Command) == 0 && len(in.Args) == 0 {
+		v.Required(p.Child("command"), "give the bootstrap command, e.g. [\"cockroach\", \"init\", \"--host=db-0.db\"]")
+	}
+	if in.Image == "" && !v.opts.deployTimeImage(InitContainerName) && len(v.spec.Containers) > 0 {
+		first := v.spec.Containers[0]
+		if first.Image == "" && !v.opts.deployTimeImage(first.Name) {
+			v.Required(p.Child("image"), "set the init Job's image (it defaults to the first container's image, which is not set either)")
+		}
+	}
+	if in.BackoffLimit != nil && *in.BackoffLimit < 0 {
+		v.Invalid(p.Child("backoffLimit"), *in.BackoffLimit, "must be >= 0")
+	}
+	if in.ActiveDeadlineSeconds != nil && *in.ActiveDeadlineSeconds <= 0 {
+		v.Invalid(p.Child("activeDeadlineSeconds"), *in.ActiveDeadlineSeconds, "must be > 0")
+	}
+	v.resources(p.Child("resources"), in.Resources)
+	v.env(p.Child("env"), in.Env)
+}

@@ -1,0 +1,54 @@
+package cluster
+
+import (
+	"cmp"
+
+	"github.com/ordinal-dev/ordinal/pkg/naming"
+	"github.com/ordinal-dev/ordinal/pkg/network"
+	"github.com/ordinal-dev/ordinal/pkg/validation"
+)
+
+// Network configures the cluster's Services.
+type Network struct {
+	// ServiceName of the governing headless Service; defaults to the cluster's name.
+	ServiceName string
+	// ClusterDomain defaults to "cluster.local".
+	ClusterDomain string
+	// Client adds a client Service (e.g. "<name>-public"); nil for none.
+	Client *network.ClientService
+}
+
+// network plans the governing and client Services of the cluster's pods,
+// checked as part of the spec (see validator.network).
+func (p *Plan) network(objLabels map[string]string) *network.Plan {
+	s := &p.Spec
+	return network.Unchecked(p.Name, network.Spec{
+		ServiceName:     s.Network.ServiceName,
+		StatefulSetName: p.Name,
+		Replicas:        s.Replicas,
+		OrdinalStart:    s.OrdinalStart,
+		Selector:        p.Identity.Selector(),
+		Ports:           s.Ports,
+		ClusterDomain:   s.Network.ClusterDomain,
+		Client:          s.Network.Client,
+		Labels:          objLabels,
+		Annotations:     s.Annotations,
+	})
+}
+
+// network checks spec.network; spec.ports are checked by
+// network.ValidatePorts, the replicas by the workload.
+func (v *validator) network(p *validation.Path) {
+	n := v.spec.Network
+	// A service name defaulted from the cluster's name was checked as "name".
+	if n.ServiceName != v.name {
+		v.ServiceName(p.Child("serviceName"), n.ServiceName)
+	}
+	for _, msg := range validation.IsDNS1123Subdomain(cmp.Or(n.ClusterDomain, naming.DefaultClusterDomain)) {
+		v.Invalid(p.Child("clusterDomain"), n.ClusterDomain, "must be a DNS domain such as \"cluster.local\" ("+msg+")")
+	}
+	if n.Client != nil {
+		ns := network.Defaults(v.name, network.Spec{ServiceName: n.ServiceName, Ports: v.spec.Ports, Client: n.Client})
+		network.ValidateClient(v.List, p.Child("client"), ns)
+	}
+}

@@ -207,6 +207,15 @@ func ZooKeeperConfig(name, service string, replicas int32, settings map[string]s
 // The membership is static: zoo.cfg lists the servers from Replicas, so
 // scaling means calling the profile again with the new size (every server
 // gets the new zoo.cfg and restarts, one at a time).
+//
+// Known limitation, seen on real nodes with ZooKeeper 3.8.0 (Debian's, the
+// local image): in a rolling restart a restarted server gets a new pod IP,
+// and a server that is not restarted after it may keep connecting its
+// election channel to the old IP (NoRouteToHostException in its log); the
+// restarted server then stays out of the quorum, not Ready, and the roll
+// stops. Restarting the server that holds the stale address (delete its
+// pod) lets it rejoin. Prefer a ZooKeeper release whose election
+// connections re-resolve peer names (3.9 and later).
 func ZooKeeper(name string, o ZooKeeperOptions) cluster.Spec {
 	replicas := cmp.Or(o.Replicas, 3)
 	image := cmp.Or(o.Image, DefaultZooKeeperImage)

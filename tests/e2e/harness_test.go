@@ -8,8 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +22,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ordinal-dev/ordinal/tests/internal/harness"
 )
 
 // Bounds of one engine operation and of the waits on the API server. The
@@ -43,26 +43,15 @@ type stack struct {
 	stack auto.Stack
 }
 
-// workspaceEnv is the environment of every engine call: isolated home and
-// backend, no network look-ups, the provider pointed at the test cluster.
-func workspaceEnv(backendDir string) map[string]string {
-	return map[string]string{
-		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
-		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-		"PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK":    "true",
-		"PULUMI_BACKEND_URL":                          "file://" + backendDir,
-		"PULUMI_CONFIG_PASSPHRASE":                    passphrase,
-		"PULUMI_HOME":                                 env.pulumiHome,
-		"KUBECONFIG":                                  env.kubeconfig,
-	}
+// henv is the suite's environment for the shared harness.
+func henv() *harness.Env {
+	return &harness.Env{Root: env.root, Bin: env.bin, Kubeconfig: env.kubeconfig, PulumiHome: env.pulumiHome}
 }
 
-func pulumiCommand(t *testing.T) auto.PulumiCommand {
-	t.Helper()
-	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: env.root + "/.tools", SkipVersionCheck: true})
-	require.NoError(t, err, "the pulumi CLI in .tools/bin does not run: rebuild it with scripts/install-tools.sh")
-	return cmd
-}
+// workspaceEnv is the environment of every engine call (harness.Env.WorkspaceEnv).
+func workspaceEnv(backendDir string) map[string]string { return henv().WorkspaceEnv(backendDir) }
+
+func pulumiCommand(t *testing.T) auto.PulumiCommand { return henv().Pulumi(t) }
 
 // newInlineStack creates a stack that runs program in this process. The
 // stack is destroyed (best effort) when the test ends.
@@ -113,15 +102,7 @@ func (s *stack) setConfig(values map[string]string) {
 	require.NoError(s.t, s.stack.SetAllConfig(ctx, cm))
 }
 
-// progress collects an operation's output; ORDINAL_E2E_VERBOSE=1 also
-// streams it to stderr.
-func progress() (*bytes.Buffer, io.Writer) {
-	var buf bytes.Buffer
-	if os.Getenv("ORDINAL_E2E_VERBOSE") != "" {
-		return &buf, io.MultiWriter(&buf, os.Stderr)
-	}
-	return &buf, &buf
-}
+func progress() (*bytes.Buffer, io.Writer) { return harness.Progress() }
 
 // upResult is an update's result and the steps it took per resource.
 type upResult struct {
@@ -301,43 +282,23 @@ func onlySame(summary *map[string]int) bool {
 	return (*summary)["same"] > 0
 }
 
-func tail(s string, lines int) string {
-	parts := strings.Split(s, "\n")
-	if len(parts) > lines {
-		parts = parts[len(parts)-lines:]
-	}
-	return strings.Join(parts, "\n")
-}
+func tail(s string, lines int) string { return harness.Tail(s, lines) }
 
 // --- reading the API server ---------------------------------------------
 
 // kubectl runs .tools/bin/kubectl against the test cluster.
-func kubectl(args ...string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, env.bin+"/kubectl", append([]string{"--kubeconfig", env.kubeconfig}, args...)...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return out, fmt.Errorf("kubectl %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
-	}
-	return out, nil
-}
+func kubectl(args ...string) ([]byte, error) { return henv().Kubectl(args...) }
 
 func mustKubectl(t *testing.T, args ...string) []byte {
 	t.Helper()
-	out, err := kubectl(args...)
-	require.NoError(t, err)
-	return out
+	return henv().MustKubectl(t, args...)
 }
 
 // getJSON reads objects with `kubectl get -o json` into into (a k8s.io/api
 // type or list).
 func getJSON(t *testing.T, into any, args ...string) {
 	t.Helper()
-	out := mustKubectl(t, append(append([]string{"get"}, args...), "-o", "json")...)
-	require.NoError(t, json.Unmarshal(out, into), "decoding kubectl get %v", args)
+	henv().GetJSON(t, into, args...)
 }
 
 // tryGetJSON is getJSON that reports NotFound (or any failure) as an error.
@@ -349,25 +310,10 @@ func tryGetJSON(into any, args ...string) error {
 	return json.Unmarshal(out, into)
 }
 
-// eventually polls cond until it holds or timeout passes; cond returns a
-// description of what it saw, used in the failure message.
+// eventually polls cond until it holds or timeout passes (harness.Eventually).
 func eventually(t *testing.T, timeout time.Duration, what string, cond func() (bool, string)) {
 	t.Helper()
-	start := time.Now()
-	deadline := start.Add(timeout)
-	var last string
-	for {
-		ok, seen := cond()
-		if ok {
-			t.Logf("%s: after %s", what, time.Since(start).Round(100*time.Millisecond))
-			return
-		}
-		last = seen
-		if time.Now().After(deadline) {
-			require.FailNowf(t, "timed out", "%s: not reached after %s; last seen: %s", what, timeout, last)
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
+	harness.Eventually(t, timeout, what, cond)
 }
 
 // namespace creates a namespace for one test (with the given labels) and
@@ -375,20 +321,7 @@ func eventually(t *testing.T, timeout time.Duration, what string, cond func() (b
 // survive `pulumi destroy` like they would in a real cluster.
 func namespace(t *testing.T, name string, labels map[string]string) string {
 	t.Helper()
-	mustKubectl(t, "create", "namespace", name)
-	if len(labels) > 0 {
-		args := []string{"label", "namespace", name, "--overwrite"}
-		for k, v := range labels {
-			args = append(args, k+"="+v)
-		}
-		mustKubectl(t, args...)
-	}
-	t.Cleanup(func() {
-		if _, err := kubectl("delete", "namespace", name, "--wait=false", "--ignore-not-found"); err != nil {
-			t.Logf("cleanup: %v", err)
-		}
-	})
-	return name
+	return henv().Namespace(t, name, labels)
 }
 
 // deletePoolVolumes removes a pool's retained PVs (and its StorageClass)

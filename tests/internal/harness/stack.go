@@ -31,7 +31,10 @@ type Stack struct {
 	stack auto.Stack
 }
 
-func (e *Env) workspaceEnv(backend string) map[string]string {
+// WorkspaceEnv is the environment of every engine call of a stack whose
+// backend is the directory backend: isolated home and backend, no plugin
+// downloads or update checks, the provider pointed at the cluster under test.
+func (e *Env) WorkspaceEnv(backend string) map[string]string {
 	return map[string]string{
 		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
 		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
@@ -43,8 +46,8 @@ func (e *Env) workspaceEnv(backend string) map[string]string {
 	}
 }
 
-// pulumi is the project's own CLI build in .tools/bin.
-func (e *Env) pulumi(t testing.TB) auto.PulumiCommand {
+// Pulumi is the project's own CLI build in .tools/bin.
+func (e *Env) Pulumi(t testing.TB) auto.PulumiCommand {
 	t.Helper()
 	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: e.Root + "/.tools", SkipVersionCheck: true})
 	require.NoError(t, err, "the pulumi CLI in .tools/bin does not run: rebuild it with scripts/install-tools.sh")
@@ -58,7 +61,7 @@ func (e *Env) InlineStack(t testing.TB, name string, program pulumi.RunFunc) *St
 	backend := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd := e.pulumi(t)
+	cmd := e.Pulumi(t)
 	project := workspace.Project{
 		Name:    tokens.PackageName("ordinal-e2e"),
 		Runtime: workspace.NewProjectRuntimeInfo("go", nil),
@@ -66,7 +69,7 @@ func (e *Env) InlineStack(t testing.TB, name string, program pulumi.RunFunc) *St
 	}
 	s, err := auto.UpsertStackInlineSource(ctx, name, "ordinal-e2e", program,
 		auto.Project(project), auto.Pulumi(cmd), auto.PulumiHome(e.PulumiHome),
-		auto.SecretsProvider("passphrase"), auto.EnvVars(e.workspaceEnv(backend)))
+		auto.SecretsProvider("passphrase"), auto.EnvVars(e.WorkspaceEnv(backend)))
 	require.NoError(t, err, "creating the inline stack")
 	st := &Stack{t: t, name: name, stack: s}
 	t.Cleanup(st.cleanup)
@@ -103,7 +106,9 @@ func (s *Stack) setConfig(values map[string]string, secret bool) {
 	require.NoError(s.t, s.stack.SetAllConfig(ctx, cm))
 }
 
-func progress() (*bytes.Buffer, io.Writer) {
+// Progress collects an operation's output; ORDINAL_E2E_VERBOSE=1 also
+// streams it to stderr.
+func Progress() (*bytes.Buffer, io.Writer) {
 	var buf bytes.Buffer
 	if os.Getenv("ORDINAL_E2E_VERBOSE") != "" {
 		return &buf, io.MultiWriter(&buf, os.Stderr)
@@ -117,7 +122,7 @@ func (s *Stack) Up(what string) auto.UpResult {
 	s.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), OpTimeout)
 	defer cancel()
-	buf, w := progress()
+	buf, w := Progress()
 	start := time.Now()
 	res, err := s.stack.Up(ctx, optup.ProgressStreams(w), optup.ErrorProgressStreams(w), optup.SuppressProgress())
 	s.t.Logf("up (%s): %s, changes %v", what, time.Since(start).Round(100*time.Millisecond), res.Summary.ResourceChanges)
@@ -130,7 +135,7 @@ func (s *Stack) Destroy(what string) {
 	s.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), OpTimeout)
 	defer cancel()
-	buf, w := progress()
+	buf, w := Progress()
 	start := time.Now()
 	_, err := s.stack.Destroy(ctx, optdestroy.ProgressStreams(w), optdestroy.ErrorProgressStreams(w), optdestroy.SuppressProgress())
 	s.t.Logf("destroy (%s): %s", what, time.Since(start).Round(100*time.Millisecond))
@@ -159,9 +164,9 @@ func (e *Env) LocalStack(t testing.TB, name, workDir string) *Stack {
 	backend := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd := e.pulumi(t)
+	cmd := e.Pulumi(t)
 	s, err := auto.UpsertStackLocalSource(ctx, name, workDir, auto.Pulumi(cmd), auto.PulumiHome(e.PulumiHome),
-		auto.SecretsProvider("passphrase"), auto.EnvVars(e.workspaceEnv(backend)))
+		auto.SecretsProvider("passphrase"), auto.EnvVars(e.WorkspaceEnv(backend)))
 	require.NoError(t, err, "creating the local-source stack")
 	st := &Stack{t: t, name: name, stack: s}
 	t.Cleanup(st.cleanup)
@@ -173,7 +178,7 @@ func (s *Stack) Preview(what string) map[string]int {
 	s.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), OpTimeout)
 	defer cancel()
-	buf, w := progress()
+	buf, w := Progress()
 	res, err := s.stack.Preview(ctx, optpreview.ProgressStreams(w), optpreview.ErrorProgressStreams(w), optpreview.SuppressProgress())
 	require.NoError(s.t, err, "preview (%s)\n--- engine output ---\n%s", what, Tail(buf.String(), 120))
 	out := map[string]int{}

@@ -18,8 +18,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
@@ -41,6 +39,7 @@ type stack struct {
 	t     *testing.T
 	name  string
 	stack auto.Stack
+	h     *harness.Stack
 }
 
 // henv is the suite's environment for the shared harness.
@@ -48,58 +47,19 @@ func henv() *harness.Env {
 	return &harness.Env{Root: env.root, Bin: env.bin, Kubeconfig: env.kubeconfig, PulumiHome: env.pulumiHome}
 }
 
-// workspaceEnv is the environment of every engine call (harness.Env.WorkspaceEnv).
-func workspaceEnv(backendDir string) map[string]string { return henv().WorkspaceEnv(backendDir) }
-
-func pulumiCommand(t *testing.T) auto.PulumiCommand { return henv().Pulumi(t) }
-
 // newInlineStack creates a stack that runs program in this process. The
 // stack is destroyed (best effort) when the test ends.
 func newInlineStack(t *testing.T, stackName string, program pulumi.RunFunc) *stack {
 	t.Helper()
-	backend := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	project := workspace.Project{
-		Name:    tokens.PackageName("ordinal-e2e"),
-		Runtime: workspace.NewProjectRuntimeInfo("go", nil),
-		Backend: &workspace.ProjectBackend{URL: "file://" + backend},
-	}
-	s, err := auto.UpsertStackInlineSource(ctx, stackName, "ordinal-e2e", program,
-		auto.Project(project),
-		auto.Pulumi(pulumiCommand(t)),
-		auto.PulumiHome(env.pulumiHome),
-		auto.SecretsProvider("passphrase"),
-		auto.EnvVars(workspaceEnv(backend)),
-	)
-	require.NoError(t, err, "creating the inline stack")
-	st := &stack{t: t, name: stackName, stack: s}
-	t.Cleanup(st.cleanup)
-	return st
-}
-
-// cleanup destroys whatever the stack still holds, so a failed test leaves
-// nothing behind in a shared cluster.
-func (s *stack) cleanup() {
-	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
-	defer cancel()
-	if _, err := s.stack.Destroy(ctx, optdestroy.ContinueOnError()); err != nil {
-		s.t.Logf("cleanup: destroy of stack %s: %v", s.name, err)
-	}
-	_ = s.stack.Workspace().RemoveStack(ctx, s.name)
+	h := henv().InlineStack(t, stackName, program)
+	return &stack{t: t, name: stackName, stack: h.Auto(), h: h}
 }
 
 // setConfig sets plain config values (keys without a namespace go to the
 // project's namespace, as config.New(ctx, "") reads them).
 func (s *stack) setConfig(values map[string]string) {
 	s.t.Helper()
-	cm := auto.ConfigMap{}
-	for k, v := range values {
-		cm[k] = auto.ConfigValue{Value: v}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	require.NoError(s.t, s.stack.SetAllConfig(ctx, cm))
+	s.h.SetConfig(values)
 }
 
 func progress() (*bytes.Buffer, io.Writer) { return harness.Progress() }
@@ -250,15 +210,7 @@ func (s *stack) exportEncrypted() string {
 // outputs returns the stack outputs as plain values.
 func (s *stack) outputs() map[string]any {
 	s.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	out, err := s.stack.Outputs(ctx)
-	require.NoError(s.t, err)
-	plain := map[string]any{}
-	for k, v := range out {
-		plain[k] = v.Value
-	}
-	return plain
+	return s.h.Outputs()
 }
 
 // changes drops nil maps for logging.

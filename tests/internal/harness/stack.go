@@ -85,6 +85,9 @@ func (s *Stack) cleanup() {
 	_ = s.stack.Workspace().RemoveStack(ctx, s.name)
 }
 
+// Auto is the Automation API stack, for operations this type does not wrap.
+func (s *Stack) Auto() auto.Stack { return s.stack }
+
 // SetConfig sets plain config values of the project's namespace.
 func (s *Stack) SetConfig(values map[string]string) {
 	s.setConfig(values, false)

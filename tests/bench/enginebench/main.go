@@ -505,6 +505,27 @@ func (b *bench) kubectlApply(r *rendered) (time.Duration, error) {
 
 // --- scenarios --------------------------------------------------------------
 
+// upVerified runs `pulumi up` of program with config on a fresh stack,
+// checks the result like kubectl's (verify), and with again runs a second,
+// no-op `up`; the stack's state is dropped afterwards.
+func (b *bench) upVerified(prefix string, program pulumi.RunFunc, config map[string]string, r *rendered, again bool) (up, noop time.Duration, err error) {
+	ctx, cancel := b.op()
+	s, err := b.stack(ctx, prefix, program, config)
+	cancel()
+	if err != nil {
+		return 0, 0, err
+	}
+	defer b.dropStack(s)
+	if up, err = b.pulumiUp(s); err != nil {
+		return up, 0, err
+	}
+	if err = b.verify(r); err != nil || !again {
+		return up, 0, err
+	}
+	noop, err = b.pulumiUp(s)
+	return up, noop, err
+}
+
 // rotate returns items starting at index i, so no approach always runs first.
 func rotate[T any](items []T, i int) []T {
 	k := i % len(items)
@@ -561,24 +582,8 @@ func (b *bench) scenarioUp(total, warmups int) error {
 				if noop, err = b.kubectlApply(r); err != nil {
 					return err
 				}
-			} else {
-				ctx, cancel := b.op()
-				s, err := b.stack(ctx, "up", programs[a], b.exampleConfig(3))
-				cancel()
-				if err != nil {
-					return err
-				}
-				up, err = b.pulumiUp(s)
-				if err == nil {
-					err = b.verify(r)
-				}
-				if err == nil {
-					noop, err = b.pulumiUp(s)
-				}
-				b.dropStack(s)
-				if err != nil {
-					return fmt.Errorf("%s: %w", a, err)
-				}
+			} else if up, noop, err = b.upVerified("up", programs[a], b.exampleConfig(3), r, true); err != nil {
+				return fmt.Errorf("%s: %w", a, err)
 			}
 			b.w.row("up", a, "Parallel", 3, i, i < warmups, up)
 			b.w.row("noop", a, "Parallel", 3, i, i < warmups, noop)

@@ -34,17 +34,7 @@ func (b *bench) scenarioReal(total, warmups int) error {
 				}
 				err = b.verify(r)
 			} else {
-				ctx, cancel := b.op()
-				s, serr := b.stack(ctx, "real", programs[a], config)
-				cancel()
-				if serr != nil {
-					return serr
-				}
-				up, err = b.pulumiUp(s)
-				if err == nil {
-					err = b.verify(r)
-				}
-				b.dropStack(s)
+				up, _, err = b.upVerified("real", programs[a], config, r, false)
 			}
 			if err != nil {
 				return fmt.Errorf("%s: %w", a, err)

@@ -274,7 +274,8 @@ stamp() {
         find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum)
     fi
     while read -r f; do
-      [[ -n $f ]] && echo "${f} $(sha256sum <"$f" | cut -d' ' -f1)"
+      # The name, not the path: the same binary in another checkout is the same input.
+      [[ -n $f ]] && echo "$(basename "$f") $(sha256sum <"$f" | cut -d' ' -f1)"
     done < <(image_inputs "$n")
     if [[ $n == pause ]]; then GOTOOLCHAIN=local go env GOVERSION GOARCH; fi
   } | sha256sum | cut -c1-12

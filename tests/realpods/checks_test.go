@@ -151,11 +151,17 @@ func httpGet(t *testing.T, ns, probe, host string, port int, path string) string
 // machine: each node's /mnt/disks is a directory of the cluster's own.
 func nodePath(t *testing.T, node, path string) string {
 	t.Helper()
+	dir, err := hostPath(node, path)
+	require.NoError(t, err, "cluster.sh node-path %s %s", node, path)
+	return dir
+}
+
+// hostPath asks `cluster.sh node-path` where path of node is on this machine.
+func hostPath(node, path string) (string, error) {
 	cmd := exec.Command("bash", filepath.Join(env.Root, "scripts", "cluster.sh"), "node-path", node, path)
 	cmd.Env = append(os.Environ(), "ORDINAL_CLUSTER_DIR="+clusterDir)
 	out, err := cmd.Output()
-	require.NoError(t, err, "cluster.sh node-path %s %s", node, path)
-	return strings.TrimSpace(string(out))
+	return strings.TrimSpace(string(out)), err
 }
 
 // volumeHostDir is the host directory of the local PV bound to a pod's
@@ -179,13 +185,10 @@ func wipeDisks(t *testing.T, pool, diskPath string) {
 		_, _ = env.Kubectl("delete", "pv", "-l", sel, "--wait=false", "--ignore-not-found")
 		_, _ = env.Kubectl("delete", "storageclass", "-l", sel, "--wait=false", "--ignore-not-found")
 		for i := 0; i < realNodes; i++ {
-			cmd := exec.Command("bash", filepath.Join(env.Root, "scripts", "cluster.sh"), "node-path", fmt.Sprintf("node-%d", i), diskPath)
-			cmd.Env = append(os.Environ(), "ORDINAL_CLUSTER_DIR="+clusterDir)
-			out, err := cmd.Output()
+			dir, err := hostPath(fmt.Sprintf("node-%d", i), diskPath)
 			if err != nil {
 				continue
 			}
-			dir := strings.TrimSpace(string(out))
 			entries, _ := os.ReadDir(dir)
 			for _, e := range entries {
 				_ = os.RemoveAll(filepath.Join(dir, e.Name()))

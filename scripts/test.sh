@@ -65,10 +65,17 @@ run_e2e() {
   set +e
   # -p 1: each package starts its own local control plane; one at a time.
   go test -tags e2e -p 1 -count=1 -timeout 80m -v ./tests/... 2>&1 | tee "${ORDINAL_TOOLS_DIR}/e2e.log" |
-    grep --line-buffered -E '^(=== RUN|\s*--- |PASS|FAIL|ok|panic)|^\s+[a-z_]+\.go:[0-9]+:'
+    grep --line-buffered -E '^(=== RUN|\s*--- |PASS|FAIL|ok|panic)|^\s+[a-z_]+\.go:[0-9]+:|^[a-z0-9_-]+: '
   status=${PIPESTATUS[0]}
   set -e
-  [[ $status -eq 0 ]] || die "end-to-end suite failed (exit ${status}); full log: ${ORDINAL_TOOLS_DIR}/e2e.log"
+  if [[ $status -ne 0 ]]; then
+    # What failed, at the end where a shortened CI log keeps it: failing
+    # tests and packages, a TestMain's own "<suite>: FAIL: ..." lines (with
+    # the script output they quote), and panics.
+    section "what failed"
+    grep -n -E -A60 '^(--- FAIL|FAIL|panic)|^[a-z0-9_-]+: FAIL' "${ORDINAL_TOOLS_DIR}/e2e.log" | tail -n 200 >&2 || true
+    die "end-to-end suite failed (exit ${status}); full log: ${ORDINAL_TOOLS_DIR}/e2e.log"
+  fi
 }
 
 case "${1:-all}" in

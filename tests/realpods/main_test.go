@@ -143,26 +143,27 @@ func interruptedRunCleansUp(root, tmp string, before localcluster.HostState) err
 	if err := child.Start(); err != nil {
 		return err
 	}
-	deadline := time.Now().Add(5 * time.Minute)
-	for {
-		if _, err := os.Stat(ready); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
+	exited := make(chan error, 1)
+	go func() { exited <- child.Wait() }()
+	deadline := time.After(5 * time.Minute)
+	for up := false; !up; {
+		select {
+		case err := <-exited:
+			return fmt.Errorf("the child exited before its cluster was up: %v", err)
+		case <-deadline:
 			_ = child.Process.Kill()
-			_ = child.Wait()
+			<-exited
 			return fmt.Errorf("the child's cluster was not up after 5 minutes")
+		case <-time.After(time.Second):
+			_, err := os.Stat(ready)
+			up = err == nil
 		}
-		if child.ProcessState != nil {
-			return fmt.Errorf("the child exited before its cluster was up")
-		}
-		time.Sleep(time.Second)
 	}
 	clusterDir, _ := os.ReadFile(ready)
 	if err := child.Process.Signal(syscall.SIGKILL); err != nil {
 		return err
 	}
-	_ = child.Wait()
+	<-exited
 	if err := machineAsBefore(root, strings.TrimSpace(string(clusterDir)), before, 3*time.Minute); err != nil {
 		return err
 	}

@@ -28,7 +28,8 @@ type LocalVolumePool struct {
 
 	// Plan is the validated plan; DatabaseCluster checks capacity against it.
 	Plan *localpv.Plan
-	// StorageClass is the pool's StorageClass.
+	// StorageClass is the pool's StorageClass; nil with
+	// spec.ExistingStorageClass.
 	StorageClass *storagev1.StorageClass
 	// Volumes are the PVs, in the order of the spec's entries.
 	Volumes []*corev1.PersistentVolume
@@ -66,13 +67,25 @@ func NewLocalVolumePool(ctx *pulumi.Context, name string, args *LocalVolumePoolA
 func (c *LocalVolumePool) register(ctx *pulumi.Context, name string, protection Protection) error {
 	plan := c.Plan
 	var err error
-	c.StorageClass, err = registerStorageClass(ctx, naming.Child(name, "class"), plan.StorageClass, StorageClassOptions(c)...)
-	if err != nil {
-		return err
+	c.StorageClassName = knownString(plan.Spec.StorageClassName)
+	if sc := plan.StorageClass; sc != nil {
+		// The owner marker names the stack too: two stacks whose pools
+		// share a name must not take over each other's class.
+		sc = sc.DeepCopy()
+		sc.Parameters[localpv.OwnerParameter] = localpv.Owner(ctx.Project(), ctx.Stack(), name)
+		c.StorageClass, err = registerStorageClass(ctx, naming.Child(name, "class"), sc, StorageClassOptions(c)...)
+		if err != nil {
+			return err
+		}
+		c.StorageClassName = nameOf(c.StorageClass.Metadata)
+	}
+	var class pulumi.Resource // the PVs wait for the pool's own class only
+	if c.StorageClass != nil {
+		class = c.StorageClass
 	}
 	names := make([]string, 0, len(plan.Volumes))
 	for _, pv := range plan.Volumes {
-		res, err := registerPV(ctx, pv.Name, pv, VolumeOptions(c, c.StorageClass, protection)...)
+		res, err := registerPV(ctx, pv.Name, pv, VolumeOptions(c, class, protection)...)
 		if err != nil {
 			return err
 		}
@@ -80,12 +93,11 @@ func (c *LocalVolumePool) register(ctx *pulumi.Context, name string, protection 
 		names = append(names, pv.Name)
 	}
 	total := plan.TotalCapacity()
-	c.StorageClassName = nameOf(c.StorageClass.Metadata)
 	c.VolumeNames = knownStrings(names)
 	c.TotalCapacity = knownString(total.String())
 	c.Nodes = knownStrings(plan.DistinctNodes())
 	return ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"storageClassName": pulumi.String(plan.StorageClass.Name), // as c.StorageClassName, known
+		"storageClassName": pulumi.String(plan.Spec.StorageClassName), // as c.StorageClassName, known
 		"volumeNames":      c.VolumeNames,
 		"totalCapacity":    c.TotalCapacity,
 		"nodes":            c.Nodes,
@@ -117,7 +129,10 @@ func PlanLocalVolumePool(name string, args *LocalVolumePoolArgs) (*localpv.Plan,
 // resources are the pool's StorageClass and PVs, for DependsOn (see
 // DatabaseCluster.register for why not the component itself).
 func (c *LocalVolumePool) resources() []pulumi.Resource {
-	out := []pulumi.Resource{c.StorageClass}
+	var out []pulumi.Resource
+	if c.StorageClass != nil {
+		out = append(out, c.StorageClass)
+	}
 	for _, v := range c.Volumes {
 		out = append(out, v)
 	}

@@ -236,3 +236,44 @@ func TestPoolOptionFunctions(t *testing.T) {
 		})
 	}
 }
+
+// With ExistingStorageClass the pool registers PVs only: no StorageClass
+// that `pulumi destroy` could delete, PVs without a dependency on one, and
+// the existing class's name as output. A cluster on the pool claims it.
+func TestLocalVolumePoolExistingStorageClass(t *testing.T) {
+	spec := poolSpec()
+	spec.StorageClassName = "local-storage"
+	spec.ExistingStorageClass = true
+	var pool *LocalVolumePool
+	rec := ordinaltest.Run(t, func(ctx *pulumi.Context) error {
+		var err error
+		if pool, err = NewLocalVolumePool(ctx, "disks", &LocalVolumePoolArgs{Spec: spec}); err != nil {
+			return err
+		}
+		_, err = NewDatabaseCluster(ctx, "db", &DatabaseClusterArgs{Spec: dbSpec(), Pool: pool,
+			Image: pulumi.String("db:1"), SecretData: map[string]pulumi.StringInput{"password": pulumi.String("pw")}})
+		return err
+	})
+	assert.Empty(t, rec.ByType(kubetypes.StorageClass))
+	assert.Nil(t, pool.StorageClass)
+	pvs := rec.ByType(kubetypes.PersistentVolume)
+	require.Len(t, pvs, 3)
+	for _, pv := range pvs {
+		assert.Equal(t, "local-storage", pv.Get(t, "spec.storageClassName"), pv.Name)
+		assert.Empty(t, pv.Options.Dependencies, "no class of the pool's own to wait for")
+	}
+	assert.Equal(t, "local-storage", ordinaltest.Await[string](t, pool.StorageClassName))
+	sts := rec.Find(t, kubetypes.StatefulSet, "db-statefulset")
+	assert.Equal(t, "local-storage", sts.Get(t, "spec.volumeClaimTemplates[0].spec.storageClassName"))
+}
+
+// The component's class marks the stack as its owner, so a pool of the same
+// name in another stack cannot take the class over either.
+func TestLocalVolumePoolOwnerMarker(t *testing.T) {
+	rec := ordinaltest.Run(t, func(ctx *pulumi.Context) error {
+		_, err := NewLocalVolumePool(ctx, "disks", &LocalVolumePoolArgs{Spec: poolSpec()})
+		return err
+	})
+	sc := rec.Find(t, kubetypes.StorageClass, "disks-class")
+	assert.Equal(t, map[string]any{localpv.OwnerParameter: "test/dev/disks"}, sc.Get(t, "parameters"))
+}

@@ -69,7 +69,10 @@ import (
 //     template names it, so the pods roll, and the old object is deleted only after the
 //     StatefulSet points at the new one (Pulumi's create-before-delete).
 //  5. StorageClassOptions. Kubernetes refuses changes to these fields; the class keeps its name,
-//     so the old one is deleted first. PVs refer to the class by name and are not touched.
+//     so the old one is deleted first. PVs refer to the class by name and are not touched. The
+//     class carries localpv.OwnerParameter, so creating it over a class of the same name that
+//     the stack did not make fails instead of merging into it (server-side apply creates by
+//     patching); with localpv.Spec.ExistingStorageClass no class is registered at all.
 //  6. VolumeOptions. A PV's name derives from its node and path, so moving a volume is a new PV;
 //     the remaining immutable fields replace it deliberately instead of sending an update the API
 //     server would reject. Protection decides what Pulumi may do to a PV (Kubernetes never wipes a
@@ -247,17 +250,20 @@ func StorageClassOptions(parent pulumi.Resource) []pulumi.ResourceOption {
 	}
 }
 
-// VolumeOptions are the resource options of a pool's PV. A PV's name is
-// derived from its node and path, so moving a volume creates a new PV rather
+// VolumeOptions are the resource options of a pool's PV; class is the
+// pool's StorageClass, which the PV waits for, or nil when the pool uses an
+// existing class. A PV's name is derived from its node and path, so moving a volume creates a new PV rather
 // than replacing one. The remaining immutable fields (node affinity, local
 // source, volume mode) replace the PV deliberately instead of sending an
 // update the API server would reject.
 func VolumeOptions(parent pulumi.Resource, class pulumi.Resource, p Protection) []pulumi.ResourceOption {
 	opts := []pulumi.ResourceOption{
 		pulumi.Parent(parent),
-		pulumi.DependsOn([]pulumi.Resource{class}),
 		pulumi.ReplaceOnChanges([]string{"spec.nodeAffinity", "spec.local", "spec.volumeMode"}),
 		pulumi.DeleteBeforeReplace(true),
+	}
+	if class != nil { // nil with an existing StorageClass
+		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{class}))
 	}
 	switch p {
 	case ProtectNone:

@@ -195,6 +195,9 @@ func registerStorageClass(ctx *pulumi.Context, name string, sc *k8sstorage.Stora
 	if len(sc.MountOptions) > 0 {
 		args.MountOptions = pulumi.ToStringArray(sc.MountOptions)
 	}
+	if len(sc.Parameters) > 0 {
+		args.Parameters = pulumi.ToStringMap(sc.Parameters)
+	}
 	res, err := storagev1.NewStorageClass(ctx, name, args, opts...)
 	return registered(kubetypes.StorageClass, name, res, err)
 }

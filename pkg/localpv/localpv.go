@@ -50,14 +50,25 @@ type Spec struct {
 	MountOptions []string
 	// DefaultClass marks the StorageClass as the cluster default.
 	DefaultClass bool
-	// Labels and Annotations are added to the StorageClass and every PV.
+	// ExistingStorageClass uses the StorageClass StorageClassName that
+	// already exists in the cluster (made by an administrator, say) instead
+	// of creating one: the pool plans only PVs naming it, and never
+	// creates, changes or deletes the class. It should use the provisioner
+	// kubernetes.io/no-provisioner and volumeBindingMode
+	// WaitForFirstConsumer, like the class the pool makes. Without it, a
+	// class of that name that the pool did not make is refused by the API
+	// server (see OwnerParameter), never taken over.
+	ExistingStorageClass bool
+	// Labels and Annotations are added to the StorageClass (unless it is an
+	// existing one) and every PV.
 	Labels, Annotations map[string]string
 }
 
 // Plan is the planned StorageClass and PVs.
 type Plan struct {
-	Name         string
-	Spec         Spec
+	Name string
+	Spec Spec
+	// StorageClass is nil with spec.ExistingStorageClass.
 	StorageClass *storagev1.StorageClass
 	Volumes      []*corev1.PersistentVolume
 	// Capacities holds each PV's capacity, in the order of Volumes.
@@ -187,6 +198,7 @@ func validate(l *validation.List, name string, spec Spec) {
 	}
 	l.Labels(root.Child("labels"), spec.Labels)
 	l.Annotations(root.Child("annotations"), spec.Annotations)
+	checkExistingStorageClass(l, spec)
 }
 
 // entryPath is the path of entry i of spec.Entries(): spec.nodes[i], or

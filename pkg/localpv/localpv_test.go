@@ -349,6 +349,11 @@ func TestValidation(t *testing.T) {
 		want []problem
 	}{
 		{"no volumes", localpv.Spec{Capacity: "1Gi"}, []problem{{"spec.nodes", "list the nodes that have a local disk (with path), or give volumes"}}},
+		{"existing class made the default", func() localpv.Spec {
+			s := threeNodes()
+			s.ExistingStorageClass, s.DefaultClass = true, true
+			return s
+		}(), []problem{{"spec.defaultClass", "cannot make it the default"}}},
 		{"class name not DNS-1123", func() localpv.Spec { s := threeNodes(); s.StorageClassName = "Local_SSD"; return s }(),
 			[]problem{{"spec.storageClassName", "must be a lower-case RFC 1123 subdomain"}}},
 		{"class name too long", func() localpv.Spec { s := threeNodes(); s.StorageClassName = strings.Repeat("a", 254); return s }(),
@@ -442,4 +447,26 @@ func TestUncheckedPlansWhatTheChecksRefuse(t *testing.T) {
 	require.Len(t, p.Capacities, 2)
 	assert.True(t, p.Capacities[0].IsZero())
 	assert.True(t, p.Capacities[1].IsZero())
+}
+
+// The pool's own class carries the owner marker Kubernetes never lets
+// change, so applying it over a class someone else made is refused; with
+// ExistingStorageClass the pool plans no class at all.
+func TestStorageClassOwnership(t *testing.T) {
+	own, err := localpv.New("pool", threeNodes())
+	require.NoError(t, err)
+	require.NotNil(t, own.StorageClass)
+	assert.Equal(t, map[string]string{localpv.OwnerParameter: "pool"}, own.StorageClass.Parameters)
+	assert.Equal(t, "proj/dev/pool", localpv.Owner("proj", "dev", "pool"))
+
+	spec := threeNodes()
+	spec.StorageClassName = "local-storage"
+	spec.ExistingStorageClass = true
+	existing, err := localpv.New("pool", spec)
+	require.NoError(t, err)
+	assert.Nil(t, existing.StorageClass, "an existing class is neither planned nor owned")
+	require.Len(t, existing.Volumes, 3)
+	for _, pv := range existing.Volumes {
+		assert.Equal(t, "local-storage", pv.Spec.StorageClassName, pv.Name)
+	}
 }

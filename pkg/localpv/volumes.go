@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -92,24 +91,7 @@ func nodePart(node string) string {
 func build(name string, spec Spec) *Plan {
 	id := labels.Identity{Instance: name, Component: "storage"}
 	objLabels := id.Labels(spec.Labels)
-	binding := storagev1.VolumeBindingWaitForFirstConsumer
-	reclaim := spec.ReclaimPolicy
-	sc := &storagev1.StorageClass{
-		TypeMeta: metav1.TypeMeta{APIVersion: "storage.k8s.io/v1", Kind: "StorageClass"},
-		ObjectMeta: metav1.ObjectMeta{
-			Name:        spec.StorageClassName,
-			Labels:      objLabels,
-			Annotations: labels.Merge(nil, spec.Annotations),
-		},
-		Provisioner:       Provisioner,
-		ReclaimPolicy:     &reclaim,
-		VolumeBindingMode: &binding,
-		MountOptions:      spec.MountOptions,
-	}
-	if spec.DefaultClass {
-		sc.Annotations = labels.Merge(sc.Annotations, map[string]string{"storageclass.kubernetes.io/is-default-class": "true"})
-	}
-	plan := &Plan{Name: name, Spec: spec, StorageClass: sc}
+	plan := &Plan{Name: name, Spec: spec, StorageClass: storageClass(name, spec, objLabels)}
 	if n := len(spec.Nodes) + len(spec.Volumes); n > 0 {
 		plan.Volumes = make([]*corev1.PersistentVolume, 0, n)
 		plan.Capacities = make([]resource.Quantity, 0, n)

@@ -67,9 +67,13 @@ func Network(p *network.Plan, ns string) []Object {
 	return inNamespace(ns, out)
 }
 
-// Pool lists a pool's objects (cluster-scoped).
+// Pool lists a pool's objects (cluster-scoped): its StorageClass (none
+// with an existing class) and PVs.
 func Pool(p *localpv.Plan) []Object {
-	out := []Object{p.StorageClass.DeepCopy()}
+	var out []Object
+	if p.StorageClass != nil {
+		out = append(out, p.StorageClass.DeepCopy())
+	}
 	for _, pv := range p.Volumes {
 		out = append(out, pv.DeepCopy())
 	}

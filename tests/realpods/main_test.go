@@ -96,7 +96,12 @@ func runSuite(m *testing.M) int {
 	clusterDir = filepath.Join(tmp, "cluster")
 	stop, err := localcluster.StartWith(root, clusterDir, tmp, "realpods", clusterEnv())
 	if err != nil {
-		return fail("starting the local cluster with real nodes: %v", err)
+		// StartWith has stopped what it started. One more try, loudly: a
+		// start that fails twice is a failure of the suite.
+		fmt.Fprintf(os.Stderr, "realpods: FAIL (retrying once): starting the local cluster with real nodes: %v\n", err)
+		if stop, err = localcluster.StartWith(root, clusterDir, tmp, "realpods", clusterEnv()); err != nil {
+			return fail("starting the local cluster with real nodes (second try): %v", err)
+		}
 	}
 	env.Kubeconfig = filepath.Join(clusterDir, "kubeconfig")
 	code := m.Run()
@@ -116,11 +121,15 @@ func machineAsBefore(root, clusterDir string, before localcluster.HostState, wai
 		diff := localcluster.CaptureHostState().Diff(before)
 		cmd := exec.Command("bash", filepath.Join(root, "scripts", "cluster.sh"), "leftovers")
 		cmd.Env = append(os.Environ(), "ORDINAL_CLUSTER_DIR="+clusterDir)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
 		out, err := cmd.Output()
-		if err != nil {
-			return fmt.Errorf("cluster.sh leftovers: %w", err)
-		}
 		left := strings.TrimSpace(string(out))
+		if err != nil {
+			// A cleanup still removing the cluster's directory can make
+			// the script stumble: ask again until the deadline.
+			left = fmt.Sprintf("cluster.sh leftovers failed: %v: %s", err, strings.TrimSpace(stderr.String()))
+		}
 		if len(diff) == 0 && left == "" {
 			return nil
 		}
@@ -164,7 +173,19 @@ func interruptedRunCleansUp(root, tmp string, before localcluster.HostState) err
 		return err
 	}
 	<-exited
-	if err := machineAsBefore(root, strings.TrimSpace(string(clusterDir)), before, 3*time.Minute); err != nil {
+	// The guardian's last act is removing the child's scratch directory
+	// (the cluster directory's parent): wait for it, so the checks below
+	// see the finished cleanup, not one in progress.
+	dir := strings.TrimSpace(string(clusterDir))
+	for deadline := time.Now().Add(3 * time.Minute); ; time.Sleep(time.Second) {
+		if _, err := os.Stat(filepath.Dir(dir)); os.IsNotExist(err) {
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the guardian did not finish its cleanup of %s in 3 minutes", filepath.Dir(dir))
+		}
+	}
+	if err := machineAsBefore(root, dir, before, 30*time.Second); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "realpods: a SIGKILLed test process left nothing behind (cluster up, kill, guardian's down: %s)\n",

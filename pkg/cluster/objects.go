@@ -51,16 +51,18 @@ type Objects struct {
 	// ConfigMap is the generated ConfigMap of Config.Data. Its Name is the
 	// base of the content-addressed name "<base>-<hash>" (default base
 	// "<cluster>-config"): the hash stays, so a data change still rolls the
-	// pods. A new base, like new data, is a new ConfigMap and rolls them.
+	// pods. A new base, like new data, is a new ConfigMap and rolls them
+	// (and re-runs an init Job that reads it).
 	ConfigMap Object
 	// NetworkPolicy is the NetworkPolicy of spec.networkPolicy; default
 	// name: the cluster's name. A rename creates the new policy before the
 	// old one is deleted, so the pods are never unconfined.
 	NetworkPolicy Object
 	// ServiceAccount, Role and RoleBinding are the objects of spec.access;
-	// default names: the cluster's name. The pods run as the ServiceAccount,
-	// so renaming it changes the pod template and rolls the pods. A Role
-	// rename also replaces the RoleBinding (its roleRef is immutable).
+	// default names: the cluster's name. The pods (and the init Job) run as
+	// the ServiceAccount, so renaming it changes their templates: the pods
+	// roll and the init Job runs again. A Role rename also replaces the
+	// RoleBinding (its roleRef is immutable).
 	ServiceAccount, Role, RoleBinding Object
 }
 

@@ -36,7 +36,8 @@ type LocalVolumePool struct {
 
 	// StorageClassName is the class claims must request.
 	StorageClassName pulumi.StringOutput
-	// VolumeNames lists the PV names.
+	// VolumeNames lists the PV names (metadata.name, as named by
+	// localpv.Volume.Name or generated).
 	VolumeNames pulumi.StringArrayOutput
 	// TotalCapacity is the sum of all volumes, e.g. "30Gi".
 	TotalCapacity pulumi.StringOutput
@@ -84,8 +85,11 @@ func (c *LocalVolumePool) register(ctx *pulumi.Context, name string, protection 
 		class = c.StorageClass
 	}
 	names := make([]string, 0, len(plan.Volumes))
-	for _, pv := range plan.Volumes {
-		res, err := registerPV(ctx, pv.Name, pv, VolumeOptions(c, class, protection)...)
+	// Each PV's Pulumi name is its generated name, also when the volume is
+	// named otherwise (localpv.Volume.Name): a new name is not a new URN.
+	ids := plan.ResourceNames()
+	for i, pv := range plan.Volumes {
+		res, err := registerPV(ctx, ids[i], pv, VolumeOptions(c, class, protection)...)
 		if err != nil {
 			return err
 		}

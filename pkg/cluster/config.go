@@ -74,9 +74,10 @@ func (p *Plan) configMap(objLabels map[string]string) (*corev1.ConfigMap, string
 		parts = append(parts, k, data[k])
 	}
 	sum := naming.ContentHash(parts...)
+	// Objects.ConfigMap.Name is only the base of the name: see configMapName.
 	return &corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-		ObjectMeta: p.meta(naming.Child(p.Name, "config-"+naming.Short(sum, 10)), objLabels),
+		ObjectMeta: p.child(Object{Labels: p.Spec.Objects.ConfigMap.Labels}, p.configMapName(sum), objLabels),
 		Data:       maps.Clone(data),
 	}, sum
 }

@@ -102,7 +102,7 @@ func Defaults(name string, spec Spec) Spec {
 	if spec.Access != nil {
 		// The pods use the account spec.access creates, with its token.
 		if spec.ServiceAccountName == "" {
-			spec.ServiceAccountName = name
+			spec.ServiceAccountName = serviceAccountName(name, spec)
 		}
 		spec.AutomountServiceAccountToken = true
 	}

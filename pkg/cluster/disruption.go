@@ -30,7 +30,7 @@ func (p *Plan) pdb(objLabels map[string]string) *policyv1.PodDisruptionBudget {
 	}
 	pdb := &policyv1.PodDisruptionBudget{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudget"},
-		ObjectMeta: p.meta(p.Name, objLabels),
+		ObjectMeta: p.child(p.Spec.Objects.PDB, p.Name, objLabels),
 		Spec: policyv1.PodDisruptionBudgetSpec{
 			Selector: &metav1.LabelSelector{MatchLabels: p.Identity.Selector()},
 		},

@@ -29,6 +29,7 @@
 //	networkpolicy.go  the NetworkPolicy
 //	rbac.go           the ServiceAccount, Role and RoleBinding of spec.Access
 //	deploytime.go     values supplied when Pulumi runs: Deployed, Reads, Resolve
+//	objects.go        the Kubernetes names and labels of the child objects (spec.objects)
 //
 // # Data safety
 //
@@ -39,8 +40,8 @@
 //
 // # Configuration
 //
-// Config.Data becomes a ConfigMap named "<name>-config-<hash>", addressed by
-// its content: changing the data changes the name, the pod template refers to
+// Config.Data becomes a ConfigMap named "<name>-config-<hash>" (the base
+// "<name>-config" can be renamed in Objects), addressed by its content: changing the data changes the name, the pod template refers to
 // the new name, and the pods roll. The full hash is also written to the pod
 // template annotation ordinal.dev/config-checksum. Env vars and projections
 // refer to the generated ConfigMap and Secret through the placeholder names

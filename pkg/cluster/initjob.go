@@ -6,7 +6,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/ordinal-dev/ordinal/pkg/labels"
-	"github.com/ordinal-dev/ordinal/pkg/naming"
 	"github.com/ordinal-dev/ordinal/pkg/validation"
 )
 
@@ -77,7 +76,7 @@ func (p *Plan) initJob(objLabels map[string]string) *batchv1.Job {
 	spec.Containers = []corev1.Container{p.secureContainer(c)}
 	return &batchv1.Job{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
-		ObjectMeta: p.meta(naming.Child(p.Name, "init"), jobLabels),
+		ObjectMeta: p.child(p.Spec.Objects.InitJob, p.initJobName(), jobLabels),
 		Spec: batchv1.JobSpec{
 			Completions:           new(int32(1)),
 			Parallelism:           new(int32(1)),

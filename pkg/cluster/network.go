@@ -15,7 +15,12 @@ type Network struct {
 	// ClusterDomain defaults to "cluster.local".
 	ClusterDomain string
 	// Client adds a client Service (e.g. "<name>-public"); nil for none.
+	// Its Name and Labels name and label it.
 	Client *network.ClientService
+	// ServiceLabels are added to the governing Service only, over
+	// spec.Labels (e.g. "app": "zk-headless"). They cannot set the labels
+	// that select the cluster's pods.
+	ServiceLabels map[string]string
 }
 
 // network plans the governing and client Services of the cluster's pods,
@@ -32,6 +37,7 @@ func (p *Plan) network(objLabels map[string]string) *network.Plan {
 		ClusterDomain:   s.Network.ClusterDomain,
 		Client:          s.Network.Client,
 		Labels:          objLabels,
+		ServiceLabels:   s.Network.ServiceLabels,
 		Annotations:     s.Annotations,
 	})
 }
@@ -47,8 +53,12 @@ func (v *validator) network(p *validation.Path) {
 	for _, msg := range validation.IsDNS1123Subdomain(cmp.Or(n.ClusterDomain, naming.DefaultClusterDomain)) {
 		v.Invalid(p.Child("clusterDomain"), n.ClusterDomain, "must be a DNS domain such as \"cluster.local\" ("+msg+")")
 	}
+	if n.Client == nil && len(n.ServiceLabels) == 0 {
+		return
+	}
+	ns := network.Defaults(v.name, network.Spec{ServiceName: n.ServiceName, Ports: v.spec.Ports, Client: n.Client})
+	network.ValidateServiceLabels(v.List, p.Child("serviceLabels"), n.ServiceLabels, ns.Selector)
 	if n.Client != nil {
-		ns := network.Defaults(v.name, network.Spec{ServiceName: n.ServiceName, Ports: v.spec.Ports, Client: n.Client})
 		network.ValidateClient(v.List, p.Child("client"), ns)
 	}
 }

@@ -49,7 +49,7 @@ func (p *Plan) networkPolicy(objLabels map[string]string) *networkingv1.NetworkP
 	clientPorts := policyPorts(p.Spec.Ports, func(pt network.Port) bool { return pt.Client })
 	pol := &networkingv1.NetworkPolicy{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
-		ObjectMeta: p.meta(p.Name, objLabels),
+		ObjectMeta: p.child(p.Spec.Objects.NetworkPolicy, p.Name, objLabels),
 		Spec: networkingv1.NetworkPolicySpec{
 			PodSelector: metav1.LabelSelector{MatchLabels: p.Identity.Selector()},
 			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},

@@ -163,6 +163,7 @@ func validate(l *validation.List, name string, spec Spec, opts Options) {
 	}
 	v.networkPolicy(root.Child("networkPolicy"))
 	v.access(root.Child("access"))
+	v.objects(root.Child("objects"))
 	v.deployTimeImages()
 }
 

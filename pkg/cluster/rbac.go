@@ -28,30 +28,32 @@ type RBAC struct {
 }
 
 // rbac plans a ServiceAccount, a Role with the given rules and the binding,
-// all named after the cluster.
+// all named after the cluster unless spec.objects names them.
 func (p *Plan) rbac(objLabels map[string]string) *RBAC {
 	a := p.Spec.Access
 	if a == nil {
 		return nil
 	}
 	no := false
+	o := p.Spec.Objects
+	sa, role := serviceAccountName(p.Name, p.Spec), o.Role.name(p.Name)
 	out := &RBAC{
 		ServiceAccount: &corev1.ServiceAccount{
 			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
-			ObjectMeta: p.meta(p.Name, objLabels),
+			ObjectMeta: p.child(o.ServiceAccount, sa, objLabels),
 			// The pods opt in to a token themselves (automountServiceAccountToken on the pod).
 			AutomountServiceAccountToken: &no,
 		},
 		Role: &rbacv1.Role{
 			TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "Role"},
-			ObjectMeta: p.meta(p.Name, objLabels),
+			ObjectMeta: p.child(o.Role, role, objLabels),
 		},
 		RoleBinding: &rbacv1.RoleBinding{
 			TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "RoleBinding"},
-			ObjectMeta: p.meta(p.Name, objLabels),
-			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: p.Name},
+			ObjectMeta: p.child(o.RoleBinding, p.Name, objLabels),
+			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: role},
 			// The subject's namespace is the binding's own; the component fills it in.
-			Subjects: []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: p.Name}},
+			Subjects: []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: sa}},
 		},
 	}
 	for _, r := range a.Rules {
@@ -65,8 +67,8 @@ func (v *validator) access(p *validation.Path) {
 	if a == nil {
 		return
 	}
-	if v.spec.ServiceAccountName != "" && v.spec.ServiceAccountName != v.name {
-		v.Forbidden(validation.NewPath("spec").Child("serviceAccountName"), fmt.Sprintf("spec.access creates the ServiceAccount %q for the pods; remove serviceAccountName or remove access and bind your own account", v.name))
+	if sa := serviceAccountName(v.name, v.spec); v.spec.ServiceAccountName != "" && v.spec.ServiceAccountName != sa {
+		v.Forbidden(validation.NewPath("spec").Child("serviceAccountName"), fmt.Sprintf("spec.access creates the ServiceAccount %q for the pods; remove serviceAccountName or remove access and bind your own account (to name the account spec.access creates, set spec.objects.serviceAccount.name)", sa))
 	}
 	if len(a.Rules) == 0 {
 		v.Required(p.Child("rules"), "list the permissions the engine needs, e.g. {APIGroups: [\"\"], Resources: [\"endpoints\"], Verbs: [\"get\", \"list\", \"watch\"]}, or remove access")

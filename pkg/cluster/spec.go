@@ -96,4 +96,8 @@ type Spec struct {
 	// Access creates a ServiceAccount with a least-privilege Role for the
 	// pods and mounts its token; nil (the default) runs them with no token.
 	Access *Access
+
+	// Objects overrides the Kubernetes names of the child objects and adds
+	// labels to each one alone; the zero value keeps every default name.
+	Objects Objects
 }

@@ -116,7 +116,9 @@ func (v *validator) workload(root *validation.Path) {
 	if s.TerminationGracePeriodSeconds != nil && *s.TerminationGracePeriodSeconds < 0 {
 		v.Invalid(root.Child("terminationGracePeriodSeconds"), *s.TerminationGracePeriodSeconds, "must be >= 0")
 	}
-	if s.ServiceAccountName != "" {
+	// The account spec.access creates under a name of spec.objects is
+	// checked as spec.objects.serviceAccount.name.
+	if s.ServiceAccountName != "" && (s.Access == nil || s.ServiceAccountName != s.Objects.ServiceAccount.Name) {
 		v.DNSSubdomain(root.Child("serviceAccountName"), s.ServiceAccountName)
 	}
 	if s.PriorityClassName != "" {

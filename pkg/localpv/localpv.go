@@ -170,11 +170,12 @@ func validate(l *validation.List, name string, spec Spec) {
 			if i >= len(spec.Nodes) {
 				p = root.Child("volumes").Index(i - len(spec.Nodes)).Child("node")
 			}
-			if n := volumeNameLength(spec.StorageClassName, v); v.Node != "" && n > k8svalidation.DNS1123SubdomainMaxLength {
+			if n := volumeNameLength(spec.StorageClassName, v); v.Node != "" && v.Name == "" && n > k8svalidation.DNS1123SubdomainMaxLength {
 				l.Invalid(p, v.Node, fmt.Sprintf("makes the PersistentVolume name %d characters long, more than %d; use a shorter storageClassName", n, k8svalidation.DNS1123SubdomainMaxLength))
 			}
 		}
 	}
+	checkVolumeNames(l, root, spec)
 	if len(spec.Nodes) > 0 && spec.Capacity == "" {
 		l.Required(root.Child("capacity"), "set the size of each disk, e.g. \"100Gi\"")
 	}

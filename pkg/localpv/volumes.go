@@ -23,6 +23,18 @@ type Volume struct {
 	Path string
 	// Capacity overrides the pool's capacity for this volume, e.g. "100Gi".
 	Capacity string
+	// Name is the PV's name (metadata.name), e.g. "pv-bini-0"; empty
+	// generates one (VolumeName). It must be an RFC 1123 subdomain, unique
+	// in the pool. It changes the Kubernetes name only: the PV's Pulumi
+	// name stays the generated one (see Plan.ResourceNames). Name a volume
+	// before its first `up`: on a live pool a new name is a new PV for the
+	// same disk, and the old one, still bound to its claim, is kept by the
+	// default protection (or blocks the change, with protect).
+	Name string
+	// Labels are added to this volume's PV only, over the pool's Labels.
+	// They cannot set the labels ordinal sets (app.kubernetes.io/instance,
+	// app.kubernetes.io/component, ordinal.dev/node).
+	Labels map[string]string
 }
 
 // Entries expands Nodes/Path and Volumes into one list, in the order given.
@@ -118,8 +130,8 @@ func build(name string, spec Spec) *Plan {
 		pv := &corev1.PersistentVolume{
 			TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "PersistentVolume"},
 			ObjectMeta: metav1.ObjectMeta{
-				Name:        VolumeName(spec.StorageClassName, v),
-				Labels:      nodeLabels(objLabels, v.Node),
+				Name:        v.name(spec.StorageClassName),
+				Labels:      volumeLabels(objLabels, v),
 				Annotations: labels.Merge(nil, spec.Annotations),
 			},
 			Spec: corev1.PersistentVolumeSpec{

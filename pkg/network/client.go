@@ -29,7 +29,8 @@ type ClientService struct {
 	// ExternalTrafficPolicy is Cluster or Local (NodePort/LoadBalancer only).
 	ExternalTrafficPolicy corev1.ServiceExternalTrafficPolicy
 	// Labels and Annotations are added to the client Service only (e.g.
-	// cloud load balancer annotations).
+	// cloud load balancer annotations). Labels cannot set the selector's
+	// keys.
 	Labels, Annotations map[string]string
 }
 
@@ -41,7 +42,7 @@ func clientService(spec Spec, objLabels map[string]string, ports []Port) *corev1
 		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
 		ObjectMeta: metav1.ObjectMeta{
 			Name:        c.Name,
-			Labels:      labels.Merge(objLabels, c.Labels),
+			Labels:      serviceLabels(objLabels, c.Labels, spec.Selector),
 			Annotations: labels.Merge(spec.Annotations, c.Annotations),
 		},
 		Spec: corev1.ServiceSpec{
@@ -125,7 +126,7 @@ func ValidateClient(l *validation.List, p *validation.Path, spec Spec) {
 	default:
 		validation.NotSupported(l, p.Child("externalTrafficPolicy"), c.ExternalTrafficPolicy, corev1.ServiceExternalTrafficPolicyCluster, corev1.ServiceExternalTrafficPolicyLocal)
 	}
-	l.Labels(p.Child("labels"), c.Labels)
+	ValidateServiceLabels(l, p.Child("labels"), c.Labels, spec.Selector)
 	l.Annotations(p.Child("annotations"), c.Annotations)
 }
 

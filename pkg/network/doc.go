@@ -9,5 +9,6 @@
 // problem list a component shares) validates a Spec and returns a Plan of
 // plain k8s.io/api objects; the components package registers them with
 // Pulumi. network.go holds the pipeline and the DNS names, ports.go the
-// ports, client.go the client Service.
+// ports, client.go the client Service, servicelabels.go the labels of each
+// Service alone.
 package network

@@ -39,6 +39,10 @@ type Spec struct {
 	Client *ClientService
 	// Labels and Annotations are added to every Service.
 	Labels, Annotations map[string]string
+	// ServiceLabels are added to the governing Service only, over Labels
+	// (e.g. "app": "zk-headless"); they cannot set the selector's keys.
+	// Changing them updates the Service in place.
+	ServiceLabels map[string]string
 }
 
 // Plan is the result of planning: the objects to create and the names to publish.
@@ -108,6 +112,7 @@ func validate(l *validation.List, _ string, spec Spec) {
 	}
 	l.Labels(root.Child("selector"), spec.Selector)
 	l.Labels(root.Child("labels"), spec.Labels)
+	ValidateServiceLabels(l, root.Child("serviceLabels"), spec.ServiceLabels, spec.Selector)
 	l.Annotations(root.Child("annotations"), spec.Annotations)
 	ValidatePorts(l, root.Child("ports"), spec.Ports)
 	if spec.Client != nil {
@@ -155,7 +160,7 @@ func build(name string, spec Spec) *Plan {
 		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
 		ObjectMeta: metav1.ObjectMeta{
 			Name:        spec.ServiceName,
-			Labels:      objLabels,
+			Labels:      serviceLabels(objLabels, spec.ServiceLabels, spec.Selector),
 			Annotations: labels.Merge(nil, spec.Annotations),
 		},
 		Spec: corev1.ServiceSpec{

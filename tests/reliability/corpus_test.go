@@ -564,6 +564,38 @@ func badInputs() []badInput {
 			a.Spec.ServiceAccountName = "other"
 			a.Spec.Access = &cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"get"}}}}
 		}),
+		// --- names and labels of the child objects ---
+		db("PDB name that is no subdomain", "spec.objects.pdb.name", "must be a lower-case RFC 1123 subdomain", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Objects.PDB.Name = "Bini_Budget"
+		}),
+		db("init Job name that is no label", "spec.objects.initJob.name", "must be a lower-case RFC 1123 label", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Init = &cluster.InitJob{Command: []string{"init"}}
+			a.Spec.Objects.InitJob.Name = "cluster.init"
+		}),
+		db("ConfigMap name with no room for its hash", "spec.objects.configMap.name", "-<10-character hash of its data>", func(a *components.DatabaseClusterArgs) {
+			projected(a, conf)
+			a.Spec.Objects.ConfigMap.Name = strings.Repeat("c", 250)
+		}),
+		db("Role name with a slash", "spec.objects.role.name", "must be a Role or RoleBinding name", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Access = &cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"get"}}}}
+			a.Spec.Objects.Role.Name = "db/peers"
+		}),
+		db("name for an init Job that is not created", "spec.objects.initJob", "spec.init is not set, so no init Job is created", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Objects.InitJob.Name = "cluster-init"
+		}),
+		db("selector label on one object", "spec.objects.pdb.labels[app.kubernetes.io/instance]", "selects the cluster's pods and is set by ordinal", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Objects.PDB.Labels = map[string]string{"app.kubernetes.io/instance": "bini"}
+		}),
+		db("selector label on the governing Service", "spec.network.serviceLabels[app.kubernetes.io/component]", "is in the Services' selector", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Network.ServiceLabels = map[string]string{"app.kubernetes.io/component": "headless"}
+		}),
+		db("selector label on the client Service", "spec.network.client.labels[app.kubernetes.io/instance]", "is in the Services' selector", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Network.Client = &network.ClientService{Labels: map[string]string{"app.kubernetes.io/instance": "public"}}
+		}),
+		db("client Service named like a renamed governing one", "spec.network.client.name", "must differ from the governing Service's name", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Network.ServiceName = "bini"
+			a.Spec.Network.Client = &network.ClientService{Name: "bini"}
+		}),
 		// --- component arguments ---
 		db("image for an unknown container", "images[ghost]", "names no container", func(a *components.DatabaseClusterArgs) {
 			a.Images = map[string]pulumi.StringInput{"ghost": pulumi.String("busybox")}
@@ -653,6 +685,21 @@ func badInputs() []badInput {
 		pool("invalid storage class name", "spec.storageClassName", "RFC 1123 subdomain", func(a *components.LocalVolumePoolArgs) { a.Spec.StorageClassName = "Fast_SSD" }),
 		pool("invalid label", "spec.labels[tier]", "label value", func(a *components.LocalVolumePoolArgs) { a.Spec.Labels = map[string]string{"tier": "-hot"} }),
 		pool("invalid annotation key", "spec.annotations[a/b/c]", "annotation key", func(a *components.LocalVolumePoolArgs) { a.Spec.Annotations = map[string]string{"a/b/c": "x"} }),
+		pool("volume name that is no subdomain", "spec.volumes[0].name", "must be a lower-case RFC 1123 subdomain", func(a *components.LocalVolumePoolArgs) {
+			a.Spec.Volumes = []localpv.Volume{{Node: "node-3", Path: "/mnt/disks/ssd0", Name: "PV_Bini_0"}}
+		}),
+		pool("two volumes of one name", "spec.volumes[1].name", "give each volume a name of its own", func(a *components.LocalVolumePoolArgs) {
+			a.Spec.Volumes = []localpv.Volume{{Node: "node-3", Path: "/mnt/disks/ssd0", Name: "pv-bini"}, {Node: "node-4", Path: "/mnt/disks/ssd0", Name: "pv-bini"}}
+		}),
+		pool("volume named like a generated PV", "spec.volumes[0].name", "spec.nodes[1] already has a PersistentVolume of this name", func(a *components.LocalVolumePoolArgs) {
+			a.Spec.Volumes = []localpv.Volume{{Node: "node-3", Path: "/mnt/disks/ssd0", Name: localpv.VolumeName("disks", localpv.Volume{Node: "node-1", Path: "/mnt/disks/ssd0"})}}
+		}),
+		pool("selector label on one volume", "spec.volumes[0].labels[app.kubernetes.io/component]", "selects the pool's objects and is set by ordinal", func(a *components.LocalVolumePoolArgs) {
+			a.Spec.Volumes = []localpv.Volume{{Node: "node-3", Path: "/mnt/disks/ssd0", Labels: map[string]string{"app.kubernetes.io/component": "disk"}}}
+		}),
+		pool("node label on one volume", "spec.volumes[0].labels[ordinal.dev/node]", "ordinal sets this label to the volume's node", func(a *components.LocalVolumePoolArgs) {
+			a.Spec.Volumes = []localpv.Volume{{Node: "node-3", Path: "/mnt/disks/ssd0", Labels: map[string]string{"ordinal.dev/node": "node-0"}}}
+		}),
 		pool("unknown protection", "protection", `use one of "none", "protect", "retainOnDelete"`, func(a *components.LocalVolumePoolArgs) { a.Protection = "forever" }),
 
 		// --- HeadlessNetwork ---
@@ -693,6 +740,13 @@ func badInputs() []badInput {
 		}),
 		netCase("invalid client label", "spec.client.labels[lb]", "label value", func(a *components.HeadlessNetworkArgs) {
 			a.Spec.Client = &network.ClientService{Labels: map[string]string{"lb": "internal only"}}
+		}),
+		netCase("selector label on the governing Service", "spec.serviceLabels[app.kubernetes.io/instance]", "is in the Services' selector", func(a *components.HeadlessNetworkArgs) {
+			a.Spec.ServiceLabels = map[string]string{"app.kubernetes.io/instance": "zk-headless"}
+		}),
+		netCase("selector label of the user's on the client Service", "spec.client.labels[app]", "is in the Services' selector", func(a *components.HeadlessNetworkArgs) {
+			a.Spec.Selector = map[string]string{"app": "zk"}
+			a.Spec.Client = &network.ClientService{Labels: map[string]string{"app": "zk-client"}}
 		}),
 		netCase("invalid label key", "spec.labels[-team]", "label key", func(a *components.HeadlessNetworkArgs) { a.Spec.Labels = map[string]string{"-team": "x"} }),
 		netCase("invalid annotation key", "spec.annotations[x y]", "annotation key", func(a *components.HeadlessNetworkArgs) { a.Spec.Annotations = map[string]string{"x y": "1"} }),

@@ -28,35 +28,39 @@
 // <apiVersion with / and : as _>-<kind>-<namespace or "default">-<name>.yaml,
 // in <dir>/1-manifest (CustomResourceDefinitions in <dir>/0-crd). Files are
 // written with mode 0600 and directories the provider creates with mode
-// 0700. The manifest is the object exactly as the program built it, without
-// server-side defaults or status. `pulumi up` keeps the directory in sync
+// 0700. A manifest is the object as the program built it, with Pulumi's
+// own annotations (e.g. pulumi.com/autonamed) and without server-side
+// defaults or status. `pulumi up` keeps the directory in sync
 // with the program: a changed object rewrites its file, and an object the
 // program no longer creates (or `pulumi destroy`) deletes its file.
 //
-// # Secrets are written as they are
+// # Secrets are on disk, readable by anyone who can read the files
 //
-// Render mode writes every value in clear, secret or not, and only logs a
-// warning ("rendered file ... contains a secret value in plaintext"). The
-// Secret a DatabaseCluster generates from SecretData is sent as stringData,
-// so its values appear in plain text in its file; a Secret of your own that
-// uses data holds them base64-encoded, which is an encoding, not
-// encryption. Treat the directory as a secret: keep it out of version
-// control (or encrypt it, e.g. with SOPS or Sealed Secrets) and do not
-// share it. The Pulumi state keeps secrets encrypted as usual.
+// Render mode writes every value as the program gives it, secret or not,
+// and only logs a warning ("rendered file ... contains a secret value in
+// plaintext"). A Secret's values end up base64-encoded under data: the
+// Secret a DatabaseCluster generates from SecretData is sent as
+// stringData, and the provider turns stringData into data before it
+// writes the file. Base64 is an encoding, not encryption: `base64 -d`
+// reveals the value. A secret value used anywhere else (a ConfigMap, an
+// env var literal, an annotation) is written in plain text. Treat the
+// directory as a secret: keep it out of version control (or encrypt it,
+// e.g. with SOPS or Sealed Secrets) and do not share it. The Pulumi state
+// keeps secrets encrypted as usual.
 //
 // # Switching between rendering and deploying
 //
 // The provider is part of every object's identity in the Pulumi state, so
 // setting, changing or removing the directory of an existing stack replaces
-// every object: with a live cluster, switching from deploying to rendering
-// deletes the deployed objects (apart from those the components retain,
-// such as claims and local PersistentVolumes). Render from a stack of its
-// own (`make render` uses "<stack>-render") rather than toggling a deployed
-// one.
+// every object: switching a deployed stack to rendering deletes its
+// objects from the cluster as `pulumi destroy` would. Render from a stack
+// of its own (`make render` uses "<stack>-render") rather than toggling a
+// deployed one.
 //
-// A relative directory is resolved by the provider plugin, whose working
-// directory is the project's (the directory of Pulumi.yaml); an absolute
-// path avoids any doubt. A resource created without these options uses the
+// Give an absolute directory ("$PWD/rendered"). A relative one is resolved
+// against the provider plugin's working directory, which is the program's
+// directory (the main of Pulumi.yaml, e.g. cmd/), not the directory
+// `pulumi up` runs in. A resource created without these options uses the
 // default provider and is deployed to the current cluster; to make such a
 // mistake fail instead, disable the default provider:
 //

@@ -97,9 +97,10 @@ func TestFromConfigRoutesEveryObjectToTheRenderProvider(t *testing.T) {
 	m.Find(t, kubetypes.ConfigMap, "settings")
 }
 
-// The package documentation says the generated Secret is rendered in
-// plain text: the component sends it as stringData, never as data.
-func TestGeneratedSecretIsRenderedAsStringData(t *testing.T) {
+// The package documentation says what happens to the generated Secret:
+// the component sends its values as stringData (which the provider writes
+// base64-encoded under data), and they stay Pulumi secrets in the state.
+func TestGeneratedSecretInRenderMode(t *testing.T) {
 	m := run(t, map[string]string{render.ConfigKey: "out"}, program)
 	var secret ordinaltest.Resource
 	for _, r := range m.ByType(kubetypes.Secret) {

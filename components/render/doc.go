@@ -32,7 +32,9 @@
 // own annotations (e.g. pulumi.com/autonamed) and without server-side
 // defaults or status. `pulumi up` keeps the directory in sync
 // with the program: a changed object rewrites its file, and an object the
-// program no longer creates (or `pulumi destroy`) deletes its file.
+// program no longer creates (or `pulumi destroy`) deletes its file, except
+// an object Pulumi retains on delete, such as a LocalVolumePool's
+// PersistentVolumes with the default protection: their files stay.
 //
 // # Secrets are on disk, readable by anyone who can read the files
 //

@@ -36,18 +36,18 @@ func docProfiles() []docProfile {
 			plain: engines.Cockroach("db", engines.CockroachOptions{}),
 		},
 		{
-			name:  "ZooKeeper", cluster: "zk",
+			name: "ZooKeeper", cluster: "zk",
 			spec:  engines.ZooKeeper("zk", engines.ZooKeeperOptions{}),
 			plain: engines.ZooKeeper("zk", engines.ZooKeeperOptions{}),
 		},
 		{
-			name:  "MySQL", cluster: "mysql",
+			name: "MySQL", cluster: "mysql",
 			spec:  engines.MySQL("mysql", engines.MySQLOptions{Database: "app"}),
 			plain: engines.MySQL("mysql", engines.MySQLOptions{}),
 			opts:  cluster.Options{SecretKeys: []string{engines.MySQLRootPasswordKey}},
 		},
 		{
-			name:  "Etcd", cluster: "etcd",
+			name: "Etcd", cluster: "etcd",
 			spec:  engines.Etcd("etcd", engines.EtcdOptions{}),
 			plain: engines.Etcd("etcd", engines.EtcdOptions{}),
 		},

@@ -163,7 +163,8 @@ or deploy it elsewhere: KUBECONFIG=<a cluster that can pull cockroachdb/cockroac
 deployed_elsewhere() {
   local project
   project=$(sed -n 's/^name: *//p' "${PROJECT_DIR}/Pulumi.yaml")
-  pulumi stack ls --all --json --non-interactive 2>/dev/null |
+  # From / : inside a project, pulumi lists that project's stacks by short name.
+  pulumi --cwd / stack ls --all --json --non-interactive 2>/dev/null |
     awk -F'"' '/"name":/ {n = $4} /"resourceCount":/ {c = $3; gsub(/[^0-9]/, "", c); if (c + 0 > 0) print n}' |
     grep -E '(^|/)ordinal(-[a-z0-9-]+)?/[^/]+$' | grep -v -e '-render$' -e "/${project}/${1}$" || true
 }

@@ -47,8 +47,9 @@
 // the user's. "claim" is a volumeClaimTemplate and where the database
 // container mounts it. The rows include what options add: the TLS
 // certificates of Cockroach (with a ClientSecret) and the init Job of
-// MySQL (MySQLOptions.Database). TestDocTable keeps this table and the
-// profiles in step, and the same table in the README.
+// MySQL (MySQLOptions.Database). The README has the same facts, one row
+// per profile; TestDocTable and TestReadmeTable plan every profile and
+// fail when either table and the profiles disagree.
 //
 //	profile    kind       name                           value                       notes
 //	Cockroach  image      cockroachdb/cockroach:v24.3.6                              DefaultCockroachImage

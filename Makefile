@@ -1,7 +1,9 @@
 # ordinal: typed Pulumi components for clustered databases on Kubernetes.
 #
-#   make up      deploy the default stack (examples/cockroach); starts a local
-#                control plane when KUBECONFIG is unset
+#   make up      deploy the default stack (a ZooKeeper ensemble, examples/zookeeper);
+#                starts a local cluster when KUBECONFIG is unset
+#   make up EXAMPLE=etcd   the same for one example (a directory of examples/);
+#                also make preview|down|render EXAMPLE=... (scripts/stack.sh)
 #   make test    the whole test suite: unit, examples, benchmarks (smoke),
 #                fuzz (bounded) and end-to-end against a local control plane
 #
@@ -11,6 +13,8 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 GO ?= go
+# EXAMPLE picks an example for up, preview, down and render; empty: the default stack.
+EXAMPLE ?=
 
 .PHONY: all tools up preview down render test test-unit test-e2e fuzz bench bench-go bench-engine bench-real cluster-up cluster-down vet fmt golden
 
@@ -20,16 +24,16 @@ tools:
 	scripts/install-tools.sh
 
 up:
-	scripts/stack.sh up
+	scripts/stack.sh up $(EXAMPLE)
 
 preview:
-	scripts/stack.sh preview
+	scripts/stack.sh preview $(EXAMPLE)
 
 down:
-	scripts/stack.sh down
+	scripts/stack.sh down $(EXAMPLE)
 
 render:
-	scripts/stack.sh render
+	scripts/stack.sh render $(EXAMPLE)
 
 test:
 	scripts/test.sh all

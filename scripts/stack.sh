@@ -1,10 +1,25 @@
 #!/usr/bin/env bash
-# Run the default stack (root Pulumi.yaml -> examples/zookeeper).
+# Run the default stack (root Pulumi.yaml -> examples/zookeeper) or one of the
+# examples, from a fresh clone.
 #
-#   scripts/stack.sh up       (make up)      deploy and show the result
-#   scripts/stack.sh preview  (make preview) show what `up` would do
-#   scripts/stack.sh down     (make down)    destroy the stack; stop the local cluster
-#   scripts/stack.sh render   (make render)  write the stack as plain YAML to ./render
+#   scripts/stack.sh up      [EXAMPLE]  (make up [EXAMPLE=...])      deploy and show the result
+#   scripts/stack.sh preview [EXAMPLE]  (make preview [EXAMPLE=...]) show what `up` would do
+#   scripts/stack.sh down    [EXAMPLE]  (make down [EXAMPLE=...])    destroy the stack; stop the local
+#                                                                    cluster unless another stack runs on it
+#   scripts/stack.sh render  [EXAMPLE]  (make render [EXAMPLE=...])  write the stack as plain YAML to
+#                                                                    ./render (an example: ./render/EXAMPLE)
+#
+# EXAMPLE is the name of a directory under examples/ (etcd, mysql, web, ...;
+# "examples/etcd" works too). Without it, or with zookeeper, the commands run
+# the default stack: project "ordinal" of the root Pulumi.yaml, which runs
+# examples/zookeeper. An example runs as its own project (examples/<name>/
+# Pulumi.yaml, "ordinal-<name>"), stack ORDINAL_STACK. A new stack of an
+# example gets the config it needs on the local cluster (see
+# example_config); change it afterwards with `pulumi config set`. The
+# examples keep their data on different disks (/mnt/disks/...), so several
+# can run on the local cluster at once. cockroach and phased-upgrade run
+# CockroachDB, which the local cluster cannot run: `up` refuses them there
+# (render or preview them, or deploy them with KUBECONFIG set).
 #
 # Cluster: with KUBECONFIG set, the stack deploys to that cluster. Without it, a
 # local cluster is started and used (scripts/cluster.sh: kube-apiserver + etcd
@@ -16,7 +31,14 @@
 # Pulumi: if a `pulumi` outside .tools is on PATH and logged in to a backend
 # (`pulumi whoami` succeeds), it is used as it is. Otherwise the CLI, the Go
 # language host and the Kubernetes provider are built from Go modules into
-# .tools/bin and state goes to a local file backend in .pulumi-state/.
+# .tools/bin and state goes to a local file backend in .pulumi-state/. The
+# same environment by hand (see the examples' READMEs):
+#
+#   export PATH="$PWD/.tools/bin:$PATH"
+#   export PULUMI_BACKEND_URL="file://$PWD/.pulumi-state"
+#   export PULUMI_CONFIG_PASSPHRASE=ordinal-local
+#   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+#   export KUBECONFIG="$PWD/.tools/cluster/kubeconfig"   # the local cluster
 #
 # Environment: ORDINAL_STACK (default "dev"), PULUMI_CONFIG_PASSPHRASE (default
 # "ordinal-local" with the local backend only), ORDINAL_NAMESPACE (namespace
@@ -30,6 +52,35 @@ cd "${ORDINAL_ROOT}"
 STACK="${ORDINAL_STACK:-dev}"
 LOCAL_CLUSTER_KUBECONFIG="${ORDINAL_TOOLS_DIR}/cluster/kubeconfig"
 export PULUMI_SKIP_UPDATE_CHECK=true
+
+# Examples that run CockroachDB: no CockroachDB image can be built or fetched
+# for the local cluster, so `up` refuses them there.
+RENDER_ONLY_EXAMPLES=(cockroach phased-upgrade)
+
+# EXAMPLE is the example to run ("" for the default stack), PROJECT_DIR the
+# directory of its Pulumi.yaml.
+EXAMPLE=""
+PROJECT_DIR="${ORDINAL_ROOT}"
+
+# set_example ARG: pick the project of ARG ("etcd", "examples/etcd", "").
+set_example() {
+  local name=${1%/}
+  name=${name#examples/}
+  [[ -z $name || $name == zookeeper ]] && return 0 # the default stack runs examples/zookeeper
+  if [[ $name == */* || ! -f "${ORDINAL_ROOT}/examples/${name}/Pulumi.yaml" ]]; then
+    local d names=()
+    for d in "${ORDINAL_ROOT}"/examples/*/Pulumi.yaml; do names+=("$(basename "$(dirname "$d")")"); done
+    die "no example ${1}: examples are ${names[*]}"
+  fi
+  EXAMPLE=$name
+  PROJECT_DIR="${ORDINAL_ROOT}/examples/${name}"
+}
+
+# pl runs pulumi in the project of the stack.
+pl() { pulumi --cwd "${PROJECT_DIR}" "$@"; }
+
+# what names the stack in messages.
+what() { if [[ -n $EXAMPLE ]]; then echo "examples/${EXAMPLE}"; else echo "the default stack"; fi; }
 
 # use_pulumi picks the user's Pulumi or the project's own.
 use_pulumi() {
@@ -61,12 +112,61 @@ use_cluster() {
   export PATH="${ORDINAL_TOOLS_BIN}:${PATH}"
 }
 
+# using_local_cluster: whether the stack goes to the local cluster (KUBECONFIG
+# unset or the local cluster's).
+using_local_cluster() { [[ -z ${KUBECONFIG:-} || ${KUBECONFIG} == "${LOCAL_CLUSTER_KUBECONFIG}" ]]; }
+
 select_stack() {
   local s=$1
-  if ! pulumi stack select "$s" --non-interactive >/dev/null 2>&1; then
-    pulumi stack init "$s" --non-interactive >&2
-    pulumi config set namespace "${ORDINAL_NAMESPACE:-default}" --stack "$s" >&2
+  if ! pl stack select "$s" --non-interactive >/dev/null 2>&1; then
+    pl stack init "$s" --non-interactive >&2
+    pl config set namespace "${ORDINAL_NAMESPACE:-default}" --stack "$s" >&2
+    example_config "$s"
   fi
+}
+
+# example_config STACK: the config a new stack of EXAMPLE gets, so that the
+# example runs on the local cluster as it is. Each example's data goes to a
+# disk of its own (the real nodes have /mnt/disks/ssd0..ssd3, www and data):
+# ssd0 is the default stack's.
+example_config() {
+  local s=$1
+  new_config() { log "examples/${EXAMPLE}: config $1=$2"; pl config set "$1" "$2" --stack "$s" >&2; }
+  case "$EXAMPLE" in
+    etcd) new_config diskPath /mnt/disks/ssd1 ;;
+    mysql)
+      new_config poolNodes node-0,node-1,node-2
+      new_config diskPath /mnt/disks/ssd2
+      log "examples/mysql: config mysqlRootPassword=<random> (secret; pulumi config get mysqlRootPassword shows it)"
+      pl config set --secret mysqlRootPassword "$(head -c 18 /dev/urandom | base64)" --stack "$s" >&2
+      ;;
+    web) new_config poolNodes node-0,node-1,node-2 ;; # diskPath: /mnt/disks/www
+    *) ;;                                              # the defaults run as they are
+  esac
+}
+
+# refuse_render_only: `up` of a CockroachDB example on the local cluster.
+refuse_render_only() {
+  local e
+  for e in "${RENDER_ONLY_EXAMPLES[@]}"; do
+    if [[ $EXAMPLE == "$e" ]] && using_local_cluster; then
+      die "examples/${e} runs CockroachDB, which the local cluster cannot run (no CockroachDB image can be built or fetched here).
+Render it instead:      make render EXAMPLE=${e}     (plain YAML in render/${e}, no cluster)
+or preview it:          make preview EXAMPLE=${e}
+or deploy it elsewhere: KUBECONFIG=<a cluster that can pull cockroachdb/cockroach> make up EXAMPLE=${e}"
+    fi
+  done
+}
+
+# deployed_elsewhere STACK: the other stacks of this repository's projects
+# ("ordinal", "ordinal-<example>") that hold resources, render stacks aside.
+deployed_elsewhere() {
+  local project
+  project=$(sed -n 's/^name: *//p' "${PROJECT_DIR}/Pulumi.yaml")
+  # From / : inside a project, pulumi lists that project's stacks by short name.
+  pulumi --cwd / stack ls --all --json --non-interactive 2>/dev/null |
+    awk -F'"' '/"name":/ {n = $4} /"resourceCount":/ {c = $3; gsub(/[^0-9]/, "", c); if (c + 0 > 0) print n}' |
+    grep -E '(^|/)ordinal(-[a-z0-9-]+)?/[^/]+$' | grep -v -e '-render$' -e "/${project}/${1}$" || true
 }
 
 kubectl_cmd() {
@@ -74,21 +174,27 @@ kubectl_cmd() {
 }
 
 cmd_up() {
+  refuse_render_only
   use_pulumi
   use_cluster
   select_stack "$STACK"
   local start
   start=$(now_s)
-  pulumi up --yes --non-interactive --skip-preview --stack "$STACK"
-  log "pulumi up took $(elapsed "$start")s"
+  pl up --yes --non-interactive --skip-preview --stack "$STACK"
+  log "pulumi up of $(what) took $(elapsed "$start")s"
   echo
-  pulumi stack output --stack "$STACK"
-  local ns
-  ns=$(pulumi config get namespace --stack "$STACK" 2>/dev/null || echo default)
+  pl stack output --stack "$STACK"
+  local ns sts
+  ns=$(pl config get namespace --stack "$STACK" 2>/dev/null || echo default)
+  sts=$(pl stack output statefulSetName --stack "$STACK")
   echo
-  kubectl_cmd get pods,pvc -n "$ns" -o wide
-  echo
-  show_quorum "$ns" "$(pulumi stack output statefulSetName --stack "$STACK")"
+  if [[ -z $EXAMPLE ]]; then
+    kubectl_cmd get pods,pvc -n "$ns" -o wide
+    echo
+    show_quorum "$ns" "$sts"
+  else
+    kubectl_cmd get pods,pvc -n "$ns" -l "app.kubernetes.io/instance=${sts}" -o wide
+  fi
 }
 
 # show_quorum NS STS: ask every ZooKeeper server of the default stack, from
@@ -116,18 +222,25 @@ cmd_preview() {
   use_pulumi
   use_cluster
   select_stack "$STACK"
-  pulumi preview --non-interactive --stack "$STACK"
+  pl preview --non-interactive --stack "$STACK"
 }
 
 cmd_down() {
   use_pulumi
-  if pulumi stack select "$STACK" --non-interactive >/dev/null 2>&1; then
+  if pl stack select "$STACK" --non-interactive >/dev/null 2>&1; then
     if [[ -z ${KUBECONFIG:-} && -f ${LOCAL_CLUSTER_KUBECONFIG} ]] && scripts/cluster.sh status >/dev/null 2>&1; then
       export KUBECONFIG="${LOCAL_CLUSTER_KUBECONFIG}"
     fi
-    pulumi destroy --yes --non-interactive --skip-preview --stack "$STACK"
+    pl destroy --yes --non-interactive --skip-preview --stack "$STACK"
   fi
   if [[ -d "${ORDINAL_TOOLS_DIR}/cluster/run" || -d "${ORDINAL_TOOLS_DIR}/cluster/nodes" ]]; then
+    local others
+    others=$(deployed_elsewhere "$STACK")
+    if [[ -n $others ]]; then
+      log "the local cluster keeps running: these stacks are still deployed on it (make down EXAMPLE=<name> each):"
+      log "${others}"
+      return 0
+    fi
     scripts/cluster.sh down
     local left
     left=$(scripts/cluster.sh leftovers)
@@ -137,26 +250,32 @@ cmd_down() {
 
 cmd_render() {
   use_pulumi
-  local s="${STACK}-render" out="${ORDINAL_ROOT}/render"
+  local s="${STACK}-render" out="${ORDINAL_ROOT}/render${EXAMPLE:+/${EXAMPLE}}"
   # A fresh stack every time: with old state, an unchanged program would
   # write nothing.
-  pulumi stack rm "$s" --yes --force --non-interactive >/dev/null 2>&1 || true
+  pl stack rm "$s" --yes --force --non-interactive >/dev/null 2>&1 || true
   select_stack "$s"
-  pulumi config set render "$out" --stack "$s" >&2
-  rm -rf "$out"
-  # Rendering contacts no cluster; the provider writes YAML instead.
-  pulumi up --yes --non-interactive --skip-preview --stack "$s"
-  log "manifests written to ${out}:"
-  find "$out" -name '*.yaml' | sort >&2
+  pl config set render "$out" --stack "$s" >&2
+  # Only what the provider writes: the examples' directories stay.
+  rm -rf "${out}/0-crd" "${out}/1-manifest"
+  # Rendering contacts no cluster; the provider writes YAML instead
+  # (package components/render).
+  pl up --yes --non-interactive --skip-preview --stack "$s"
+  log "manifests of $(what) written to ${out}:"
+  find "$out" -path "${out}/[01]-*" -name '*.yaml' | sort >&2
 }
 
+usage() {
+  echo "usage: $0 up|preview|down|render [EXAMPLE]   (EXAMPLE: a directory of examples/, e.g. etcd)" >&2
+  exit 2
+}
+
+(($# <= 2)) || usage
+set_example "${2:-}"
 case "${1:-}" in
   up) cmd_up ;;
   preview) cmd_preview ;;
   down) cmd_down ;;
   render) cmd_render ;;
-  *)
-    echo "usage: $0 up|preview|down|render" >&2
-    exit 2
-    ;;
+  *) usage ;;
 esac

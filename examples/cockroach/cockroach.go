@@ -16,6 +16,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/ordinal-dev/ordinal/components"
+	"github.com/ordinal-dev/ordinal/components/render"
 	"github.com/ordinal-dev/ordinal/examples/internal/exampleconfig"
 	"github.com/ordinal-dev/ordinal/pkg/engines"
 	"github.com/ordinal-dev/ordinal/pkg/localpv"
@@ -43,7 +44,7 @@ type Config struct {
 	// StorageSize of each node's claim; config "storageSize", default 10Gi.
 	StorageSize string
 	// Render is a directory: when set, `pulumi up` writes plain YAML there
-	// instead of deploying; config "render".
+	// instead of deploying (package components/render); config "render".
 	Render string
 }
 
@@ -64,7 +65,7 @@ func LoadConfig(ctx *pulumi.Context) (Config, error) {
 		DiskCapacity: exampleconfig.String(cfg, "diskCapacity", "10Gi"),
 		Image:        exampleconfig.String(cfg, "image", engines.DefaultCockroachImage),
 		StorageSize:  exampleconfig.String(cfg, "storageSize", "10Gi"),
-		Render:       cfg.Get("render"),
+		Render:       cfg.Get(render.ConfigKey),
 	}, nil
 }
 
@@ -78,7 +79,7 @@ type Stack struct {
 
 // Deploy creates the pool and the cluster described by c.
 func Deploy(ctx *pulumi.Context, c Config) (*Stack, error) {
-	opts, err := exampleconfig.RenderOptions(ctx, c.Render)
+	opts, err := render.Options(ctx, c.Render)
 	if err != nil {
 		return nil, err
 	}

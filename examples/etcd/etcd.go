@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/ordinal-dev/ordinal/components"
+	"github.com/ordinal-dev/ordinal/components/render"
 	"github.com/ordinal-dev/ordinal/examples/internal/exampleconfig"
 	"github.com/ordinal-dev/ordinal/pkg/engines"
 	"github.com/ordinal-dev/ordinal/pkg/localpv"
@@ -44,7 +45,8 @@ type Config struct {
 	Image string
 	// StorageSize of each member's claim; config "storageSize", default 1Gi.
 	StorageSize string
-	// Render is a directory to write YAML to instead of deploying; config "render".
+	// Render is a directory to write YAML to instead of deploying (package
+	// components/render); config "render".
 	Render string
 }
 
@@ -65,7 +67,7 @@ func LoadConfig(ctx *pulumi.Context) (Config, error) {
 		DiskCapacity: exampleconfig.String(cfg, "diskCapacity", size),
 		Image:        exampleconfig.String(cfg, "image", DefaultImage),
 		StorageSize:  size,
-		Render:       cfg.Get("render"),
+		Render:       cfg.Get(render.ConfigKey),
 	}, nil
 }
 
@@ -81,7 +83,7 @@ type Stack struct {
 
 // Deploy creates the pool and the cluster described by c.
 func Deploy(ctx *pulumi.Context, c Config) (*Stack, error) {
-	opts, err := exampleconfig.RenderOptions(ctx, c.Render)
+	opts, err := render.Options(ctx, c.Render)
 	if err != nil {
 		return nil, err
 	}

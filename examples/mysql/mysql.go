@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/ordinal-dev/ordinal/components"
+	"github.com/ordinal-dev/ordinal/components/render"
 	"github.com/ordinal-dev/ordinal/examples/internal/exampleconfig"
 	"github.com/ordinal-dev/ordinal/pkg/engines"
 	"github.com/ordinal-dev/ordinal/pkg/localpv"
@@ -47,7 +48,8 @@ type Config struct {
 	// Database the one-time init Job creates; config "database", default
 	// "app".
 	Database string
-	// Render is a directory to write YAML to instead of deploying; config "render".
+	// Render is a directory to write YAML to instead of deploying (package
+	// components/render); config "render".
 	Render string
 }
 
@@ -67,7 +69,7 @@ func LoadConfig(ctx *pulumi.Context) Config {
 		DiskPath:     exampleconfig.String(cfg, "diskPath", "/mnt/disks/mysql"),
 		DiskCapacity: exampleconfig.String(cfg, "diskCapacity", "10Gi"),
 		Database:     exampleconfig.String(cfg, "database", "app"),
-		Render:       cfg.Get("render"),
+		Render:       cfg.Get(render.ConfigKey),
 	}
 }
 
@@ -82,7 +84,7 @@ type Stack struct {
 
 // Deploy creates the instance (and the pool) described by c.
 func Deploy(ctx *pulumi.Context, c Config) (*Stack, error) {
-	opts, err := exampleconfig.RenderOptions(ctx, c.Render)
+	opts, err := render.Options(ctx, c.Render)
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/ordinal-dev/ordinal/components"
+	"github.com/ordinal-dev/ordinal/components/render"
 	"github.com/ordinal-dev/ordinal/examples/internal/exampleconfig"
 	"github.com/ordinal-dev/ordinal/pkg/engines"
 	"github.com/ordinal-dev/ordinal/pkg/localpv"
@@ -39,7 +40,8 @@ type Config struct {
 	Nodes []string
 	// DiskPath on each node; config "diskPath", default /mnt/disks/phased.
 	DiskPath string
-	// Render is a directory to write YAML to instead of deploying; config "render".
+	// Render is a directory to write YAML to instead of deploying (package
+	// components/render); config "render".
 	Render string
 }
 
@@ -62,7 +64,7 @@ func LoadConfig(ctx *pulumi.Context) (Config, error) {
 		Partition: partition,
 		Nodes:     exampleconfig.List(cfg, "nodes", exampleconfig.DefaultNodes),
 		DiskPath:  exampleconfig.String(cfg, "diskPath", "/mnt/disks/phased"),
-		Render:    cfg.Get("render"),
+		Render:    cfg.Get(render.ConfigKey),
 	}, nil
 }
 
@@ -88,7 +90,7 @@ type Stack struct {
 
 // Deploy creates the pool and the cluster described by c.
 func Deploy(ctx *pulumi.Context, c Config) (*Stack, error) {
-	opts, err := exampleconfig.RenderOptions(ctx, c.Render)
+	opts, err := render.Options(ctx, c.Render)
 	if err != nil {
 		return nil, err
 	}

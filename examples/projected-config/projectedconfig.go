@@ -26,6 +26,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/ordinal-dev/ordinal/components"
+	"github.com/ordinal-dev/ordinal/components/render"
 	"github.com/ordinal-dev/ordinal/examples/internal/exampleconfig"
 	"github.com/ordinal-dev/ordinal/pkg/cluster"
 	"github.com/ordinal-dev/ordinal/pkg/engines"
@@ -87,7 +88,8 @@ type Config struct {
 	// CPULimit of the container, projected as cpu_limit; config "cpuLimit",
 	// default 250m.
 	CPULimit string
-	// Render is a directory to write YAML to instead of deploying; config "render".
+	// Render is a directory to write YAML to instead of deploying (package
+	// components/render); config "render".
 	Render string
 }
 
@@ -108,7 +110,7 @@ func LoadConfig(ctx *pulumi.Context) (Config, error) {
 		Username:    username,
 		ConfigValue: exampleconfig.String(cfg, "configValue", "log-level=info\nfeature-x=on\n"),
 		CPULimit:    cpu,
-		Render:      cfg.Get("render"),
+		Render:      cfg.Get(render.ConfigKey),
 	}, nil
 }
 
@@ -181,7 +183,7 @@ type Stack struct {
 
 // Deploy creates the Secret, the ConfigMap and the pod described by c.
 func Deploy(ctx *pulumi.Context, c Config) (*Stack, error) {
-	opts, err := exampleconfig.RenderOptions(ctx, c.Render)
+	opts, err := render.Options(ctx, c.Render)
 	if err != nil {
 		return nil, err
 	}

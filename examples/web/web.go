@@ -16,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/ordinal-dev/ordinal/components"
+	"github.com/ordinal-dev/ordinal/components/render"
 	"github.com/ordinal-dev/ordinal/examples/internal/exampleconfig"
 	"github.com/ordinal-dev/ordinal/pkg/cluster"
 	"github.com/ordinal-dev/ordinal/pkg/engines"
@@ -94,7 +95,8 @@ type Config struct {
 	// StorageClass of the claims; config "storageClass", default "": the
 	// pool's class with a pool, or else the cluster's default class.
 	StorageClass string
-	// Render is a directory to write YAML to instead of deploying; config "render".
+	// Render is a directory to write YAML to instead of deploying (package
+	// components/render); config "render".
 	Render string
 }
 
@@ -113,7 +115,7 @@ func LoadConfig(ctx *pulumi.Context) (Config, error) {
 		DiskPath:     exampleconfig.String(cfg, "diskPath", "/mnt/disks/www"),
 		DiskCapacity: exampleconfig.String(cfg, "diskCapacity", "1Gi"),
 		StorageClass: cfg.Get("storageClass"),
-		Render:       cfg.Get("render"),
+		Render:       cfg.Get(render.ConfigKey),
 	}, nil
 }
 
@@ -166,7 +168,7 @@ type Stack struct {
 
 // Deploy creates the StatefulSet (and the pool) described by c.
 func Deploy(ctx *pulumi.Context, c Config) (*Stack, error) {
-	opts, err := exampleconfig.RenderOptions(ctx, c.Render)
+	opts, err := render.Options(ctx, c.Render)
 	if err != nil {
 		return nil, err
 	}

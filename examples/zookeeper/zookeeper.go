@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/ordinal-dev/ordinal/components"
+	"github.com/ordinal-dev/ordinal/components/render"
 	"github.com/ordinal-dev/ordinal/examples/internal/exampleconfig"
 	"github.com/ordinal-dev/ordinal/pkg/engines"
 	"github.com/ordinal-dev/ordinal/pkg/localpv"
@@ -44,7 +45,8 @@ type Config struct {
 	StorageSize string
 	// Heap is the JVM heap; config "heap", default 512M.
 	Heap string
-	// Render is a directory to write YAML to instead of deploying; config "render".
+	// Render is a directory to write YAML to instead of deploying (package
+	// components/render); config "render".
 	Render string
 }
 
@@ -65,7 +67,7 @@ func LoadConfig(ctx *pulumi.Context) (Config, error) {
 		Image:        exampleconfig.String(cfg, "image", DefaultImage),
 		StorageSize:  exampleconfig.String(cfg, "storageSize", "20Gi"),
 		Heap:         exampleconfig.String(cfg, "heap", "512M"),
-		Render:       cfg.Get("render"),
+		Render:       cfg.Get(render.ConfigKey),
 	}, nil
 }
 
@@ -79,7 +81,7 @@ type Stack struct {
 
 // Deploy creates the pool and the ensemble described by c.
 func Deploy(ctx *pulumi.Context, c Config) (*Stack, error) {
-	opts, err := exampleconfig.RenderOptions(ctx, c.Render)
+	opts, err := render.Options(ctx, c.Render)
 	if err != nil {
 		return nil, err
 	}

@@ -29,23 +29,75 @@
 //     the generated ConfigMap's ETCD_INITIAL_* env vars, on a distroless
 //     image (plain arguments, no shell).
 //
-// # Containers, ports and config keys
+// # Containers, ports, config files and claims
 //
-//	profile    container  ports (name number role)                  generated ConfigMap keys, secret keys (projected dir)
-//	Cockroach  db         grpc 26257 client+peer, http 8080 client   none; TLS mode projects certificates (/cockroach/cockroach-certs)
-//	ZooKeeper  zookeeper  client 2181 client, server 2888 peer,      zoo.cfg, jvm.heap, logback.xml, log4j.properties
-//	                      leader-election 3888 peer                  (/etc/ordinal/zookeeper, the ZOOCFGDIR)
-//	MySQL      mysql      mysql 3306 client                          none; Secret key mysql-root-password, required
-//	                                                                 (/etc/ordinal/mysql, mode 0440)
-//	Etcd       etcd       client 2379 client, peer 2380 peer,        ETCD_INITIAL_CLUSTER, ETCD_INITIAL_CLUSTER_TOKEN,
-//	                      metrics 2381                               ETCD_INITIAL_CLUSTER_STATE, also env vars (/etc/ordinal/etcd)
+// Every name a profile gives, one per row. The container names are the
+// keys of components.DatabaseClusterArgs.Images and what image patches
+// (e.g. a strategic merge patch of spec.template.spec.containers) match on;
+// "job" is the container of the init Job, whose image is overridden under
+// the same name (cluster.InitContainerName). No profile has init
+// containers. A port's role is its Client and Peer flags (network.Port):
+// every port is on the headless Service; client ports are also on the
+// client Service (and open to clients under a NetworkPolicy); peer ports
+// are those the members use among themselves (PeerList names the first);
+// "none" is neither. "config" is
+// the projected config directory (volume name and mount path) and "file" a
+// file in it, from the generated ConfigMap (Config.Data, the Key
+// constants), from the generated Secret (SecretData) or from a Secret of
+// the user's. "claim" is a volumeClaimTemplate and where the database
+// container mounts it. The rows include what options add: the TLS
+// certificates of Cockroach (with a ClientSecret) and the init Job of
+// MySQL (MySQLOptions.Database). The README has the same facts, one row
+// per profile; TestDocTable and TestReadmeTable plan every profile and
+// fail when either table and the profiles disagree.
+//
+//	profile    kind       name                           value                       notes
+//	Cockroach  image      cockroachdb/cockroach:v24.3.6                              DefaultCockroachImage
+//	Cockroach  container  db                                                         the node, in every pod
+//	Cockroach  job        init                                                       cockroach init, retried until pod 0 answers
+//	Cockroach  port       grpc                           26257 client+peer           SQL and inter-node gRPC
+//	Cockroach  port       http                           8080 client                 admin UI, /health
+//	Cockroach  claim      datadir                        /cockroach/cockroach-data   the store; 10Gi
+//	Cockroach  config     certs                          /cockroach/cockroach-certs  TLS only; mode 0400; also in the init Job
+//	Cockroach  file       ca.crt                                                     TLS.NodeSecret, key CAKey (ca.crt)
+//	Cockroach  file       node.crt                                                   TLS.NodeSecret, key CertKey (tls.crt)
+//	Cockroach  file       node.key                                                   TLS.NodeSecret, key KeyKey (tls.key)
+//	Cockroach  file       client.root.crt                                            TLS.ClientSecret, key ClientCertKey (tls.crt); optional
+//	Cockroach  file       client.root.key                                            TLS.ClientSecret, key ClientKeyKey (tls.key); optional
+//	ZooKeeper  image      zookeeper:3.8                                              DefaultZooKeeperImage
+//	ZooKeeper  container  zookeeper                                                  the server, in every pod
+//	ZooKeeper  port       client                         2181 client                 clients, srvr/ruok probes
+//	ZooKeeper  port       server                         2888 peer                   followers to the leader
+//	ZooKeeper  port       leader-election                3888 peer                   leader election
+//	ZooKeeper  claim      datadir                        /var/lib/zookeeper          dataDir is its data subdirectory; 20Gi
+//	ZooKeeper  config     config                         /etc/ordinal/zookeeper      the server's ZOOCFGDIR
+//	ZooKeeper  file       zoo.cfg                                                    ZooKeeperKeyConfig: the whole configuration
+//	ZooKeeper  file       jvm.heap                                                   ZooKeeperKeyHeap; also env ZK_HEAP_SIZE
+//	ZooKeeper  file       logback.xml                                                ZooKeeperKeyLogback
+//	ZooKeeper  file       log4j.properties                                           ZooKeeperKeyLog4j
+//	MySQL      image      mariadb:10.11                                              DefaultMySQLImage
+//	MySQL      container  mysql                                                      the server (mariadbd), one pod
+//	MySQL      job        init                                                       only with Database: creates that database
+//	MySQL      port       mysql                          3306 client                 clients, SELECT 1 readiness
+//	MySQL      claim      datadir                        /var/lib/mysql              datadir data/, socket and pid file run/; 10Gi
+//	MySQL      config     config                         /etc/ordinal/mysql          also in the init Job (with Database)
+//	MySQL      file       mysql-root-password                                        SecretData key MySQLRootPasswordKey, required; mode 0440
+//	Etcd       image      quay.io/coreos/etcd:v3.6.16                                DefaultEtcdImage
+//	Etcd       container  etcd                                                       the member, in every pod
+//	Etcd       port       client                         2379 client                 clients, /readyz
+//	Etcd       port       peer                           2380 peer                   raft between members
+//	Etcd       port       metrics                        2381 none                   /livez, /metrics
+//	Etcd       claim      datadir                        /var/lib/etcd               --data-dir is its data subdirectory; 1Gi
+//	Etcd       config     config                         /etc/ordinal/etcd           its files are also env vars
+//	Etcd       file       ETCD_INITIAL_CLUSTER                                       EtcdKeyInitialCluster: every member's peer URL
+//	Etcd       file       ETCD_INITIAL_CLUSTER_TOKEN                                 EtcdKeyInitialClusterToken: the cluster's name
+//	Etcd       file       ETCD_INITIAL_CLUSTER_STATE                                 EtcdKeyInitialClusterState: new
 //
 // Every profile names its data claim DataClaimName ("datadir"). ZooKeeper,
 // MySQL and Etcd keep the database's files in its "data" subdirectory, so
 // that the lost+found at the root of a real disk is never mistaken for
-// data. The
-// ConfigMap keys are the profiles' Key constants (ZooKeeperKeyConfig,
-// EtcdKeyInitialCluster, ...); the ports are the Port constants.
+// data. The ports are the Port constants (CockroachPortGRPC,
+// ZooKeeperPortClient, ...; the numbers are CockroachGRPCPort, ...).
 //
 // # Overriding a profile
 //

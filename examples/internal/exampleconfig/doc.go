@@ -1,4 +1,5 @@
 // Package exampleconfig holds the few stack-config helpers the runnable
-// examples share: comma-separated lists, the namespace input, and the
-// "render" mode that writes plain YAML instead of deploying.
+// examples share: comma-separated lists, strings and whole numbers with
+// defaults. The "render" mode that writes plain YAML instead of deploying
+// is the public package components/render.
 package exampleconfig

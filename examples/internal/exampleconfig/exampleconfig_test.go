@@ -74,22 +74,3 @@ func TestStringAndInt32(t *testing.T) {
 		})
 	}
 }
-
-func TestRenderOptions(t *testing.T) {
-	t.Setenv("KUBECONFIG", "/home/user/.kube/config")
-	rec := withConfig(t, nil, func(ctx *pulumi.Context, _ *config.Config) error {
-		opts, err := exampleconfig.RenderOptions(ctx, "")
-		assert.Nil(t, opts, "no render directory, no provider")
-		return err
-	})
-	assert.Zero(t, rec.Count())
-
-	rec = withConfig(t, nil, func(ctx *pulumi.Context, _ *config.Config) error {
-		opts, err := exampleconfig.RenderOptions(ctx, "out")
-		assert.Len(t, opts, 1)
-		return err
-	})
-	p := rec.Find(t, "pulumi:providers:kubernetes", "render")
-	assert.Equal(t, "out", p.Get(t, "renderYamlToDirectory"))
-	assert.Equal(t, "", p.Get(t, "kubeconfig"))
-}

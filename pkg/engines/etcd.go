@@ -140,7 +140,10 @@ func EtcdInitialCluster(name, service string, replicas int32) string {
 // ETCD_INITIAL_CLUSTER_STATE=existing, and a removed one needs `etcdctl
 // member remove`. Scaling is future day-2 work; do not change Replicas of
 // a running cluster (new members would try to bootstrap a cluster of their
-// own and fail).
+// own and fail). A change of Replicas also rolls every member: the initial
+// cluster is in the generated ConfigMap, whose content-hash name and
+// checksum annotation the pod template carries (nothing else in the
+// template depends on Replicas).
 //
 // Readiness is an httpGet of /readyz on the client port: the member
 // serves clients, reads locally and through the quorum, and has no

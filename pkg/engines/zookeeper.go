@@ -206,7 +206,12 @@ func ZooKeeperConfig(name, service string, replicas int32, settings map[string]s
 //
 // The membership is static: zoo.cfg lists the servers from Replicas, so
 // scaling means calling the profile again with the new size (every server
-// gets the new zoo.cfg and restarts, one at a time).
+// gets the new zoo.cfg and restarts, one at a time). This is deliberate and
+// the only way a change of Replicas reaches the pod template: zoo.cfg is
+// in the generated ConfigMap, whose content-hash name and checksum
+// annotation the template carries, and a server reads its ensemble only
+// when it starts (reconfigEnabled=false). Nothing else in the template
+// depends on Replicas.
 //
 // Known limitation, seen on real nodes with ZooKeeper 3.8.0 (Debian's, the
 // local image): in a rolling restart a restarted server gets a new pod IP,

@@ -64,7 +64,9 @@ type Spec struct {
 	// Config is the projected config directory; nil for none.
 	Config *Config
 
-	// Disruption configures the PodDisruptionBudget; nil keeps a quorum.
+	// Disruption configures the PodDisruptionBudget; nil creates
+	// DefaultBudget: a quorum from 3 replicas on, maxUnavailable 1 below
+	// (so that a drain can always evict a pod).
 	Disruption *Disruption
 	// Scheduling places the pods.
 	Scheduling Scheduling

@@ -21,7 +21,8 @@
 //   - ZooKeeper: an ensemble configured by a complete zoo.cfg in the
 //     projected config directory (ZOOCFGDIR), myid derived from the pod
 //     ordinal, four-letter-word probes, Parallel pod management, hard
-//     anti-affinity and a quorum PDB.
+//     anti-affinity and the default PDB (a quorum; maxUnavailable 1 for
+//     1 or 2 servers).
 //   - MySQL: a single MariaDB instance that initializes its data directory
 //     itself and whose root password comes from the component's generated
 //     Secret as a projected file, never from a literal value.

@@ -151,7 +151,7 @@ func profileCases() []profileCase {
 			pod:         appsv1.ParallelPodManagement,
 			claimPath:   "/var/lib/zookeeper",
 			claimSize:   "20Gi",
-			pdbMin:      intOr(1),
+			pdbMax:      intOr(1), // a quorum of 1 would block every drain
 			argsContain: []string{"zkServer.sh start-foreground"},
 			uid:         1000,
 		},

@@ -166,3 +166,32 @@ func withoutConfigIdentity(t *testing.T, sts *appsv1.StatefulSet) *appsv1.Statef
 	require.Positive(t, renamed, "the template names the generated ConfigMap")
 	return out
 }
+
+// TestProfileBudgetsLetADrainProceed plans every profile at small and
+// usual sizes: its PodDisruptionBudget, if any, must let a drain evict a
+// pod (issue 16: a quorum budget of 1 or 2 replicas is every pod). Only
+// MySQL's BlockEviction blocks drains, on request.
+func TestProfileBudgetsLetADrainProceed(t *testing.T) {
+	for _, tc := range scalingCases() {
+		for _, n := range []int32{1, 2, 3, 5} {
+			plan, err := cluster.New(tc.cluster, tc.spec(n), tc.opts)
+			require.NoError(t, err, "%s, %d replicas", tc.name, n)
+			if plan.PDB == nil {
+				continue
+			}
+			spec := plan.PDB.Spec
+			evictable := int32(0)
+			switch {
+			case spec.MinAvailable != nil:
+				evictable = n - spec.MinAvailable.IntVal
+			case spec.MaxUnavailable != nil:
+				evictable = spec.MaxUnavailable.IntVal
+			}
+			assert.Positive(t, evictable, "%s, %d replicas: the budget blocks every drain", tc.name, n)
+		}
+	}
+	blocking, err := cluster.New("mysql", engines.MySQL("mysql", engines.MySQLOptions{BlockEviction: true}),
+		cluster.Options{SecretKeys: []string{engines.MySQLRootPasswordKey}})
+	require.NoError(t, err)
+	assert.Equal(t, int32(0), blocking.PDB.Spec.MaxUnavailable.IntVal, "BlockEviction blocks drains on purpose")
+}

@@ -85,7 +85,20 @@ type Spec struct {
 	// TerminationGracePeriodSeconds gives the database time to shut down cleanly.
 	TerminationGracePeriodSeconds *int64
 
-	// Labels and Annotations are added to every object of the cluster.
+	// Labels and Annotations are added to every object the cluster
+	// creates except its claims: the StatefulSet and its pods, the
+	// Services, the PodDisruptionBudget, the generated ConfigMap and
+	// Secret, the init Job (its pod gets Labels, and PodAnnotations
+	// instead of Annotations), the NetworkPolicy and the RBAC objects.
+	//
+	// The claims (PVCs) made from the volumeClaimTemplates carry the
+	// selector labels (app.kubernetes.io/instance and component) and
+	// their Claim's Labels and Annotations only. Claim templates are
+	// immutable: putting Labels there would make every change of Labels
+	// replace the StatefulSet (with components.DeletionBackground, delete
+	// every pod). To select the claims with a label of your own, e.g. for
+	// `kubectl delete pvc -l app=bini`, set it in Claim.Labels when the
+	// cluster is created.
 	Labels, Annotations map[string]string
 	// PodLabels and PodAnnotations are added to the pod template only.
 	PodLabels, PodAnnotations map[string]string

@@ -53,9 +53,13 @@ type Spec struct {
 	Network Network
 
 	// Containers are the pod's main containers; the first runs the database.
-	// An empty Image must be supplied at deploy time by the component.
+	// An empty Image must be supplied at deploy time by the component. An
+	// image is checked with the reference grammar the kubelet pulls by
+	// ([registry/]repository[:tag][@digest], lower-case repository), so a
+	// malformed one is refused here rather than at pull time.
 	Containers []corev1.Container
-	// InitContainers run before the main containers in every pod.
+	// InitContainers run before the main containers in every pod; their
+	// images are checked the same way.
 	InitContainers []corev1.Container
 	// Claims become volumeClaimTemplates: one PVC per pod and claim.
 	Claims []Claim

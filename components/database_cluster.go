@@ -142,10 +142,14 @@ func PlanDatabaseCluster(name string, args *DatabaseClusterArgs) (*cluster.Plan,
 func checkDatabaseClusterArgs(l *validation.List, args *DatabaseClusterArgs) (map[string]pulumi.StringInput, cluster.Options) {
 	spec := &args.Spec // without defaults: none of those read here
 	images := map[string]pulumi.StringInput{}
-	for k, v := range args.Images {
-		if v != nil {
+	for _, k := range slices.Sorted(maps.Keys(args.Images)) {
+		if v := args.Images[k]; v != nil {
 			images[k] = v
+			checkLiteralImage(l, validation.NewPath("images").Key(k), v)
 		}
+	}
+	if args.Image != nil {
+		checkLiteralImage(l, validation.NewPath("image"), args.Image)
 	}
 	if args.Image != nil {
 		if len(spec.Containers) == 0 {
@@ -187,6 +191,14 @@ func checkDatabaseClusterArgs(l *validation.List, args *DatabaseClusterArgs) (ma
 		l.Invalid(validation.NewPath("awaitTimeoutSeconds"), args.AwaitTimeoutSeconds, "must be >= 0 (0 means the default, 600)")
 	}
 	return images, opts
+}
+
+// checkLiteralImage checks an image given as a plain string: one that
+// comes from another resource is only known when Pulumi runs.
+func checkLiteralImage(l *validation.List, p *validation.Path, in pulumi.StringInput) {
+	if s, ok := bridge.Literal(in); ok {
+		l.Image(p, s)
+	}
 }
 
 // register registers the cluster's children in dependency order (see the

@@ -179,6 +179,16 @@ func TestInvalidArgs(t *testing.T) {
 			wantFields: []string{"images[nope]"},
 			wantText:   []string{"names no container"},
 		},
+		{
+			name: "cluster: malformed literal images",
+			program: withDB(func(a *DatabaseClusterArgs) {
+				a.Image = pulumi.String("postgres@sha256:abc")
+				a.Images = map[string]pulumi.StringInput{"init": pulumi.String("Busybox")}
+			}),
+			component: "DatabaseCluster", resName: "db",
+			wantFields: []string{"images[init]", "image"},
+			wantText:   []string{"write the repository in lower case", "64 hex digits"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -123,8 +123,16 @@ func TestPodDisruptionBudget(t *testing.T) {
 		{name: "quorum of 3", replicas: 3, minAvailable: new(intstr.FromInt32(2))},
 		{name: "quorum of 5", replicas: 5, minAvailable: new(intstr.FromInt32(3))},
 		{name: "quorum of 4", replicas: 4, minAvailable: new(intstr.FromInt32(3))},
-		{name: "quorum of 1", replicas: 1, minAvailable: new(intstr.FromInt32(1))},
+		// A quorum of 1 or 2 is every pod: minAvailable would block every
+		// drain, so the default lets one pod go instead.
+		{name: "one replica", replicas: 1, maxUnavailable: &one},
+		{name: "two replicas", replicas: 2, maxUnavailable: &one},
+		{name: "two replicas, empty disruption", replicas: 2, disruption: &cluster.Disruption{UnhealthyPodEvictionPolicy: &alwaysAllow}, maxUnavailable: &one, eviction: &alwaysAllow},
 		{name: "empty disruption keeps quorum", replicas: 3, disruption: &cluster.Disruption{}, minAvailable: new(intstr.FromInt32(2))},
+		// Explicit values that block every drain stay allowed: a user may
+		// want drains to wait for a human.
+		{name: "explicit minAvailable of every pod", replicas: 2, disruption: &cluster.Disruption{MinAvailable: new(intstr.FromInt32(2))}, minAvailable: new(intstr.FromInt32(2))},
+		{name: "explicit maxUnavailable 0", replicas: 3, disruption: &cluster.Disruption{MaxUnavailable: new(intstr.FromInt32(0))}, maxUnavailable: new(intstr.FromInt32(0))},
 		{name: "minAvailable percent", replicas: 3, disruption: &cluster.Disruption{MinAvailable: &pct}, minAvailable: &pct},
 		{name: "maxUnavailable", replicas: 3, disruption: &cluster.Disruption{MaxUnavailable: &one, UnhealthyPodEvictionPolicy: &alwaysAllow}, maxUnavailable: &one, eviction: &alwaysAllow},
 		{name: "disabled", replicas: 3, disruption: &cluster.Disruption{Disabled: true}, wantNil: true},

@@ -31,8 +31,17 @@ type Claim struct {
 	AccessModes []corev1.PersistentVolumeAccessMode
 	// VolumeMode is Filesystem (default) or Block.
 	VolumeMode corev1.PersistentVolumeMode
-	// Labels and Annotations of the PVCs. Changing them replaces the
-	// StatefulSet (its pods and claims are kept and adopted).
+	// Labels and Annotations of the PVCs, next to the selector labels;
+	// Spec.Labels and Spec.Annotations do not reach the claims (see
+	// Spec.Labels). Set them when the cluster is created: they are part of
+	// the immutable volumeClaimTemplates, so changing them replaces the
+	// StatefulSet. With the default orphan deletion
+	// (components.DeletionOrphan) the old StatefulSet is deleted without
+	// its pods and the new one adopts the running pods and their claims;
+	// with components.DeletionBackground every pod is deleted and created
+	// again. Either way existing claims keep the labels and annotations
+	// they were created with: only claims created later (new replicas)
+	// get the new ones.
 	Labels, Annotations map[string]string
 }
 

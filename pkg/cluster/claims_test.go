@@ -5,8 +5,11 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/ordinal-dev/ordinal/pkg/cluster"
+	"github.com/ordinal-dev/ordinal/pkg/labels"
 	"github.com/ordinal-dev/ordinal/pkg/localpv"
 	"github.com/ordinal-dev/ordinal/pkg/validation/validationtest"
 )
@@ -70,4 +73,49 @@ func TestUncheckedPlansWhatTheChecksRefuse(t *testing.T) {
 	size := p.StatefulSet.Spec.VolumeClaimTemplates[0].Spec.Resources.Requests["storage"]
 	assert.True(t, size.IsZero())
 	assert.NotNil(t, p.InitJob)
+}
+
+// spec.Labels and spec.Annotations reach every object the cluster creates
+// except the claims, whose templates carry exactly the selector labels and
+// the claim's own labels and annotations: a change of a claim template
+// replaces the StatefulSet, which a label edit must never do (issue 16;
+// the docs of Spec.Labels and Claim.Labels say so).
+func TestSpecLabelsReachEveryObjectButTheClaims(t *testing.T) {
+	spec := dbSpec()
+	spec.Labels = map[string]string{"app": "bini"}
+	spec.Annotations = map[string]string{"team": "data"}
+	spec.Claims[0].Labels = map[string]string{"tier": "disk"}
+	spec.Claims[0].Annotations = map[string]string{"backup": "daily"}
+	spec.Config = &cluster.Config{Data: map[string]string{"a.conf": "x"}}
+	spec.Init = &cluster.InitJob{Command: []string{"true"}}
+	spec.NetworkPolicy = &cluster.NetworkPolicy{Enabled: true}
+	spec.Access = &cluster.Access{Rules: []rbacv1.PolicyRule{endpointsReader}}
+	p := mustPlan(t, spec, cluster.Options{SecretKeys: []string{"password"}})
+
+	objects := map[string]metav1.ObjectMeta{
+		"StatefulSet":    p.StatefulSet.ObjectMeta,
+		"pod template":   p.StatefulSet.Spec.Template.ObjectMeta,
+		"Service":        p.Network.Service.ObjectMeta,
+		"PDB":            p.PDB.ObjectMeta,
+		"ConfigMap":      p.ConfigMap.ObjectMeta,
+		"Secret":         p.Secret.ObjectMeta,
+		"init Job":       p.InitJob.ObjectMeta,
+		"init Job pod":   p.InitJob.Spec.Template.ObjectMeta,
+		"NetworkPolicy":  p.NetworkPolicy.ObjectMeta,
+		"ServiceAccount": p.RBAC.ServiceAccount.ObjectMeta,
+		"Role":           p.RBAC.Role.ObjectMeta,
+		"RoleBinding":    p.RBAC.RoleBinding.ObjectMeta,
+	}
+	for name, meta := range objects {
+		assert.Equal(t, "bini", meta.Labels["app"], "%s carries spec.labels", name)
+		if name != "init Job pod" { // it carries spec.podAnnotations only (Spec.Labels' doc)
+			assert.Equal(t, "data", meta.Annotations["team"], "%s carries spec.annotations", name)
+		}
+	}
+
+	claim := p.StatefulSet.Spec.VolumeClaimTemplates[0].ObjectMeta
+	want := map[string]string{labels.Instance: "db", labels.Component: "database", "tier": "disk"}
+	assert.Equal(t, p.Identity.Selector(), map[string]string{labels.Instance: "db", labels.Component: "database"})
+	assert.Equal(t, want, claim.Labels, "selector labels and Claim.Labels, nothing else")
+	assert.Equal(t, map[string]string{"backup": "daily"}, claim.Annotations, "Claim.Annotations, not spec.annotations")
 }

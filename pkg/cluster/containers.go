@@ -106,6 +106,8 @@ func (v *validator) container(p *validation.Path, c corev1.Container, index int,
 	v.DNSLabel(p.Child("name"), c.Name)
 	if c.Image == "" && !v.opts.deployTimeImage(c.Name) {
 		v.Required(p.Child("image"), fmt.Sprintf("set the image of container %q, or pass it to the component as an input", c.Name))
+	} else {
+		v.Image(p.Child("image"), c.Image)
 	}
 	// Ports: the cluster's ports are added to the first container.
 	names := map[string]int32{}

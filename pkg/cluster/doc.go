@@ -24,7 +24,7 @@
 //	claims.go         volumeClaimTemplates, the storage class of each claim, pool capacity
 //	config.go         the projected config directory, the generated ConfigMap and Secret,
 //	                  ConfigEnv, SecretEnv and FieldEnv; configfiles.go: its file paths
-//	disruption.go     the PodDisruptionBudget and Quorum
+//	disruption.go     the PodDisruptionBudget, Quorum and DefaultBudget
 //	initjob.go        the one-time init Job
 //	networkpolicy.go  the NetworkPolicy
 //	rbac.go           the ServiceAccount, Role and RoleBinding of spec.Access

@@ -109,6 +109,7 @@ func (v *validator) initJob(p *validation.Path) {
 	if len(in.Command) == 0 && len(in.Args) == 0 {
 		v.Required(p.Child("command"), "give the bootstrap command, e.g. [\"cockroach\", \"init\", \"--host=db-0.db\"]")
 	}
+	v.Image(p.Child("image"), in.Image)
 	if in.Image == "" && !v.opts.deployTimeImage(InitContainerName) && len(v.spec.Containers) > 0 {
 		first := v.spec.Containers[0]
 		if first.Image == "" && !v.opts.deployTimeImage(first.Name) {

@@ -53,9 +53,13 @@ type Spec struct {
 	Network Network
 
 	// Containers are the pod's main containers; the first runs the database.
-	// An empty Image must be supplied at deploy time by the component.
+	// An empty Image must be supplied at deploy time by the component. An
+	// image is checked with the reference grammar the kubelet pulls by
+	// ([registry/]repository[:tag][@digest], lower-case repository), so a
+	// malformed one is refused here rather than at pull time.
 	Containers []corev1.Container
-	// InitContainers run before the main containers in every pod.
+	// InitContainers run before the main containers in every pod; their
+	// images are checked the same way.
 	InitContainers []corev1.Container
 	// Claims become volumeClaimTemplates: one PVC per pod and claim.
 	Claims []Claim
@@ -64,7 +68,9 @@ type Spec struct {
 	// Config is the projected config directory; nil for none.
 	Config *Config
 
-	// Disruption configures the PodDisruptionBudget; nil keeps a quorum.
+	// Disruption configures the PodDisruptionBudget; nil creates
+	// DefaultBudget: a quorum from 3 replicas on, maxUnavailable 1 below
+	// (so that a drain can always evict a pod).
 	Disruption *Disruption
 	// Scheduling places the pods.
 	Scheduling Scheduling
@@ -83,7 +89,20 @@ type Spec struct {
 	// TerminationGracePeriodSeconds gives the database time to shut down cleanly.
 	TerminationGracePeriodSeconds *int64
 
-	// Labels and Annotations are added to every object of the cluster.
+	// Labels and Annotations are added to every object the cluster
+	// creates except its claims: the StatefulSet and its pods, the
+	// Services, the PodDisruptionBudget, the generated ConfigMap and
+	// Secret, the init Job (its pod gets Labels, and PodAnnotations
+	// instead of Annotations), the NetworkPolicy and the RBAC objects.
+	//
+	// The claims (PVCs) made from the volumeClaimTemplates carry the
+	// selector labels (app.kubernetes.io/instance and component) and
+	// their Claim's Labels and Annotations only. Claim templates are
+	// immutable: putting Labels there would make every change of Labels
+	// replace the StatefulSet (with components.DeletionBackground, delete
+	// every pod). To select the claims with a label of your own, e.g. for
+	// `kubectl delete pvc -l app=bini`, set it in Claim.Labels when the
+	// cluster is created.
 	Labels, Annotations map[string]string
 	// PodLabels and PodAnnotations are added to the pod template only.
 	PodLabels, PodAnnotations map[string]string

@@ -141,6 +141,15 @@ func TestValidate(t *testing.T) {
 			want: []fieldProblem{{"spec.containers", `add the database container, e.g. {Name: "db", Image: "postgres:17"}`}}},
 		{name: "missing image", edit: func(s *cluster.Spec) { s.Containers[0].Image = "" },
 			want: []fieldProblem{{"spec.containers[0].image", `set the image of container "db", or pass it to the component as an input`}}},
+		{name: "malformed images", edit: func(s *cluster.Spec) {
+			s.Containers[0].Image = "zookeeper :3.8"
+			s.InitContainers = []corev1.Container{{Name: "prep", Image: "Busybox:1"}}
+			s.Init = &cluster.InitJob{Command: []string{"init"}, Image: "busybox:"}
+		}, want: []fieldProblem{
+			{"spec.containers[0].image", "remove the blanks"},
+			{"spec.initContainers[0].image", "write the repository in lower case"},
+			{"spec.init.image", "give the tag after ':'"},
+		}},
 		{name: "container name", edit: func(s *cluster.Spec) {
 			s.Containers[0].Name = "DB"
 			s.Claims[0].Containers = []string{"DB"}

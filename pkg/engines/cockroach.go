@@ -29,10 +29,9 @@ const (
 	CockroachGRPCPort int32 = 26257
 	// CockroachHTTPPort serves the admin UI and the health endpoints.
 	CockroachHTTPPort int32 = 8080
-	// CockroachJoinLimit caps the hosts in --join: a few seed nodes are
-	// enough to find the cluster, and a fixed list means scaling beyond it
-	// never rewrites every pod's command (which would restart every pod).
-	CockroachJoinLimit = 5
+	// CockroachJoinHosts is the number of pods in --join: always the first
+	// three, whatever the replica count (see CockroachJoinList).
+	CockroachJoinHosts = 3
 	// CockroachCertsMode is the file mode of projected certificates and keys.
 	CockroachCertsMode int32 = 0o400
 )
@@ -46,7 +45,8 @@ const (
 // CockroachOptions shape the Cockroach profile. Zero values take the
 // documented defaults.
 type CockroachOptions struct {
-	// Replicas is the number of nodes; default 3.
+	// Replicas is the number of nodes; default 3. Changing it only scales
+	// the StatefulSet: the pod template does not depend on it.
 	Replicas int32
 	// Image defaults to DefaultCockroachImage. Leave the spec's image empty
 	// and pass components.DatabaseClusterArgs.Image instead when the image
@@ -94,22 +94,38 @@ type CockroachTLS struct {
 }
 
 // CockroachJoinList is the --join value: "<sts>-<i>.<svc>:26257,..." for
-// the first min(replicas, CockroachJoinLimit) pods. Host names are
-// qualified by the governing Service only, so they resolve within the
-// namespace whatever its name.
-func CockroachJoinList(name, service string, replicas int32) string {
-	n := min(replicas, CockroachJoinLimit)
-	return naming.JoinList(naming.PodHosts(name, cmp.Or(service, name), 0, n), CockroachGRPCPort)
+// the first CockroachJoinHosts pods (0, 1 and 2), whatever the replica
+// count. Host names are qualified by the governing Service only, so they
+// resolve within the namespace whatever its name.
+//
+// The list is fixed, as in CockroachDB's own Kubernetes manifests and Helm
+// chart, because it is part of every pod's command: a list that followed
+// the replica count would change the pod template on every scale below its
+// cap and restart every running node (issue 16). A node needs only one
+// reachable address of the list to find the cluster, and gossip tells it
+// the rest. Below three replicas the list names pods that do not exist;
+// CockroachDB keeps retrying the addresses it cannot reach and starts with
+// the others (a single node waits for `cockroach init`, like every node of
+// a new cluster). Reading the peers at start from the projected config
+// would not help: the generated ConfigMap is named by its content, so a
+// peer list in it changes the template too.
+func CockroachJoinList(name, service string) string {
+	return naming.JoinList(naming.PodHosts(name, cmp.Or(service, name), 0, CockroachJoinHosts), CockroachGRPCPort)
 }
 
 // Cockroach returns the spec of a CockroachDB-style cluster named name (the
-// StatefulSet's name): `cockroach start --join=... --advertise-host=
+// StatefulSet's name): `cockroach start --join=<pods 0-2> --advertise-host=
 // $(POD_NAME).<svc>` in Parallel pod management (nodes must see each other
 // before any becomes Ready), a headless and a public client Service with
 // ports grpc (26257) and http (8080), readiness on /health?ready=1 and
 // liveness on /health, PDB maxUnavailable 1, and an init Job that runs
 // `cockroach init --host=<name>-0.<svc>` until it succeeds or reports that
 // the cluster is already initialized.
+//
+// Scaling (Replicas) changes only the StatefulSet's replicas: nothing in
+// the pod template depends on the replica count, so a scale never restarts
+// running nodes. Decommission a node (`cockroach node decommission`)
+// before scaling it away.
 //
 // Unlike the other profiles, this one is not runnable in the project's
 // local development cluster: no CockroachDB (or KaiwuDB) binary can be
@@ -134,7 +150,7 @@ func Cockroach(name string, o CockroachOptions) cluster.Spec {
 	}
 	args := append([]string{
 		"start",
-		"--join=" + CockroachJoinList(name, svc, replicas),
+		"--join=" + CockroachJoinList(name, svc),
 		"--advertise-host=$(POD_NAME)." + svc,
 		"--listen-addr=:" + strconv.Itoa(int(CockroachGRPCPort)),
 		"--http-addr=:" + strconv.Itoa(int(CockroachHTTPPort)),

@@ -21,7 +21,8 @@
 //   - ZooKeeper: an ensemble configured by a complete zoo.cfg in the
 //     projected config directory (ZOOCFGDIR), myid derived from the pod
 //     ordinal, four-letter-word probes, Parallel pod management, hard
-//     anti-affinity and a quorum PDB.
+//     anti-affinity and the default PDB (a quorum; maxUnavailable 1 for
+//     1 or 2 servers).
 //   - MySQL: a single MariaDB instance that initializes its data directory
 //     itself and whose root password comes from the component's generated
 //     Secret as a projected file, never from a literal value.
@@ -112,11 +113,31 @@
 //	spec.Config.Data[engines.ZooKeeperKeyHeap] = "1G"
 //
 // Values that are baked into the command or the generated configuration
-// (the replica count of the join list, ensemble or initial cluster, the
-// governing Service's name, the ports, zoo.cfg settings) must be changed
-// through the profile's options instead, so that the command and the
-// objects stay consistent: call the profile again with new options rather
-// than editing spec.Replicas, spec.Network.ServiceName or spec.Ports.
+// (the replica count of the ensemble or initial cluster, the governing
+// Service's name, the ports, zoo.cfg settings) must be changed through the
+// profile's options instead, so that the command and the objects stay
+// consistent: call the profile again with new options rather than editing
+// spec.Replicas, spec.Network.ServiceName or spec.Ports.
+//
+// # Scaling
+//
+// A change of a profile's replicas touches the pod template, and so
+// restarts the running pods, only where the database itself must learn
+// the new membership:
+//
+//   - Cockroach: never. Its --join list is always pods 0-2 (see
+//     CockroachJoinList); only the StatefulSet's replicas change.
+//   - MySQL: a single instance; its template does not depend on the
+//     replica count either.
+//   - ZooKeeper: deliberately. zoo.cfg lists every server (static
+//     membership), so a new size is a new generated ConfigMap, whose
+//     content-hash name and checksum annotation are in the pod template:
+//     every server restarts, one at a time, with the new ensemble.
+//   - Etcd: the same mechanism (ETCD_INITIAL_CLUSTER is in the generated
+//     ConfigMap), but etcd's membership is fixed at creation: do not
+//     change the replicas of a running cluster (see Etcd).
+//
+// TestScalingKeepsThePodTemplate holds every profile to exactly this.
 //
 // Profiles never reach a cluster and hold no Pulumi types, so they can be
 // unit tested and rendered to YAML (see package render) without Pulumi.

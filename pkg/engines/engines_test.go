@@ -88,7 +88,7 @@ func profileCases() []profileCase {
 			claimSize: "50Gi",
 			pdbMax:    intOr(1),
 			argsContain: []string{
-				"--join=crdb-0.crdb-internal:26257,crdb-1.crdb-internal:26257,crdb-2.crdb-internal:26257,crdb-3.crdb-internal:26257,crdb-4.crdb-internal:26257",
+				"--join=crdb-0.crdb-internal:26257,crdb-1.crdb-internal:26257,crdb-2.crdb-internal:26257 ",
 				"--advertise-host=$(POD_NAME).crdb-internal",
 				"--certs-dir=/cockroach/cockroach-certs",
 			},
@@ -151,7 +151,7 @@ func profileCases() []profileCase {
 			pod:         appsv1.ParallelPodManagement,
 			claimPath:   "/var/lib/zookeeper",
 			claimSize:   "20Gi",
-			pdbMin:      intOr(1),
+			pdbMax:      intOr(1), // a quorum of 1 would block every drain
 			argsContain: []string{"zkServer.sh start-foreground"},
 			uid:         1000,
 		},
@@ -340,17 +340,15 @@ func TestCockroachClientService(t *testing.T) {
 func TestCockroachJoinList(t *testing.T) {
 	tests := []struct {
 		name, service string
-		replicas      int32
 		want          string
 	}{
-		{"db", "", 1, "db-0.db:26257"},
-		{"db", "db", 3, "db-0.db:26257,db-1.db:26257,db-2.db:26257"},
-		{"db", "disco", 2, "db-0.disco:26257,db-1.disco:26257"},
-		{"db", "db", 9, "db-0.db:26257,db-1.db:26257,db-2.db:26257,db-3.db:26257,db-4.db:26257"},
+		{"db", "", "db-0.db:26257,db-1.db:26257,db-2.db:26257"},
+		{"db", "db", "db-0.db:26257,db-1.db:26257,db-2.db:26257"},
+		{"db", "disco", "db-0.disco:26257,db-1.disco:26257,db-2.disco:26257"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.want, func(t *testing.T) {
-			assert.Equal(t, tc.want, engines.CockroachJoinList(tc.name, tc.service, tc.replicas))
+			assert.Equal(t, tc.want, engines.CockroachJoinList(tc.name, tc.service))
 		})
 	}
 }

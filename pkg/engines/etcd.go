@@ -9,7 +9,6 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/ordinal-dev/ordinal/pkg/cluster"
 	"github.com/ordinal-dev/ordinal/pkg/naming"
@@ -140,7 +139,10 @@ func EtcdInitialCluster(name, service string, replicas int32) string {
 // ETCD_INITIAL_CLUSTER_STATE=existing, and a removed one needs `etcdctl
 // member remove`. Scaling is future day-2 work; do not change Replicas of
 // a running cluster (new members would try to bootstrap a cluster of their
-// own and fail).
+// own and fail). A change of Replicas also rolls every member: the initial
+// cluster is in the generated ConfigMap, whose content-hash name and
+// checksum annotation the pod template carries (nothing else in the
+// template depends on Replicas).
 //
 // Readiness is an httpGet of /readyz on the client port: the member
 // serves clients, reads locally and through the quorum, and has no
@@ -151,10 +153,12 @@ func EtcdInitialCluster(name, service string, replicas int32) string {
 // opening a large data directory up to 5 minutes. Pod management is
 // Parallel: the members must start together to form the first quorum, and
 // with OrderedReady member 0 would never become Ready alone. The rest:
-// hard anti-affinity on the hostname, a PDB that keeps a quorum, the
-// restricted security profile as uid/gid/fsGroup 1000, a 1Gi "datadir"
-// claim at EtcdDataDir, a client Service "<name>-client" with the client
-// port, and no init Job.
+// hard anti-affinity on the hostname, the cluster's default PDB
+// (cluster.DefaultBudget: a quorum, or maxUnavailable 1 for 1 or 2
+// members, whose quorum is every member, so that a drain is never
+// blocked), the restricted security profile as uid/gid/fsGroup 1000, a
+// 1Gi "datadir" claim at EtcdDataDir, a client Service "<name>-client"
+// with the client port, and no init Job.
 func Etcd(name string, o EtcdOptions) cluster.Spec {
 	replicas := cmp.Or(o.Replicas, 3)
 	image := cmp.Or(o.Image, DefaultEtcdImage)
@@ -221,7 +225,8 @@ func Etcd(name string, o EtcdOptions) cluster.Spec {
 				EtcdKeyInitialClusterState: "new",
 			},
 		},
-		Disruption: &cluster.Disruption{MinAvailable: new(intstr.FromInt32(cluster.Quorum(replicas)))},
+		// No Disruption: cluster.DefaultBudget keeps a quorum, and never
+		// blocks every drain (1 or 2 replicas).
 		Scheduling: cluster.Scheduling{AntiAffinity: cluster.AntiAffinityHard},
 		Security: cluster.Security{
 			Profile: cluster.SecurityRestricted, RunAsUser: new(uid), RunAsGroup: new(uid), FSGroup: new(uid),

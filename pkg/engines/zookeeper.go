@@ -10,7 +10,6 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/ordinal-dev/ordinal/pkg/cluster"
 	"github.com/ordinal-dev/ordinal/pkg/naming"
@@ -199,14 +198,21 @@ func ZooKeeperConfig(name, service string, replicas int32, settings map[string]s
 // Pod management is Parallel: readiness needs a quorum, so with
 // OrderedReady pod 0 would wait for a quorum that the controller never
 // starts (pod 1 is only created once pod 0 is Ready). The other choices:
-// hard anti-affinity on the hostname (one server per node), a PDB that
-// keeps a quorum (minAvailable 2 of 3), the restricted security profile
+// hard anti-affinity on the hostname (one server per node), the cluster's
+// default PDB (cluster.DefaultBudget: it keeps a quorum, minAvailable 2 of
+// 3, and is maxUnavailable 1 for 1 or 2 servers, whose quorum is every
+// server, so that a drain is never blocked), the restricted security profile
 // as uid/gid/fsGroup 1000, a 20Gi "datadir" claim at ZooKeeperDataDir, and
 // a client Service "<name>-cs" next to the headless "<name>-hs".
 //
 // The membership is static: zoo.cfg lists the servers from Replicas, so
 // scaling means calling the profile again with the new size (every server
-// gets the new zoo.cfg and restarts, one at a time).
+// gets the new zoo.cfg and restarts, one at a time). This is deliberate and
+// the only way a change of Replicas reaches the pod template: zoo.cfg is
+// in the generated ConfigMap, whose content-hash name and checksum
+// annotation the template carries, and a server reads its ensemble only
+// when it starts (reconfigEnabled=false). Nothing else in the template
+// depends on Replicas.
 //
 // Known limitation, seen on real nodes with ZooKeeper 3.8.0 (Debian's, the
 // local image): in a rolling restart a restarted server gets a new pod IP,
@@ -263,7 +269,8 @@ func ZooKeeper(name string, o ZooKeeperOptions) cluster.Spec {
 				ZooKeeperKeyLog4j:   zooKeeperLog4j,
 			},
 		},
-		Disruption: &cluster.Disruption{MinAvailable: new(intstr.FromInt32(cluster.Quorum(replicas)))},
+		// No Disruption: cluster.DefaultBudget keeps a quorum, and never
+		// blocks every drain (1 or 2 replicas).
 		Scheduling: cluster.Scheduling{AntiAffinity: cluster.AntiAffinityHard},
 		Security: cluster.Security{
 			Profile: cluster.SecurityRestricted, RunAsUser: new(uid), RunAsGroup: new(uid), FSGroup: new(uid),

@@ -20,6 +20,9 @@ type Object interface {
 
 // YAML renders objects as one multi-document YAML stream. Status is left
 // out: controllers write it, and a zero status in a manifest only misleads.
+// So is an unset downward-API divisor, which JSON would write as "0" (the
+// API server reads no divisor and "0" alike, as 1); the components leave
+// it out too.
 func YAML(objs ...Object) ([]byte, error) {
 	var buf bytes.Buffer
 	for i, o := range objs {
@@ -27,6 +30,7 @@ func YAML(objs ...Object) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("render %s: %w", o.GetName(), err)
 		}
+		dropUnsetDivisors(m)
 		b, err := yaml.Marshal(m)
 		if err != nil {
 			return nil, fmt.Errorf("render %s: %w", o.GetName(), err)
@@ -56,6 +60,25 @@ func withoutStatus(o Object) (map[string]any, error) {
 		}
 	}
 	return m, nil
+}
+
+// dropUnsetDivisors deletes the divisor "0" of every resourceFieldRef in
+// v, an unstructured object: the zero resource.Quantity an unset divisor
+// is. Only pod specs hold an object under that key.
+func dropUnsetDivisors(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if ref, ok := e.(map[string]any); ok && k == "resourceFieldRef" && ref["divisor"] == "0" {
+				delete(ref, "divisor")
+			}
+			dropUnsetDivisors(e)
+		}
+	case []any:
+		for _, e := range x {
+			dropUnsetDivisors(e)
+		}
+	}
 }
 
 // Network lists a network plan's objects in namespace ns.

@@ -14,6 +14,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"sigs.k8s.io/yaml"
 
@@ -258,4 +259,40 @@ func TestYAMLEmpty(t *testing.T) {
 	b, err := render.YAML()
 	require.NoError(t, err)
 	assert.Empty(t, b)
+}
+
+// An unset downward-API divisor is left out instead of written as "0"; a
+// set one, and a "divisor" that is only data, stay.
+func TestYAMLLeavesOutUnsetDivisors(t *testing.T) {
+	pod := func(divisor resource.Quantity) *corev1.Pod {
+		return &corev1.Pod{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
+			ObjectMeta: metav1.ObjectMeta{Name: "p"},
+			Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "db", Env: []corev1.EnvVar{{
+				Name: "CPU", ValueFrom: &corev1.EnvVarSource{ResourceFieldRef: &corev1.ResourceFieldSelector{Resource: "limits.cpu", Divisor: divisor}},
+			}}}}},
+		}
+	}
+	data := &corev1.ConfigMap{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"}, ObjectMeta: metav1.ObjectMeta{Name: "c"},
+		Data: map[string]string{"divisor": "0"}}
+	tests := []struct {
+		name string
+		obj  render.Object
+		want string // "" for no divisor at all
+	}{
+		{"unset", pod(resource.Quantity{}), ""},
+		{"set", pod(resource.MustParse("1m")), "divisor: 1m"},
+		{"data", data, `divisor: "0"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := render.YAML(tt.obj)
+			require.NoError(t, err)
+			if tt.want == "" {
+				assert.NotContains(t, string(b), "divisor")
+			} else {
+				assert.Contains(t, string(b), tt.want)
+			}
+		})
+	}
 }

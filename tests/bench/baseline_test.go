@@ -306,7 +306,7 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string, p parents) 
 								&corev1.DownwardAPIVolumeFileArgs{Path: pulumi.String("labels"), FieldRef: &corev1.ObjectFieldSelectorArgs{FieldPath: pulumi.String("metadata.labels")}},
 								&corev1.DownwardAPIVolumeFileArgs{Path: pulumi.String("annotations"), FieldRef: &corev1.ObjectFieldSelectorArgs{FieldPath: pulumi.String("metadata.annotations")}},
 								&corev1.DownwardAPIVolumeFileArgs{Path: pulumi.String("cpu_limit"), ResourceFieldRef: &corev1.ResourceFieldSelectorArgs{
-									ContainerName: pulumi.String("db"), Resource: pulumi.String("limits.cpu"), Divisor: pulumi.String("0"),
+									ContainerName: pulumi.String("db"), Resource: pulumi.String("limits.cpu"),
 								}},
 							}}},
 						}},

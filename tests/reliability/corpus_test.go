@@ -237,6 +237,17 @@ func badInputs() []badInput {
 			a.Spec.Claims = nil
 		}),
 		db("missing image", "spec.containers[0].image", "or pass it to the component as an input", func(a *components.DatabaseClusterArgs) { a.Spec.Containers[0].Image = "" }),
+		db("image with a blank inside", "spec.containers[0].image", "remove the blanks", func(a *components.DatabaseClusterArgs) { a.Spec.Containers[0].Image = "zookeeper :3.8" }),
+		db("image with an upper-case repository", "spec.containers[0].image", "write the repository in lower case", func(a *components.DatabaseClusterArgs) { a.Spec.Containers[0].Image = "Postgres:17" }),
+		db("image with an empty tag", "spec.containers[0].image", "give the tag after ':'", func(a *components.DatabaseClusterArgs) { a.Spec.Containers[0].Image = "postgres:" }),
+		db("image with a short digest", "spec.containers[0].image", "sha256: and 64 hex digits", func(a *components.DatabaseClusterArgs) { a.Spec.Containers[0].Image = "postgres@sha256:0123abcd" }),
+		db("init container image with an upper-case repository", "spec.initContainers[0].image", "write the repository in lower case", func(a *components.DatabaseClusterArgs) {
+			a.Spec.InitContainers = []corev1.Container{{Name: "prep", Image: "library/BusyBox"}}
+		}),
+		db("init Job image with an empty digest", "spec.init.image", "give the digest after '@'", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Init = &cluster.InitJob{Command: []string{"init"}, Image: "busybox@"}
+		}),
+		db("deploy-time image with a blank inside", "image", "remove the blanks", func(a *components.DatabaseClusterArgs) { a.Image = pulumi.String("postgres :17") }),
 		db("duplicate container name", "spec.containers[1].name", "give each container a unique name", func(a *components.DatabaseClusterArgs) {
 			a.Spec.Containers = append(a.Spec.Containers, corev1.Container{Name: "db", Image: "busybox"})
 		}),

@@ -7,6 +7,7 @@ import (
 	metav1sdk "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumix"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -140,9 +141,21 @@ func stringsTree(m map[string]string) map[string]any {
 
 // omitted reports whether JSON would leave the destination untouched: the
 // member is omitted (omitempty and empty), or it is null (a nil pointer,
-// slice, map or interface), which an unmarshal skips.
+// slice, map or interface), which an unmarshal skips. One deliberate
+// difference from encoding/json: a zero resource.Quantity in an omitempty
+// member is omitted too (as encoding/json/v2's omitzero would). The only
+// such member of the types the components send is a downward-API
+// divisor (ResourceFieldSelector.Divisor), which JSON sends as "0" when it
+// is unset; Kubernetes reads "0" and no divisor alike (as 1), and a
+// divisor of "0" in a preview only misleads.
 func omitted(v reflect.Value, omitEmpty bool) bool {
 	switch v.Kind() {
+	case reflect.Struct:
+		if omitEmpty && v.Type() == quantityType {
+			q, _ := reflect.TypeAssert[resource.Quantity](v)
+			return q.IsZero()
+		}
+		return false // other structs are never omitted by omitempty
 	case reflect.Pointer, reflect.Interface:
 		return v.IsNil()
 	case reflect.Slice, reflect.Map:
@@ -158,5 +171,5 @@ func omitted(v reflect.Value, omitEmpty bool) bool {
 	case reflect.Float32, reflect.Float64:
 		return omitEmpty && v.Float() == 0
 	}
-	return false // structs are never omitted by omitempty
+	return false
 }

@@ -35,13 +35,23 @@ import (
 )
 
 // JSONConvert is the reference conversion: a JSON round trip into the SDK's
-// plain type. What the engine receives for its result, registered as an
-// already-resolved output, is what Tree must give.
+// plain type, without the divisor "0" JSON writes for an unset downward-API
+// divisor (the one deliberate difference, see omitted). What the engine
+// receives for its result, registered as an already-resolved output, is
+// what Tree must give.
 func JSONConvert[T any](in any) (T, error) {
 	var out T
 	b, err := json.Marshal(in)
 	if err != nil {
 		return out, fmt.Errorf("bridge: marshal %T: %w", in, err)
+	}
+	var generic any
+	if err := json.Unmarshal(b, &generic); err != nil {
+		return out, err
+	}
+	dropZeroDivisors(generic)
+	if b, err = json.Marshal(generic); err != nil {
+		return out, err
 	}
 	if err := json.Unmarshal(b, &out); err != nil {
 		return out, fmt.Errorf("bridge: unmarshal %T into %T: %w", in, out, err)
@@ -237,7 +247,8 @@ func TestTreeJSONDetails(t *testing.T) {
 	c := pod["containers"].([]any)[0].(map[string]any)
 	assert.Equal(t, map[string]any{"containerPort": float64(0)}, c["ports"].([]any)[0], "an omitempty zero is left out, a zero without omitempty is sent")
 	env := c["env"].([]any)[0].(map[string]any)
-	assert.Equal(t, "0", env["valueFrom"].(map[string]any)["resourceFieldRef"].(map[string]any)["divisor"], "a zero Quantity is a struct, never omitted")
+	assert.Equal(t, map[string]any{"resource": "limits.cpu"}, env["valueFrom"].(map[string]any)["resourceFieldRef"],
+		"an unset divisor is left out, not sent as \"0\" (the one difference from JSON)")
 	assert.Equal(t, float64(8080), c["readinessProbe"].(map[string]any)["httpGet"].(map[string]any)["port"], "an IntOrString number decodes as JSON's float64")
 	assert.Equal(t, map[string]any{}, c["resources"], "an omitempty struct is still sent")
 	assert.NotContains(t, pod, "initContainers", "an omitempty empty list is left out")

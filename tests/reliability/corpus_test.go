@@ -643,6 +643,9 @@ func badInputs() []badInput {
 		pool("no volumes", "spec.nodes", "list the nodes that have a local disk", func(a *components.LocalVolumePoolArgs) {
 			a.Spec.Nodes, a.Spec.Path = nil, ""
 		}),
+		pool("existing class made the default", "spec.defaultClass", "cannot make it the default", func(a *components.LocalVolumePoolArgs) {
+			a.Spec.ExistingStorageClass, a.Spec.DefaultClass = true, true
+		}),
 		pool("nodes without path", "spec.path", `the mount point of the disk on the node, e.g. "/mnt/disks/ssd0"`, func(a *components.LocalVolumePoolArgs) { a.Spec.Path = "" }),
 		pool("relative path", "spec.path", "must be an absolute path on the node", func(a *components.LocalVolumePoolArgs) { a.Spec.Path = "mnt/disks/ssd0" }),
 		pool("path that is not UTF-8", "spec.path", "must be UTF-8 text", func(a *components.LocalVolumePoolArgs) { a.Spec.Path = "/mnt/\xff" }),

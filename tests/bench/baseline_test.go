@@ -77,8 +77,11 @@ func registerBaselinePool(ctx *pulumi.Context, pool string, nodes []string, pvNa
 		"app.kubernetes.io/name":       pulumi.String(pool),
 	}
 	sc, err := storagev1.NewStorageClass(ctx, pool+"-class", &storagev1.StorageClassArgs{
-		Metadata:          &metav1.ObjectMetaArgs{Name: pulumi.String(pool), Labels: poolLabels},
-		Provisioner:       pulumi.String("kubernetes.io/no-provisioner"),
+		Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String(pool), Labels: poolLabels},
+		Provisioner: pulumi.String("kubernetes.io/no-provisioner"),
+		// The owner marker a careful hand-written class needs as well, so
+		// that it never merges into a class someone else made.
+		Parameters:        pulumi.StringMap{"ordinal.dev/owner": pulumi.String(ctx.Project() + "/" + ctx.Stack() + "/" + pool)},
 		ReclaimPolicy:     pulumi.String("Retain"),
 		VolumeBindingMode: pulumi.String("WaitForFirstConsumer"),
 	},

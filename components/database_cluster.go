@@ -141,6 +141,7 @@ func PlanDatabaseCluster(name string, args *DatabaseClusterArgs) (*cluster.Plan,
 // options the spec is planned with.
 func checkDatabaseClusterArgs(l *validation.List, args *DatabaseClusterArgs) (map[string]pulumi.StringInput, cluster.Options) {
 	spec := &args.Spec // without defaults: none of those read here
+	checkDatabaseClusterInputs(l, args)
 	images := map[string]pulumi.StringInput{}
 	for k, v := range args.Images {
 		if v != nil {

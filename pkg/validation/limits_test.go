@@ -29,7 +29,9 @@ func TestAnnotationsSize(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var ok bool
-			got := problems(func(l *validation.List) { ok = l.AnnotationsSize(spec.Child("annotations"), "every object", tt.sets...) })
+			got := problems(func(l *validation.List) {
+				ok = l.AnnotationsSize(spec.Child("annotations"), "every object", tt.sets...)
+			})
 			assert.Equal(t, tt.ok, ok)
 			if tt.ok {
 				assert.Empty(t, got)

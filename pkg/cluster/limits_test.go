@@ -7,6 +7,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/ordinal-dev/ordinal/pkg/cluster"
+	"github.com/ordinal-dev/ordinal/pkg/network"
 	"github.com/ordinal-dev/ordinal/pkg/validation/validationtest"
 )
 
@@ -62,6 +63,10 @@ func TestAPILimits(t *testing.T) {
 			s.Annotations = map[string]string{"example.com/a": strings.Repeat("x", 130<<10)}
 			s.PodAnnotations = map[string]string{"example.com/b": strings.Repeat("x", 130<<10)}
 		}, []fieldProblem{{"spec.podAnnotations", "the annotations of the pod template"}}},
+		{"client Service annotations over 256 KiB with the cluster's", func(s *cluster.Spec) {
+			s.Annotations = map[string]string{"example.com/a": strings.Repeat("x", 130<<10)}
+			s.Network.Client = &network.ClientService{Annotations: map[string]string{"example.com/b": strings.Repeat("x", 130<<10)}}
+		}, []fieldProblem{{"spec.network.client.annotations", "the annotations of the client Service"}}},
 		{"claim annotations over 256 KiB", func(s *cluster.Spec) {
 			s.Claims[0].Annotations = map[string]string{"example.com/a": strings.Repeat("x", 256<<10)}
 		}, []fieldProblem{{"spec.claims[0].annotations", "the annotations of the claim's PVCs"}}},

@@ -39,14 +39,16 @@ type DatabaseClusterArgs struct {
 	Images map[string]pulumi.StringInput
 	// Pool is the LocalVolumePool the claims bind to. The cluster requests
 	// its StorageClass, checks that it has room for every claim, and waits
-	// for it to exist.
+	// for it to exist. Use the value NewLocalVolumePool returned; a
+	// LocalVolumePool of your own is refused.
 	Pool *LocalVolumePool
 	// StorageClassName is the class for claims that set none, when it
 	// comes from another resource; mutually exclusive with Pool.
 	StorageClassName pulumi.StringInput
 	// SecretData becomes the generated Secret, projected into the config
 	// directory with mode 0400 and usable with cluster.SecretEnv. Values are
-	// always treated as Pulumi secrets.
+	// always treated as Pulumi secrets. Values must be UTF-8 text; plain
+	// pulumi.String values are checked before anything is registered.
 	SecretData map[string]pulumi.StringInput
 	// Deletion of the StatefulSet's pods; default DeletionOrphan.
 	Deletion StatefulSetDeletion

@@ -39,14 +39,16 @@ type DatabaseClusterArgs struct {
 	Images map[string]pulumi.StringInput
 	// Pool is the LocalVolumePool the claims bind to. The cluster requests
 	// its StorageClass, checks that it has room for every claim, and waits
-	// for it to exist.
+	// for it to exist. Use the value NewLocalVolumePool returned; a
+	// LocalVolumePool of your own is refused.
 	Pool *LocalVolumePool
 	// StorageClassName is the class for claims that set none, when it
 	// comes from another resource; mutually exclusive with Pool.
 	StorageClassName pulumi.StringInput
 	// SecretData becomes the generated Secret, projected into the config
 	// directory with mode 0400 and usable with cluster.SecretEnv. Values are
-	// always treated as Pulumi secrets.
+	// always treated as Pulumi secrets. Values must be UTF-8 text; plain
+	// pulumi.String values are checked before anything is registered.
 	SecretData map[string]pulumi.StringInput
 	// Deletion of the StatefulSet's pods; default DeletionOrphan.
 	Deletion StatefulSetDeletion
@@ -141,6 +143,7 @@ func PlanDatabaseCluster(name string, args *DatabaseClusterArgs) (*cluster.Plan,
 // options the spec is planned with.
 func checkDatabaseClusterArgs(l *validation.List, args *DatabaseClusterArgs) (map[string]pulumi.StringInput, cluster.Options) {
 	spec := &args.Spec // without defaults: none of those read here
+	checkDatabaseClusterInputs(l, args)
 	images := map[string]pulumi.StringInput{}
 	for _, k := range slices.Sorted(maps.Keys(args.Images)) {
 		if v := args.Images[k]; v != nil {

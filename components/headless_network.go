@@ -63,15 +63,15 @@ func NewHeadlessNetwork(ctx *pulumi.Context, name string, args *HeadlessNetworkA
 }
 
 // PlanHeadlessNetwork validates args and plans the Services without
-// registering anything; NewHeadlessNetwork calls it first. The component
-// has no arguments to check besides the spec, which network.Make checks
-// and plans.
+// registering anything; NewHeadlessNetwork calls it first. network.Make
+// checks and plans the spec; the component checks its namespace input.
 func PlanHeadlessNetwork(name string, args *HeadlessNetworkArgs) (*network.Plan, error) {
 	if args == nil {
 		args = &HeadlessNetworkArgs{}
 	}
 	l := validation.New(network.Kind, name)
 	plan := network.Make(l, name, args.Spec)
+	checkInput(l, validation.NewPath("namespace"), args.Namespace)
 	if err := l.Err(); err != nil {
 		return nil, err
 	}

@@ -209,6 +209,7 @@ func (v *validator) config(p *validation.Path) {
 			v.Invalid(p.Child("containers").Index(j), name, "names no container in spec.containers")
 		}
 	}
+	v.configSize(p.Child("data"), cfg.Data)
 	files := newFileSet(v.List)
 	dataKeys := slices.Sorted(maps.Keys(cfg.Data))
 	for _, k := range dataKeys {

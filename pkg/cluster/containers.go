@@ -131,6 +131,7 @@ func (v *validator) container(p *validation.Path, c corev1.Container, index int,
 		}
 		names[port.Name] = port.ContainerPort
 	}
+	v.portNumbers(p, c, index)
 	// Probes must refer to declared port names.
 	if main {
 		for _, pr := range []struct {
@@ -149,6 +150,7 @@ func (v *validator) container(p *validation.Path, c corev1.Container, index int,
 	v.env(p.Child("env"), c.Env)
 	for j, ef := range c.EnvFrom {
 		efp := p.Child("envFrom").Index(j)
+		v.envFromNames(efp, ef)
 		if ef.ConfigMapRef != nil && ef.ConfigMapRef.Name == GeneratedConfigMap && (v.spec.Config == nil || len(v.spec.Config.Data) == 0) {
 			v.Invalid(efp.Child("configMapRef").Child("name"), GeneratedConfigMap, "refers to the generated ConfigMap, but spec.config.data is empty; add data")
 		}
@@ -345,6 +347,7 @@ func (v *validator) env(p *validation.Path, env []corev1.EnvVar) {
 		if e.ValueFrom == nil {
 			continue
 		}
+		v.valueFrom(ep.Child("valueFrom"), e.ValueFrom)
 		if ref := e.ValueFrom.ConfigMapKeyRef; ref != nil && ref.Name == GeneratedConfigMap {
 			if _, ok := v.configData()[ref.Key]; !ok {
 				v.Invalid(ep.Child("valueFrom").Child("configMapKeyRef").Child("key"), ref.Key, "is not a key of spec.config.data; add it there or fix the key")

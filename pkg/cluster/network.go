@@ -56,7 +56,7 @@ func (v *validator) network(p *validation.Path) {
 	if n.Client == nil && len(n.ServiceLabels) == 0 {
 		return
 	}
-	ns := network.Defaults(v.name, network.Spec{ServiceName: n.ServiceName, Ports: v.spec.Ports, Client: n.Client})
+	ns := network.Defaults(v.name, network.Spec{ServiceName: n.ServiceName, Ports: v.spec.Ports, Client: n.Client, Annotations: v.spec.Annotations})
 	network.ValidateServiceLabels(v.List, p.Child("serviceLabels"), n.ServiceLabels, ns.Selector)
 	if n.Client != nil {
 		network.ValidateClient(v.List, p.Child("client"), ns)

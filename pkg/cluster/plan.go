@@ -195,4 +195,5 @@ func (v *validator) metadata(root *validation.Path) {
 	}
 	v.Annotations(root.Child("annotations"), s.Annotations)
 	v.Annotations(root.Child("podAnnotations"), s.PodAnnotations)
+	v.annotationSizes(root)
 }

@@ -41,6 +41,7 @@ func (p *Plan) podTemplate(objLabels map[string]string) corev1.PodTemplateSpec {
 	for i := range s.InitContainers {
 		var c corev1.Container
 		s.InitContainers[i].DeepCopyInto(&c)
+		p.renameGenerated(c.Env, c.EnvFrom)
 		spec.InitContainers = append(spec.InitContainers, p.secureContainer(c))
 	}
 	spec.Volumes = p.volumes() // podSpec sets no volumes

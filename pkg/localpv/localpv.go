@@ -199,6 +199,7 @@ func validate(l *validation.List, name string, spec Spec) {
 	}
 	l.Labels(root.Child("labels"), spec.Labels)
 	l.Annotations(root.Child("annotations"), spec.Annotations)
+	l.AnnotationsSize(root.Child("annotations"), "the StorageClass and every PersistentVolume", spec.Annotations)
 	checkExistingStorageClass(l, spec)
 }
 

@@ -85,6 +85,10 @@ func ValidateClient(l *validation.List, p *validation.Path, spec Spec) {
 		protocols[port.Name] = port.Protocol
 	}
 	nodePorts := map[portNumber]string{}
+	published := map[string]bool{}
+	for _, port := range clientPorts(spec) {
+		published[port.Name] = true
+	}
 	if !hasClientPorts(spec) {
 		l.Required(p.Child("ports"), "the client Service has no port: mark ports with Client: true or list port names here")
 	}
@@ -96,6 +100,8 @@ func ValidateClient(l *validation.List, p *validation.Path, spec Spec) {
 		}
 		if !known[name] {
 			l.Invalid(np, name, "names no declared port; use one of the names in ports")
+		} else if !published[name] {
+			l.Invalid(np, name, "the client Service does not publish this port, so the node port would be dropped; publish the port (list it in client.ports, or mark it Client: true) or remove the node port")
 		}
 		v := c.NodePorts[name]
 		if v < 30000 || v > 32767 {
@@ -128,6 +134,11 @@ func ValidateClient(l *validation.List, p *validation.Path, spec Spec) {
 	}
 	ValidateServiceLabels(l, p.Child("labels"), c.Labels, spec.Selector)
 	l.Annotations(p.Child("annotations"), c.Annotations)
+	// spec.annotations go on the client Service too; when they alone are
+	// too large, the problem is theirs (see validate).
+	if len(c.Annotations) > 0 && validation.New("", "").AnnotationsSize(p, "", spec.Annotations) {
+		l.AnnotationsSize(p.Child("annotations"), "the client Service (spec.annotations and client.annotations)", spec.Annotations, c.Annotations)
+	}
 }
 
 // hasClientPorts reports whether clientPorts(spec) is not empty.

@@ -7,6 +7,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/ordinal-dev/ordinal/pkg/labels"
 	"github.com/ordinal-dev/ordinal/pkg/naming"
@@ -99,10 +100,12 @@ func Make(l *validation.List, name string, spec Spec) *Plan {
 
 // validate records every problem of spec (defaults applied). name needs no
 // check of its own: it is the default of the names checked here.
-func validate(l *validation.List, _ string, spec Spec) {
+func validate(l *validation.List, name string, spec Spec) {
 	root := validation.NewPath("spec")
 	l.ServiceName(root.Child("serviceName"), spec.ServiceName)
-	l.DNSLabel(root.Child("statefulSetName"), spec.StatefulSetName)
+	if l.DNSLabel(root.Child("statefulSetName"), spec.StatefulSetName) {
+		podHostnames(l, root, name, spec)
+	}
 	ValidateOrdinals(l, root, spec.Replicas, spec.OrdinalStart)
 	for _, msg := range validation.IsDNS1123Subdomain(spec.ClusterDomain) {
 		l.Invalid(root.Child("clusterDomain"), spec.ClusterDomain, "must be a DNS domain such as \"cluster.local\" ("+msg+")")
@@ -114,10 +117,31 @@ func validate(l *validation.List, _ string, spec Spec) {
 	l.Labels(root.Child("labels"), spec.Labels)
 	ValidateServiceLabels(l, root.Child("serviceLabels"), spec.ServiceLabels, spec.Selector)
 	l.Annotations(root.Child("annotations"), spec.Annotations)
+	l.AnnotationsSize(root.Child("annotations"), "every Service", spec.Annotations)
 	ValidatePorts(l, root.Child("ports"), spec.Ports)
 	if spec.Client != nil {
 		ValidateClient(l, root.Child("client"), spec)
 	}
+}
+
+// podHostnames checks that the pods' names, "<statefulSetName>-<ordinal>",
+// are DNS labels up to the last ordinal: each is its pod's hostname.
+func podHostnames(l *validation.List, root *validation.Path, name string, spec Spec) {
+	last := int64(spec.OrdinalStart) + int64(spec.Replicas) - 1
+	if spec.Replicas < 1 || spec.Replicas > MaxReplicas || spec.OrdinalStart < 0 || last > math.MaxInt32 {
+		return // ValidateOrdinals reports these
+	}
+	host := fmt.Sprintf("%s-%d", spec.StatefulSetName, last)
+	if len(host) <= k8svalidation.DNS1123LabelMaxLength {
+		return
+	}
+	p := root.Child("statefulSetName")
+	if spec.StatefulSetName == name {
+		p = validation.NewPath("name") // defaulted from the component's name
+	}
+	l.Invalid(p, spec.StatefulSetName, fmt.Sprintf(
+		"the pods are named \"<statefulSetName>-<ordinal>\", which is their hostname and must be a DNS label of at most %d characters, but the last pod, %q, has %d; use a name of at most %d characters",
+		k8svalidation.DNS1123LabelMaxLength, host, len(host), k8svalidation.DNS1123LabelMaxLength-(len(host)-len(spec.StatefulSetName))))
 }
 
 // MaxReplicas is the largest replica count: Kubernetes' documented limit

@@ -197,7 +197,7 @@ func Plan[S, P any](l *List, name string, spec S, defaults func(string, S) S, ch
 }
 
 // Quantity parses a Kubernetes quantity such as "10Gi" and requires it to be
-// positive. It returns the parsed value and whether it was valid.
+// a positive, whole number of bytes. It returns the parsed value and whether it was valid.
 func (l *List) Quantity(p *Path, value string) (resource.Quantity, bool) {
 	if value == "" {
 		l.Required(p, "set a size such as \"10Gi\"")
@@ -220,6 +220,11 @@ func (l *List) Quantity(p *Path, value string) (resource.Quantity, bool) {
 	}
 	if q.AsApproximateFloat64() >= math.MaxInt64 {
 		l.Invalid(p, value, "must be less than 8Ei")
+		return resource.Quantity{}, false
+	}
+	if whole := q.DeepCopy(); !whole.RoundUp(0) {
+		// "1m" is a thousandth of a byte: the API server refuses it.
+		l.Invalid(p, value, "must be a whole number of bytes (\"m\" means milli, not mega); use a size such as \"1Gi\" or \"500Mi\"")
 		return resource.Quantity{}, false
 	}
 	return q, true

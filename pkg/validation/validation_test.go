@@ -166,6 +166,12 @@ func TestQuantity(t *testing.T) {
 		{"10GB", "", `spec.size: must be a Kubernetes quantity such as "10Gi" or "500Mi", got "10GB"`},
 		{"0", "", `spec.size: must be greater than zero, got "0"`},
 		{"-1Gi", "", `spec.size: must be greater than zero, got "-1Gi"`},
+		{"1m", "", `spec.size: must be a whole number of bytes ("m" means milli, not mega); use a size such as "1Gi" or "500Mi", got "1m"`},
+		{"1500m", "", `spec.size: must be a whole number of bytes ("m" means milli, not mega); use a size such as "1Gi" or "500Mi", got "1500m"`},
+		{"0.5", "", `spec.size: must be a whole number of bytes ("m" means milli, not mega); use a size such as "1Gi" or "500Mi", got "0.5"`},
+		{"2000m", "2", ""},
+		{"1.5Gi", "1.5Gi", ""},
+		{"1e3", "1e3", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.value, func(t *testing.T) {

@@ -772,7 +772,7 @@ func badInputs() []badInput {
 // *validation.Error with one problem that names the component, the field
 // and a fix, and nothing may be registered, not even the component.
 func TestBadInputsAreRefusedBeforeAnyRegistration(t *testing.T) {
-	corpus := badInputs()
+	corpus := append(badInputs(), limitInputs()...)
 	kinds := map[string]int{}
 	seen := map[string]bool{}
 	for _, c := range corpus {

@@ -513,6 +513,19 @@ func badInputs() []badInput {
 		// --- security ---
 		db("unknown security profile", "spec.security.profile", `use one of "none", "restricted"`, func(a *components.DatabaseClusterArgs) { a.Spec.Security.Profile = "privileged" }),
 		db("root under the restricted profile", "spec.security.runAsUser", "the restricted profile runs as non-root", func(a *components.DatabaseClusterArgs) { a.Spec.Security.RunAsUser = i64(0) }),
+		db("root pod security context under the restricted profile", "spec.security.podSecurityContext.runAsUser", "use a non-zero id such as 1000", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Security.PodSecurityContext = &corev1.PodSecurityContext{RunAsUser: i64(0)}
+		}),
+		db("root container under the restricted profile", "spec.containers[0].securityContext.runAsUser", "use a non-zero id such as 1000", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Containers[0].SecurityContext = &corev1.SecurityContext{RunAsUser: i64(0)}
+		}),
+		db("capability other than NET_BIND_SERVICE under the restricted profile", "spec.containers[0].securityContext.capabilities.add[0]", "allows adding only NET_BIND_SERVICE", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Containers[0].SecurityContext = &corev1.SecurityContext{Capabilities: &corev1.Capabilities{Add: []corev1.Capability{"NET_ADMIN"}}}
+		}),
+		db("privileged container under the restricted profile", "spec.containers[0].securityContext.privileged", "remove privileged", func(a *components.DatabaseClusterArgs) {
+			t := true
+			a.Spec.Containers[0].SecurityContext = &corev1.SecurityContext{Privileged: &t}
+		}),
 		db("negative fsGroup", "spec.security.fsGroup", "must be between 0 and 2147483647", func(a *components.DatabaseClusterArgs) { a.Spec.Security.FSGroup = i64(-5) }),
 		// --- metadata ---
 		db("label overriding the selector", "spec.labels[app.kubernetes.io/instance]", "this label selects the cluster's pods", func(a *components.DatabaseClusterArgs) {

@@ -570,6 +570,25 @@ func badInputs() []badInput {
 		db("access with a wildcard verb", "spec.access.rules[0].verbs[0]", "list each verb explicitly", func(a *components.DatabaseClusterArgs) {
 			a.Spec.Access = &cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"*"}}}}
 		}),
+		db("access with a subresource wildcard", "spec.access.rules[0].resources[0]", "list each resource explicitly", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Access = &cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"*/exec"}, Verbs: []string{"create"}}}}
+		}),
+		db("access with a wildcard subresource", "spec.access.rules[0].resources[0]", "list each resource explicitly", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Access = &cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"pods/*"}, Verbs: []string{"get"}}}}
+		}),
+		db("access with the escalate verb", "spec.access.rules[0].verbs[0]", "an engine never needs it: remove the verb", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Access = &cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{"rbac.authorization.k8s.io"}, Resources: []string{"roles"}, Verbs: []string{"escalate"}}}}
+		}),
+		db("access with the impersonate verb", "spec.access.rules[0].verbs[0]", "act as other users", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Access = &cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"serviceaccounts"}, Verbs: []string{"impersonate"}}}}
+		}),
+		db("access behind restricted egress without the API server", "spec.networkPolicy.restrictEgress", "allow it in spec.networkPolicy.egress", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Access = &cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"get"}}}}
+			a.Spec.NetworkPolicy = &cluster.NetworkPolicy{Enabled: true, RestrictEgress: true}
+		}),
+		db("egress rules without restricted egress", "spec.networkPolicy.egress", "set restrictEgress or remove egress", func(a *components.DatabaseClusterArgs) {
+			a.Spec.NetworkPolicy = &cluster.NetworkPolicy{Enabled: true, Egress: []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: "10.0.0.1/32"}}}}}}
+		}),
 		db("access with non-resource URLs", "spec.access.rules[0].nonResourceURLs", "a namespaced Role cannot grant non-resource URLs", func(a *components.DatabaseClusterArgs) {
 			a.Spec.Access = &cluster.Access{Rules: []rbacv1.PolicyRule{{NonResourceURLs: []string{"/healthz"}, Verbs: []string{"get"}}}}
 		}),

@@ -660,6 +660,32 @@ func badInputs() []badInput {
 			a.Pool = unregisteredPool(localpv.Spec{Nodes: []string{"n0", "n1", "n2", "n3"}, Path: "/mnt/d", Capacity: "100Gi"})
 		}),
 
+		db("two claims per pod on one disk per node under hard anti-affinity", "spec.scheduling.antiAffinity", "only 1 node(s) have them", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Scheduling.AntiAffinity = cluster.AntiAffinityHard
+			a.Spec.Claims = append(a.Spec.Claims, cluster.Claim{Name: "wal", Size: "1Gi", MountPath: "/wal"})
+			a.Pool = unregisteredPool(localpv.Spec{Capacity: "100Gi", Volumes: []localpv.Volume{
+				{Node: "n0", Path: "/a"}, {Node: "n0", Path: "/b"}, {Node: "n0", Path: "/c"}, {Node: "n0", Path: "/d"}, {Node: "n1", Path: "/a"}, {Node: "n2", Path: "/a"},
+			}})
+		}),
+		db("second claim larger than the second disk of each node", "spec.claims", "have room for only 0 pod(s)", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Claims = append(a.Spec.Claims, cluster.Claim{Name: "wal", Size: "8Gi", MountPath: "/wal"})
+			var v []localpv.Volume
+			for _, n := range []string{"n0", "n1", "n2", "n3"} {
+				v = append(v, localpv.Volume{Node: n, Path: "/a", Capacity: "100Gi"}, localpv.Volume{Node: n, Path: "/b", Capacity: "5Gi"})
+			}
+			v = append(v, localpv.Volume{Node: "n4", Path: "/a", Capacity: "8Gi"}, localpv.Volume{Node: "n5", Path: "/a", Capacity: "8Gi"}, localpv.Volume{Node: "n6", Path: "/a", Capacity: "8Gi"})
+			a.Pool = unregisteredPool(localpv.Spec{Volumes: v})
+		}),
+		db("ReadOnlyMany claim on a pool of ReadWriteOnce volumes", "spec.claims[0].accessModes[0]", "a volume binds a claim only if its modes include all of the claim's", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Claims[0].AccessModes = []corev1.PersistentVolumeAccessMode{corev1.ReadOnlyMany}
+			a.Pool = unregisteredPool(localpv.Spec{Nodes: []string{"n0", "n1", "n2"}, Path: "/mnt/d", Capacity: "100Gi"})
+		}),
+		db("ReadWriteOnce claim on a pool of ReadWriteOncePod volumes", "spec.claims[0].accessModes[0]", "request ReadWriteOncePod", func(a *components.DatabaseClusterArgs) {
+			a.Pool = unregisteredPool(localpv.Spec{Nodes: []string{"n0", "n1", "n2"}, Path: "/mnt/d", Capacity: "100Gi", AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOncePod}})
+		}),
+		db("Filesystem claim on a pool of Block volumes", "spec.claims[0].volumeMode", "set volumeMode Block", func(a *components.DatabaseClusterArgs) {
+			a.Pool = unregisteredPool(localpv.Spec{Nodes: []string{"n0", "n1", "n2"}, Path: "/dev/sdb", Capacity: "100Gi", VolumeMode: corev1.PersistentVolumeBlock})
+		}),
 		// --- LocalVolumePool ---
 		pool("no volumes", "spec.nodes", "list the nodes that have a local disk", func(a *components.LocalVolumePoolArgs) {
 			a.Spec.Nodes, a.Spec.Path = nil, ""

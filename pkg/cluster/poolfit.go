@@ -152,3 +152,19 @@ func describePerNode(perNode map[string]int) string {
 	}
 	return "pods per node: " + b.String()
 }
+
+// PoolVolumes is the number of the LocalVolumePool's volumes the cluster
+// claims: one per pod and claim on the pool; 0 without a pool.
+func (p *Plan) PoolVolumes() int {
+	pool := p.Options.Pool
+	if pool == nil {
+		return 0
+	}
+	k := 0
+	for _, c := range p.Spec.Claims {
+		if claimClass(c, p.Options) == pool.Spec.StorageClassName {
+			k++
+		}
+	}
+	return k * int(p.Spec.Replicas)
+}

@@ -152,7 +152,7 @@ func TestStackWideNameCollisions(t *testing.T) {
 	}
 }
 
-// TestStackNamesAreNotShared: another stack (context) starts empty.
+// TestStackNamesArePerStack: another stack (context) starts empty.
 func TestStackNamesArePerStack(t *testing.T) {
 	for range 2 {
 		ordinaltest.Run(t, func(ctx *pulumi.Context) error {

@@ -110,6 +110,9 @@ func NewDatabaseCluster(ctx *pulumi.Context, name string, args *DatabaseClusterA
 	if err != nil {
 		return nil, err
 	}
+	if err := reserveCluster(ctx, name, args.Namespace, plan); err != nil {
+		return nil, err
+	}
 	c := &DatabaseCluster{Plan: plan}
 	if err := ctx.RegisterComponentResource(DatabaseClusterType, name, c, opts...); err != nil {
 		return nil, err

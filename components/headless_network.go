@@ -59,6 +59,9 @@ func NewHeadlessNetwork(ctx *pulumi.Context, name string, args *HeadlessNetworkA
 	if err != nil {
 		return nil, err
 	}
+	if err := reserveNetwork(ctx, name, args.Namespace, plan); err != nil {
+		return nil, err
+	}
 	return newHeadlessNetwork(ctx, name, args.Namespace, plan, opts...)
 }
 

@@ -54,6 +54,9 @@ func NewLocalVolumePool(ctx *pulumi.Context, name string, args *LocalVolumePoolA
 	if err != nil {
 		return nil, err
 	}
+	if err := reservePool(ctx, name, plan); err != nil {
+		return nil, err
+	}
 	c := &LocalVolumePool{Plan: plan}
 	if err := ctx.RegisterComponentResource(LocalVolumePoolType, name, c, opts...); err != nil {
 		return nil, err

@@ -112,7 +112,7 @@ func withSelector(id labels.Identity, extra map[string]string) map[string]string
 // its volumes (and nodes, with hard anti-affinity).
 func (v *validator) claims(p *validation.Path) {
 	names := map[string]int{}
-	onPool := 0
+	var onPool []poolClaim
 	for i, c := range v.spec.Claims {
 		cp := p.Index(i)
 		if v.DNSLabel(cp.Child("name"), c.Name) {
@@ -144,18 +144,10 @@ func (v *validator) claims(p *validation.Path) {
 		v.Labels(cp.Child("labels"), c.Labels)
 		v.Annotations(cp.Child("annotations"), c.Annotations)
 		if pool := v.opts.Pool; pool != nil && sizeOK && v.spec.Replicas >= 1 && claimClass(c, v.opts) == pool.Spec.StorageClassName {
-			onPool++
-			vols, nodes := pool.Fits(size)
-			if int32(vols) < v.spec.Replicas {
-				v.Invalid(cp.Child("size"), c.Size, fmt.Sprintf("the LocalVolumePool %q has %d volume(s) of at least this size, but %d replicas need one each; add volumes to the pool, or lower the size or the replicas", pool.Name, vols, v.spec.Replicas))
-			} else if v.spec.Scheduling.AntiAffinity == AntiAffinityHard && v.spec.Scheduling.AntiAffinityTopologyKey == pool.Spec.NodeLabelKey && int32(nodes) < v.spec.Replicas {
-				v.Invalid(validation.NewPath("spec").Child("scheduling").Child("antiAffinity"), string(AntiAffinityHard), fmt.Sprintf("requires one node per pod, but the LocalVolumePool %q has fitting volumes on only %d node(s) for %d replicas; add nodes to the pool, use \"soft\", or lower the replicas", pool.Name, nodes, v.spec.Replicas))
-			}
+			onPool = append(onPool, poolClaim{index: i, claim: c, size: size})
 		}
 	}
-	if pool := v.opts.Pool; pool != nil && onPool > 1 && int32(len(pool.Volumes)) < int32(onPool)*v.spec.Replicas {
-		v.Invalid(p, onPool, fmt.Sprintf("claims on the LocalVolumePool %q need %d volumes (%d per pod), but the pool has %d; add volumes to the pool", pool.Name, int32(onPool)*v.spec.Replicas, onPool, len(pool.Volumes)))
-	}
+	v.poolFit(p, onPool)
 }
 
 // claimPath checks the path a claim's volume mode needs (at field, with the

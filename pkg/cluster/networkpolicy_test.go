@@ -7,7 +7,9 @@ import (
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/ordinal-dev/ordinal/pkg/cluster"
 	"github.com/ordinal-dev/ordinal/pkg/network"
@@ -134,6 +136,27 @@ func TestNetworkPolicyValidation(t *testing.T) {
 			},
 			field: "spec.networkPolicy.clients[0].namespaceSelector.matchLabels[team]", fix: "label value",
 		},
+		{
+			name: "access with restricted egress and no way to the API server",
+			edit: func(s *cluster.Spec) {
+				s.NetworkPolicy.RestrictEgress = true
+				s.Access = &cluster.Access{Rules: []rbacv1.PolicyRule{endpointsReader}}
+			},
+			field: "spec.networkPolicy.restrictEgress", fix: "allow it in spec.networkPolicy.egress",
+		},
+		{
+			name:  "egress without restrictEgress",
+			edit:  func(s *cluster.Spec) { s.NetworkPolicy.Egress = apiServerEgress },
+			field: "spec.networkPolicy.egress", fix: "set restrictEgress or remove egress",
+		},
+		{
+			name: "egress to a bad CIDR",
+			edit: func(s *cluster.Spec) {
+				s.NetworkPolicy.RestrictEgress = true
+				s.NetworkPolicy.Egress = []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: "10.0.0.1"}}}}}
+			},
+			field: "spec.networkPolicy.egress[0].to[0].ipBlock.cidr", fix: "must be a CIDR",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -146,4 +169,21 @@ func TestNetworkPolicyValidation(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.fix)
 		})
 	}
+}
+
+var apiServerEgress = []networkingv1.NetworkPolicyEgressRule{{
+	To:    []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: "172.18.0.2/32"}}},
+	Ports: []networkingv1.NetworkPolicyPort{{Port: new(intstr.FromInt32(6443))}},
+}}
+
+// TestEgressToTheAPIServer: with access and restricted egress, the user's
+// egress rules (to the API server) follow the policy's own.
+func TestEgressToTheAPIServer(t *testing.T) {
+	spec := policySpec(&cluster.NetworkPolicy{Enabled: true, RestrictEgress: true, Egress: apiServerEgress})
+	spec.Access = &cluster.Access{Rules: []rbacv1.PolicyRule{endpointsReader}}
+	p, err := cluster.New("db", spec, cluster.Options{})
+	require.NoError(t, err)
+	eg := p.NetworkPolicy.Spec.Egress
+	require.Len(t, eg, 3)
+	assert.Equal(t, apiServerEgress[0], eg[2])
 }

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -16,7 +17,11 @@ import (
 // with no API token at all.
 type Access struct {
 	// Rules of the namespaced Role bound to the cluster's ServiceAccount.
-	// Wildcards ("*") are refused: name each verb and resource.
+	// Wildcards ("*", also in subresources such as "*/exec" or "pods/*")
+	// are refused: name each verb and resource. So are the verbs escalate,
+	// bind and impersonate, which let the pods grant themselves more. With
+	// NetworkPolicy.RestrictEgress, allow the API server in
+	// NetworkPolicy.Egress.
 	Rules []rbacv1.PolicyRule
 }
 
@@ -62,6 +67,14 @@ func (p *Plan) rbac(objLabels map[string]string) *RBAC {
 	return out
 }
 
+// escalating holds the verbs that let a holder gain permissions beyond the
+// Role's, and why.
+var escalating = map[string]string{
+	"escalate":    "lets the pods create or edit Roles granting permissions they do not have",
+	"bind":        "lets the pods bind Roles with permissions they do not have",
+	"impersonate": "lets the pods act as other users, groups or service accounts",
+}
+
 func (v *validator) access(p *validation.Path) {
 	a := v.spec.Access
 	if a == nil {
@@ -89,8 +102,10 @@ func (v *validator) access(p *validation.Path) {
 			vals []string
 		}{{"verbs", r.Verbs}, {"resources", r.Resources}, {"apiGroups", r.APIGroups}, {"resourceNames", r.ResourceNames}} {
 			for j, s := range f.vals {
-				if s == rbacv1.VerbAll {
+				if s == rbacv1.VerbAll || (f.name == "resources" && strings.Contains(s, "*")) {
 					v.Invalid(rp.Child(f.name).Index(j), s, "wildcards grant more than an engine needs; list each "+f.name[:len(f.name)-1]+" explicitly")
+				} else if f.name == "verbs" && escalating[s] != "" {
+					v.Invalid(rp.Child(f.name).Index(j), s, escalating[s]+"; an engine never needs it: remove the verb")
 				}
 			}
 		}

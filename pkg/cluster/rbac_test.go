@@ -67,6 +67,24 @@ func TestAccessValidation(t *testing.T) {
 		{"wildcard resource and no verbs", func() cluster.Spec {
 			return accessSpec(&cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"*"}}}})
 		}, []string{"spec.access.rules[0].verbs", "spec.access.rules[0].resources[0]"}, "list each resource explicitly"},
+		{"subresource wildcard */exec", func() cluster.Spec {
+			return accessSpec(&cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"*/exec"}, Verbs: []string{"create"}}}})
+		}, []string{"spec.access.rules[0].resources[0]"}, "list each resource explicitly"},
+		{"subresource wildcard pods/*", func() cluster.Spec {
+			return accessSpec(&cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"pods/*"}, Verbs: []string{"get"}}}})
+		}, []string{"spec.access.rules[0].resources[0]"}, "list each resource explicitly"},
+		{"subresource wildcard */*", func() cluster.Spec {
+			return accessSpec(&cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"*/*"}, Verbs: []string{"get"}}}})
+		}, []string{"spec.access.rules[0].resources[0]"}, "list each resource explicitly"},
+		{"escalate", func() cluster.Spec {
+			return accessSpec(&cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"roles"}, Verbs: []string{"escalate"}}}})
+		}, []string{"spec.access.rules[0].verbs[0]"}, "create or edit Roles granting permissions"},
+		{"bind", func() cluster.Spec {
+			return accessSpec(&cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"roles"}, Verbs: []string{"bind"}}}})
+		}, []string{"spec.access.rules[0].verbs[0]"}, "bind Roles with permissions"},
+		{"impersonate", func() cluster.Spec {
+			return accessSpec(&cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"serviceaccounts"}, Verbs: []string{"impersonate"}}}})
+		}, []string{"spec.access.rules[0].verbs[0]"}, "act as other users"},
 		{"non-resource URL", func() cluster.Spec {
 			return accessSpec(&cluster.Access{Rules: []rbacv1.PolicyRule{{NonResourceURLs: []string{"/healthz"}, Verbs: []string{"get"}}}})
 		}, []string{"spec.access.rules[0].nonResourceURLs"}, "cannot grant non-resource URLs"},

@@ -524,6 +524,19 @@ func badInputs() []badInput {
 		// --- security ---
 		db("unknown security profile", "spec.security.profile", `use one of "none", "restricted"`, func(a *components.DatabaseClusterArgs) { a.Spec.Security.Profile = "privileged" }),
 		db("root under the restricted profile", "spec.security.runAsUser", "the restricted profile runs as non-root", func(a *components.DatabaseClusterArgs) { a.Spec.Security.RunAsUser = i64(0) }),
+		db("root pod security context under the restricted profile", "spec.security.podSecurityContext.runAsUser", "use a non-zero id such as 1000", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Security.PodSecurityContext = &corev1.PodSecurityContext{RunAsUser: i64(0)}
+		}),
+		db("root container under the restricted profile", "spec.containers[0].securityContext.runAsUser", "use a non-zero id such as 1000", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Containers[0].SecurityContext = &corev1.SecurityContext{RunAsUser: i64(0)}
+		}),
+		db("capability other than NET_BIND_SERVICE under the restricted profile", "spec.containers[0].securityContext.capabilities.add[0]", "allows adding only NET_BIND_SERVICE", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Containers[0].SecurityContext = &corev1.SecurityContext{Capabilities: &corev1.Capabilities{Add: []corev1.Capability{"NET_ADMIN"}}}
+		}),
+		db("privileged container under the restricted profile", "spec.containers[0].securityContext.privileged", "remove privileged", func(a *components.DatabaseClusterArgs) {
+			t := true
+			a.Spec.Containers[0].SecurityContext = &corev1.SecurityContext{Privileged: &t}
+		}),
 		db("negative fsGroup", "spec.security.fsGroup", "must be between 0 and 2147483647", func(a *components.DatabaseClusterArgs) { a.Spec.Security.FSGroup = i64(-5) }),
 		// --- metadata ---
 		db("label overriding the selector", "spec.labels[app.kubernetes.io/instance]", "this label selects the cluster's pods", func(a *components.DatabaseClusterArgs) {
@@ -567,6 +580,25 @@ func badInputs() []badInput {
 		db("access without rules", "spec.access.rules", "list the permissions the engine needs", func(a *components.DatabaseClusterArgs) { a.Spec.Access = &cluster.Access{} }),
 		db("access with a wildcard verb", "spec.access.rules[0].verbs[0]", "list each verb explicitly", func(a *components.DatabaseClusterArgs) {
 			a.Spec.Access = &cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"*"}}}}
+		}),
+		db("access with a subresource wildcard", "spec.access.rules[0].resources[0]", "list each resource explicitly", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Access = &cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"*/exec"}, Verbs: []string{"create"}}}}
+		}),
+		db("access with a wildcard subresource", "spec.access.rules[0].resources[0]", "list each resource explicitly", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Access = &cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"pods/*"}, Verbs: []string{"get"}}}}
+		}),
+		db("access with the escalate verb", "spec.access.rules[0].verbs[0]", "an engine never needs it: remove the verb", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Access = &cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{"rbac.authorization.k8s.io"}, Resources: []string{"roles"}, Verbs: []string{"escalate"}}}}
+		}),
+		db("access with the impersonate verb", "spec.access.rules[0].verbs[0]", "act as other users", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Access = &cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"serviceaccounts"}, Verbs: []string{"impersonate"}}}}
+		}),
+		db("access behind restricted egress without the API server", "spec.networkPolicy.restrictEgress", "allow it in spec.networkPolicy.egress", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Access = &cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"get"}}}}
+			a.Spec.NetworkPolicy = &cluster.NetworkPolicy{Enabled: true, RestrictEgress: true}
+		}),
+		db("egress rules without restricted egress", "spec.networkPolicy.egress", "set restrictEgress or remove egress", func(a *components.DatabaseClusterArgs) {
+			a.Spec.NetworkPolicy = &cluster.NetworkPolicy{Enabled: true, Egress: []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: "10.0.0.1/32"}}}}}}
 		}),
 		db("access with non-resource URLs", "spec.access.rules[0].nonResourceURLs", "a namespaced Role cannot grant non-resource URLs", func(a *components.DatabaseClusterArgs) {
 			a.Spec.Access = &cluster.Access{Rules: []rbacv1.PolicyRule{{NonResourceURLs: []string{"/healthz"}, Verbs: []string{"get"}}}}
@@ -639,6 +671,32 @@ func badInputs() []badInput {
 			a.Pool = unregisteredPool(localpv.Spec{Nodes: []string{"n0", "n1", "n2", "n3"}, Path: "/mnt/d", Capacity: "100Gi"})
 		}),
 
+		db("two claims per pod on one disk per node under hard anti-affinity", "spec.scheduling.antiAffinity", "only 1 node(s) have them", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Scheduling.AntiAffinity = cluster.AntiAffinityHard
+			a.Spec.Claims = append(a.Spec.Claims, cluster.Claim{Name: "wal", Size: "1Gi", MountPath: "/wal"})
+			a.Pool = unregisteredPool(localpv.Spec{Capacity: "100Gi", Volumes: []localpv.Volume{
+				{Node: "n0", Path: "/a"}, {Node: "n0", Path: "/b"}, {Node: "n0", Path: "/c"}, {Node: "n0", Path: "/d"}, {Node: "n1", Path: "/a"}, {Node: "n2", Path: "/a"},
+			}})
+		}),
+		db("second claim larger than the second disk of each node", "spec.claims", "have room for only 0 pod(s)", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Claims = append(a.Spec.Claims, cluster.Claim{Name: "wal", Size: "8Gi", MountPath: "/wal"})
+			var v []localpv.Volume
+			for _, n := range []string{"n0", "n1", "n2", "n3"} {
+				v = append(v, localpv.Volume{Node: n, Path: "/a", Capacity: "100Gi"}, localpv.Volume{Node: n, Path: "/b", Capacity: "5Gi"})
+			}
+			v = append(v, localpv.Volume{Node: "n4", Path: "/a", Capacity: "8Gi"}, localpv.Volume{Node: "n5", Path: "/a", Capacity: "8Gi"}, localpv.Volume{Node: "n6", Path: "/a", Capacity: "8Gi"})
+			a.Pool = unregisteredPool(localpv.Spec{Volumes: v})
+		}),
+		db("ReadOnlyMany claim on a pool of ReadWriteOnce volumes", "spec.claims[0].accessModes[0]", "a volume binds a claim only if its modes include all of the claim's", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Claims[0].AccessModes = []corev1.PersistentVolumeAccessMode{corev1.ReadOnlyMany}
+			a.Pool = unregisteredPool(localpv.Spec{Nodes: []string{"n0", "n1", "n2"}, Path: "/mnt/d", Capacity: "100Gi"})
+		}),
+		db("ReadWriteOnce claim on a pool of ReadWriteOncePod volumes", "spec.claims[0].accessModes[0]", "request ReadWriteOncePod", func(a *components.DatabaseClusterArgs) {
+			a.Pool = unregisteredPool(localpv.Spec{Nodes: []string{"n0", "n1", "n2"}, Path: "/mnt/d", Capacity: "100Gi", AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOncePod}})
+		}),
+		db("Filesystem claim on a pool of Block volumes", "spec.claims[0].volumeMode", "set volumeMode Block", func(a *components.DatabaseClusterArgs) {
+			a.Pool = unregisteredPool(localpv.Spec{Nodes: []string{"n0", "n1", "n2"}, Path: "/dev/sdb", Capacity: "100Gi", VolumeMode: corev1.PersistentVolumeBlock})
+		}),
 		// --- LocalVolumePool ---
 		pool("no volumes", "spec.nodes", "list the nodes that have a local disk", func(a *components.LocalVolumePoolArgs) {
 			a.Spec.Nodes, a.Spec.Path = nil, ""

@@ -152,7 +152,7 @@ func kitchenSinkDB(order keyOrder) (string, *components.DatabaseClusterArgs, clu
 		Init:           &cluster.InitJob{Command: []string{"/cockroach/cockroach", "init", "--insecure", "--host=db-0.db"}},
 		NetworkPolicy: &cluster.NetworkPolicy{Enabled: true, RestrictEgress: true, Clients: []networkingv1.NetworkPolicyPeer{
 			{PodSelector: &metav1.LabelSelector{MatchLabels: orderedMap("client", 5, order, 12)}},
-		}},
+		}, Egress: []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: "172.18.0.2/32"}}}}}},
 		Access: &cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"endpoints"}, Verbs: []string{"get", "list", "watch"}}}},
 	}
 	s.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "scratch", MountPath: "/scratch"}}

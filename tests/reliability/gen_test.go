@@ -284,7 +284,7 @@ func genDatabaseCluster(in dbInput) dbCase {
 		s.NetworkPolicy = &cluster.NetworkPolicy{Enabled: true, RestrictEgress: true, Clients: []networkingv1.NetworkPolicyPeer{
 			{IPBlock: &networkingv1.IPBlock{CIDR: pick(c, "10.0.0.0/8", mode), Except: []string{pick(c, "10.1.0.0/16", "192.168.0.0/16", "10.0.0.0/8", mode)}}},
 			{PodSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"role": pick(c, "app", mode)}}},
-		}}
+		}, Egress: []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: pick(c, "172.18.0.2/32", mode)}}}}}}
 	}
 	if c.flag() {
 		s.Access = &cluster.Access{Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"endpoints", "pods"}, Verbs: []string{"get", "list", pick(c, "watch", "*", mode)}}}}

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"strings"
 
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	batchv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/batch/v1"
@@ -12,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ordinal-dev/ordinal/components"
+	"github.com/ordinal-dev/ordinal/pkg/localpv"
 )
 
 // The baseline is what a user writes without ordinal: the same objects as
@@ -25,8 +27,20 @@ const (
 	baselineConfigChecksum = "8ec05cbb3e6c652ed28784f9c1ad3452e936fd265401b2a53bcf3ddf07d3ffe9"
 )
 
-// baselinePVSuffix is the hash part of each PV name, by node.
-var baselinePVSuffix = map[string]string{"node-0": "0fe009", "node-1": "0059b1", "node-2": "4c3217"}
+// baselinePVSuffix is the hash part of each PV name, by disk path and node:
+// worked out once, before any benchmark, as a user would paste them.
+var baselinePVSuffix = func() map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for i := range 16 {
+		path := diskPath(fmt.Sprintf("local-ssd%d", i))
+		out[path] = map[string]string{}
+		for _, node := range nodeNames(3) {
+			name := localpv.VolumeName("p", localpv.Volume{Node: node, Path: path})
+			out[path][node] = name[strings.LastIndex(name, "-")+1:]
+		}
+	}
+	return out
+}()
 
 // The provider annotations (await timeouts, deletion propagation, ...) are
 // taken from the components once, like constants, so the baseline follows
@@ -57,7 +71,7 @@ func baselineProgram(n int) pulumi.RunFunc {
 // baselinePoolProgram registers a StorageClass and n local PVs without ordinal.
 func baselinePoolProgram(n int) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
-		_, err := registerBaselinePool(ctx, "local-ssd", nodeNames(n), func(node string) string {
+		_, err := registerBaselinePool(ctx, "local-ssd", diskPath("local-ssd"), nodeNames(n), func(node string) string {
 			return "local-ssd-" + node
 		}, nil)
 		return err
@@ -69,7 +83,7 @@ func baselinePoolProgram(n int) pulumi.RunFunc {
 // user without ordinal would.
 type parents struct{ pool, cluster, network []pulumi.ResourceOption }
 
-func registerBaselinePool(ctx *pulumi.Context, pool string, nodes []string, pvName func(string) string, extra []pulumi.ResourceOption) ([]pulumi.Resource, error) {
+func registerBaselinePool(ctx *pulumi.Context, pool, path string, nodes []string, pvName func(string) string, extra []pulumi.ResourceOption) ([]pulumi.Resource, error) {
 	poolLabels := pulumi.StringMap{
 		"app.kubernetes.io/component":  pulumi.String("storage"),
 		"app.kubernetes.io/instance":   pulumi.String(pool),
@@ -104,7 +118,7 @@ func registerBaselinePool(ctx *pulumi.Context, pool string, nodes []string, pvNa
 			Spec: &corev1.PersistentVolumeSpecArgs{
 				AccessModes:                   pulumi.StringArray{pulumi.String("ReadWriteOnce")},
 				Capacity:                      pulumi.StringMap{"storage": pulumi.String("10Gi")},
-				Local:                         &corev1.LocalVolumeSourceArgs{Path: pulumi.String("/mnt/disks/ssd0")},
+				Local:                         &corev1.LocalVolumeSourceArgs{Path: pulumi.String(path)},
 				PersistentVolumeReclaimPolicy: pulumi.String("Retain"),
 				StorageClassName:              pulumi.String(pool),
 				VolumeMode:                    pulumi.String("Filesystem"),
@@ -134,8 +148,9 @@ func registerBaselinePool(ctx *pulumi.Context, pool string, nodes []string, pvNa
 }
 
 func registerBaselineCluster(ctx *pulumi.Context, name, pool string, p parents) error {
-	poolResources, err := registerBaselinePool(ctx, pool, nodeNames(3), func(node string) string {
-		return pool + "-" + node + "-" + baselinePVSuffix[node]
+	path := diskPath(pool)
+	poolResources, err := registerBaselinePool(ctx, pool, path, nodeNames(3), func(node string) string {
+		return pool + "-" + node + "-" + baselinePVSuffix[path][node]
 	}, p.pool)
 	if err != nil {
 		return err

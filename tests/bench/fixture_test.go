@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -35,8 +36,21 @@ func nodeNames(n int) []string {
 }
 
 // poolSpec is a LocalVolumePool of one 10Gi disk per node.
-func poolSpec(nodes int) localpv.Spec {
-	return localpv.Spec{Nodes: nodeNames(nodes), Path: "/mnt/disks/ssd0", Capacity: "10Gi"}
+func poolSpec(nodes int) localpv.Spec { return poolSpecAt(nodes, diskPath("local-ssd")) }
+
+// poolSpecAt is poolSpec with the disks at path.
+func poolSpecAt(nodes int, path string) localpv.Spec {
+	return localpv.Spec{Nodes: nodeNames(nodes), Path: path, Capacity: "10Gi"}
+}
+
+// diskPath is where pool's disks are: each pool of a program on disks of its
+// own ("local-ssd" and "local-ssd0" on ssd0, "local-ssd<i>" on ssd<i>), as
+// two pools may not share a disk.
+func diskPath(pool string) string {
+	if i := strings.TrimPrefix(pool, "local-ssd"); i != "" {
+		return "/mnt/disks/ssd" + i
+	}
+	return "/mnt/disks/ssd0"
 }
 
 // clusterSpec is the benchmark cluster's spec.
@@ -100,7 +114,7 @@ func componentProgram(n int) pulumi.RunFunc {
 }
 
 func registerComponentCluster(ctx *pulumi.Context, name, poolName string) error {
-	pool, err := components.NewLocalVolumePool(ctx, poolName, &components.LocalVolumePoolArgs{Spec: poolSpec(3)})
+	pool, err := components.NewLocalVolumePool(ctx, poolName, &components.LocalVolumePoolArgs{Spec: poolSpecAt(3, diskPath(poolName))})
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package components
 import (
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 
@@ -79,4 +80,19 @@ func requireChildrenOf(t *testing.T, rec *ordinaltest.Recorder, typ, name string
 		got = append(got, c.String())
 	}
 	require.ElementsMatch(t, want, got, "children of %s %q", typ, name)
+}
+
+// withDB is a program that registers the cluster "db" of dbSpec, with its
+// image and secret, after mutate changed the arguments.
+func withDB(mutate func(*DatabaseClusterArgs)) func(ctx *pulumi.Context) error {
+	return func(ctx *pulumi.Context) error {
+		args := &DatabaseClusterArgs{
+			Spec:       dbSpec(),
+			Image:      pulumi.String(dbImage),
+			SecretData: map[string]pulumi.StringInput{"password": pulumi.String(secretValue)},
+		}
+		mutate(args)
+		_, err := NewDatabaseCluster(ctx, "db", args)
+		return err
+	}
 }

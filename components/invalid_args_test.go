@@ -18,18 +18,6 @@ import (
 // Invalid arguments return one *validation.Error that names the component,
 // every bad field and how to fix it, before anything is registered.
 func TestInvalidArgs(t *testing.T) {
-	withDB := func(mutate func(*DatabaseClusterArgs)) func(ctx *pulumi.Context) error {
-		return func(ctx *pulumi.Context) error {
-			args := &DatabaseClusterArgs{
-				Spec:       dbSpec(),
-				Image:      pulumi.String(dbImage),
-				SecretData: map[string]pulumi.StringInput{"password": pulumi.String(secretValue)},
-			}
-			mutate(args)
-			_, err := NewDatabaseCluster(ctx, "db", args)
-			return err
-		}
-	}
 	withPool := func(spec localpv.Spec, p Protection) func(ctx *pulumi.Context) error {
 		return func(ctx *pulumi.Context) error {
 			_, err := NewLocalVolumePool(ctx, "disks", &LocalVolumePoolArgs{Spec: spec, Protection: p})

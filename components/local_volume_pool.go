@@ -72,6 +72,7 @@ func (c *LocalVolumePool) register(ctx *pulumi.Context, name string, protection 
 	plan := c.Plan
 	var err error
 	c.StorageClassName = knownString(plan.Spec.StorageClassName)
+	var class pulumi.Resource // the PVs wait for the pool's own class only
 	if sc := plan.StorageClass; sc != nil {
 		// The owner marker names the stack too: two stacks whose pools
 		// share a name must not take over each other's class.
@@ -82,9 +83,6 @@ func (c *LocalVolumePool) register(ctx *pulumi.Context, name string, protection 
 			return err
 		}
 		c.StorageClassName = nameOf(c.StorageClass.Metadata)
-	}
-	var class pulumi.Resource // the PVs wait for the pool's own class only
-	if c.StorageClass != nil {
 		class = c.StorageClass
 	}
 	names := make([]string, 0, len(plan.Volumes))

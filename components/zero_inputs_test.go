@@ -19,18 +19,6 @@ import (
 // panic or a SIGSEGV in an SDK goroutine, or a marshalling error after
 // other resources were registered.
 func TestUnusableInputs(t *testing.T) {
-	withDB := func(mutate func(*DatabaseClusterArgs)) func(ctx *pulumi.Context) error {
-		return func(ctx *pulumi.Context) error {
-			args := &DatabaseClusterArgs{
-				Spec:       dbSpec(),
-				Image:      pulumi.String(dbImage),
-				SecretData: map[string]pulumi.StringInput{"password": pulumi.String(secretValue)},
-			}
-			mutate(args)
-			_, err := NewDatabaseCluster(ctx, "db", args)
-			return err
-		}
-	}
 	tests := []struct {
 		name      string
 		program   func(ctx *pulumi.Context) error

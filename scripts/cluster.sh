@@ -94,21 +94,29 @@ fail_with_log() {
 # --- ports -----------------------------------------------------------------
 
 port_in_use() {
-  # Listening on 127.0.0.1 or on any address.
-  ss -Htln 2>/dev/null | awk '{print $4}' | grep -Eq "(^|:|\])$1\$"
+  # Any TCP socket on the port, in any state: a listener, but also the local
+  # end of a connection, which makes a listen on that port fail too.
+  ss -Htan 2>/dev/null | awk '{print $4}' | grep -Eq "(^|:|\])$1\$"
 }
 
-# pick_port ENV_VALUE: ENV_VALUE if set (must be free), else a free random port.
+# pick_port ENV_VALUE: ENV_VALUE if set (must be free), else a free random
+# port below the kernel's ephemeral range and the NodePort range: a port in
+# the ephemeral range can be taken at any moment by the local end of an
+# outgoing connection (two clusters side by side make thousands), and the
+# listen then fails with "address already in use".
 PICKED_PORTS=" "
 pick_port() {
-  local want=$1 what=$2 p i
+  local want=$1 what=$2 p i lo=20000 hi=30000 eph
   if [[ -n $want ]]; then
     port_in_use "$want" && die "port ${want} (${what}) is already in use"
     echo "$want"
     return
   fi
+  read -r eph _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || eph=32768
+  ((eph < hi)) && hi=$eph
+  ((hi > lo + 1000)) || lo=$((hi - 1000))
   for i in $(seq 1 100); do
-    p=$((20000 + RANDOM % 30000))
+    p=$((lo + RANDOM % (hi - lo)))
     [[ $PICKED_PORTS == *" $p "* ]] && continue
     port_in_use "$p" && continue
     echo "$p"

@@ -25,12 +25,24 @@ cd "${ORDINAL_ROOT}"
 export GOFLAGS="${GOFLAGS:-} -mod=mod"
 export PATH="${ORDINAL_TOOLS_BIN}:${PATH}"
 
-section() { printf '\n==== %s ====\n' "$*" >&2; }
+# section NAME: a heading, with the time the previous section took.
+SECTION_START=""
+section() {
+  [[ -z $SECTION_START ]] || log "(${SECTION_NAME}: $(elapsed "$SECTION_START")s)"
+  SECTION_START=$(now_s)
+  SECTION_NAME=$*
+  printf '\n==== %s ====\n' "$*" >&2
+}
+
+run_vet() {
+  section "go vet"
+  # The e2e tag only adds files: one pass vets every package and the
+  # end-to-end suites.
+  go vet -tags e2e ./...
+}
 
 run_unit() {
-  section "go vet"
-  go vet ./...
-  go vet -tags e2e ./tests/...
+  run_vet
   section "unit tests"
   go test -count=1 ./...
 }
@@ -40,18 +52,36 @@ run_bench() {
   go test -count=1 -run '^$' -bench . -benchtime 1x -benchmem ./...
 }
 
+# run_unit_and_bench is run_unit then run_bench in one pass: each test
+# binary is linked once and runs its tests, then every benchmark once.
+run_unit_and_bench() {
+  run_vet
+  section "unit tests, then every benchmark once (smoke)"
+  go test -count=1 -bench . -benchtime 1x -benchmem ./...
+}
+
 run_fuzz() {
-  local fuzztime="${ORDINAL_FUZZTIME:-2000x}" pkg target n=0
+  local fuzztime="${ORDINAL_FUZZTIME:-2000x}" dir pkg bin target n=0 bindir
   section "fuzz targets (${fuzztime} each)"
-  while read -r pkg; do
-    [[ -n $pkg ]] || continue
+  bindir=$(mktemp -d)
+  # One instrumented test binary per package, run once per target (as `go
+  # test -fuzz` runs it: in the package directory, with the go command's
+  # fuzz cache), instead of one build per target.
+  while read -r dir; do
+    [[ -n $dir ]] || continue
+    pkg="github.com/ordinal-dev/ordinal/${dir#./}"
+    bin="${bindir}/${dir//\//_}.test"
+    go test -c -fuzz . -o "$bin" "$dir" || { rm -rf "$bindir"; die "building the fuzz binary of ${pkg}"; }
     while read -r target; do
-      [[ $target == Fuzz* ]] || continue
       log "fuzz ${pkg} ${target}"
-      go test -run '^$' -fuzz "^${target}\$" -fuzztime "${fuzztime}" "${pkg}"
+      (cd "$dir" && "$bin" -test.run '^$' -test.fuzz "^${target}\$" -test.fuzztime "${fuzztime}" \
+        -test.fuzzcachedir "$(go env GOCACHE)/fuzz/${pkg}" -test.timeout 10m) ||
+        { rm -rf "$bindir"; die "fuzz ${pkg} ${target} failed (a failing input is saved under ${dir}/testdata/fuzz/${target})"; }
       n=$((n + 1))
-    done < <(go test -list '^Fuzz' "${pkg}" 2>/dev/null)
-  done < <(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -r -n1 dirname | sort -u | sed 's|^\.|github.com/ordinal-dev/ordinal|')
+    done < <(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$dir"/*_test.go)
+  done < <(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -r -n1 dirname | sort -u)
+  rm -rf "$bindir"
+  ((n > 0)) || die "no fuzz target found"
   log "${n} fuzz target(s) run"
 }
 
@@ -63,8 +93,10 @@ run_e2e() {
   section "end-to-end suite"
   local status
   set +e
-  # -p 1: each package starts its own local control plane; one at a time.
-  go test -tags e2e -p 1 -count=1 -timeout 80m -v ./tests/... 2>&1 | tee "${ORDINAL_TOOLS_DIR}/e2e.log" |
+  # -p 2: each package starts a local control plane of its own (ports,
+  # directories and processes apart), so two packages run side by side:
+  # tests/realpods (the only one with real nodes) beside the kwok suite.
+  go test -tags e2e -p 2 -count=1 -timeout 80m -v ./tests/... 2>&1 | tee "${ORDINAL_TOOLS_DIR}/e2e.log" |
     grep --line-buffered -E '^(=== RUN|\s*--- |PASS|FAIL|ok|panic)|^\s+[a-z_]+\.go:[0-9]+:|^[a-z0-9_-]+: '
   status=${PIPESTATUS[0]}
   set -e
@@ -85,10 +117,10 @@ case "${1:-all}" in
   e2e) run_e2e ;;
   all)
     start=$(now_s)
-    run_unit
-    run_bench
+    run_unit_and_bench
     run_fuzz
     run_e2e
+    section "done"
     log "all tests passed in $(elapsed "$start")s"
     ;;
   *)

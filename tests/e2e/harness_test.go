@@ -14,8 +14,6 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -168,27 +166,13 @@ func urnName(urn string) string {
 // preview runs `pulumi preview`.
 func (s *stack) preview(what string) auto.PreviewResult {
 	s.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
-	defer cancel()
-	buf, w := progress()
-	start := time.Now()
-	res, err := s.stack.Preview(ctx, optpreview.ProgressStreams(w), optpreview.ErrorProgressStreams(w), optpreview.SuppressProgress())
-	s.t.Logf("preview (%s): %s, changes %v", what, time.Since(start).Round(100*time.Millisecond), res.ChangeSummary)
-	require.NoError(s.t, err, "preview (%s)\n--- engine output ---\n%s", what, tail(buf.String(), 120))
-	return res
+	return s.h.PreviewResult(what)
 }
 
 // destroy runs `pulumi destroy`.
 func (s *stack) destroy(what string) auto.DestroyResult {
 	s.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
-	defer cancel()
-	buf, w := progress()
-	start := time.Now()
-	res, err := s.stack.Destroy(ctx, optdestroy.ProgressStreams(w), optdestroy.ErrorProgressStreams(w), optdestroy.SuppressProgress())
-	s.t.Logf("destroy (%s): %s", what, time.Since(start).Round(100*time.Millisecond))
-	require.NoError(s.t, err, "destroy (%s)\n--- engine output ---\n%s", what, tail(buf.String(), 120))
-	return res
+	return s.h.Destroy(what)
 }
 
 // exportEncrypted is `pulumi stack export` without --show-secrets (the

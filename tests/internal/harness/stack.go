@@ -134,15 +134,16 @@ func (s *Stack) Up(what string) auto.UpResult {
 }
 
 // Destroy runs `pulumi destroy`.
-func (s *Stack) Destroy(what string) {
+func (s *Stack) Destroy(what string) auto.DestroyResult {
 	s.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), OpTimeout)
 	defer cancel()
 	buf, w := Progress()
 	start := time.Now()
-	_, err := s.stack.Destroy(ctx, optdestroy.ProgressStreams(w), optdestroy.ErrorProgressStreams(w), optdestroy.SuppressProgress())
+	res, err := s.stack.Destroy(ctx, optdestroy.ProgressStreams(w), optdestroy.ErrorProgressStreams(w), optdestroy.SuppressProgress())
 	s.t.Logf("destroy (%s): %s", what, time.Since(start).Round(100*time.Millisecond))
 	require.NoError(s.t, err, "destroy (%s)\n--- engine output ---\n%s", what, Tail(buf.String(), 120))
+	return res
 }
 
 // Outputs returns the stack outputs as plain values.
@@ -179,14 +180,23 @@ func (e *Env) LocalStack(t testing.TB, name, workDir string) *Stack {
 // Preview runs `pulumi preview` and returns the planned changes by operation.
 func (s *Stack) Preview(what string) map[string]int {
 	s.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), OpTimeout)
-	defer cancel()
-	buf, w := Progress()
-	res, err := s.stack.Preview(ctx, optpreview.ProgressStreams(w), optpreview.ErrorProgressStreams(w), optpreview.SuppressProgress())
-	require.NoError(s.t, err, "preview (%s)\n--- engine output ---\n%s", what, Tail(buf.String(), 120))
 	out := map[string]int{}
-	for op, n := range res.ChangeSummary {
+	for op, n := range s.PreviewResult(what).ChangeSummary {
 		out[string(op)] = n
 	}
 	return out
+}
+
+// PreviewResult runs `pulumi preview`, logs how long it took and what it
+// plans, and fails the test with the engine's output if it fails.
+func (s *Stack) PreviewResult(what string) auto.PreviewResult {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), OpTimeout)
+	defer cancel()
+	buf, w := Progress()
+	start := time.Now()
+	res, err := s.stack.Preview(ctx, optpreview.ProgressStreams(w), optpreview.ErrorProgressStreams(w), optpreview.SuppressProgress())
+	s.t.Logf("preview (%s): %s, changes %v", what, time.Since(start).Round(100*time.Millisecond), res.ChangeSummary)
+	require.NoError(s.t, err, "preview (%s)\n--- engine output ---\n%s", what, Tail(buf.String(), 120))
+	return res
 }

@@ -212,6 +212,8 @@ func checkLiteralImage(l *validation.List, p *validation.Path, in pulumi.StringI
 func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *DatabaseClusterArgs, images map[string]pulumi.StringInput) error {
 	plan, ns := c.Plan, args.Namespace
 	child := pulumi.Parent(c)
+	// Every child but the autonamed Secret has a name the plan decides.
+	named := pulumi.Composite(child, NamedObjectOptions())
 	var err error
 	netName := naming.Child(name, "network")
 	c.Network, err = newHeadlessNetwork(ctx, netName, ns, plan.Network, child)
@@ -219,7 +221,8 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 		return childError(HeadlessNetworkType, netName, err)
 	}
 	if plan.ConfigMap != nil {
-		if c.ConfigMap, err = registerConfigMap(ctx, naming.Child(name, "config"), plan.ConfigMap, ns, child); err != nil {
+		if c.ConfigMap, err = registerConfigMap(ctx, configMapResourceName(name, plan.ConfigChecksum), plan.ConfigMap, ns, named,
+			pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(naming.Child(name, "config"))}})); err != nil {
 			return err
 		}
 	}
@@ -251,19 +254,19 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 	}
 	if plan.NetworkPolicy != nil {
 		// Before the pods and the init Job: they never run unconfined.
-		if c.NetworkPolicy, err = registerNetworkPolicy(ctx, naming.Child(name, "netpol"), plan.NetworkPolicy, ns, child); err != nil {
+		if c.NetworkPolicy, err = registerNetworkPolicy(ctx, naming.Child(name, "netpol"), plan.NetworkPolicy, ns, named); err != nil {
 			return err
 		}
 		deps = append(deps, c.NetworkPolicy)
 	}
 	if r := plan.RBAC; r != nil {
-		if c.ServiceAccount, err = registerServiceAccount(ctx, naming.Child(name, "sa"), r.ServiceAccount, ns, child); err != nil {
+		if c.ServiceAccount, err = registerServiceAccount(ctx, naming.Child(name, "sa"), r.ServiceAccount, ns, named); err != nil {
 			return err
 		}
-		if c.Role, err = registerRole(ctx, naming.Child(name, "role"), r.Role, ns, child); err != nil {
+		if c.Role, err = registerRole(ctx, naming.Child(name, "role"), r.Role, ns, named); err != nil {
 			return err
 		}
-		if c.RoleBinding, err = registerRoleBinding(ctx, naming.Child(name, "rolebinding"), r.RoleBinding, ns, c.Network.Namespace, child,
+		if c.RoleBinding, err = registerRoleBinding(ctx, naming.Child(name, "rolebinding"), r.RoleBinding, ns, c.Network.Namespace, named,
 			pulumi.DependsOn([]pulumi.Resource{c.ServiceAccount, c.Role})); err != nil {
 			return err
 		}
@@ -278,12 +281,12 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 	}
 	stsMeta := plan.StatefulSet.ObjectMeta // Merge below copies the annotations
 	stsMeta.Annotations = labels.Merge(stsMeta.Annotations, StatefulSetAnnotations(plan.Spec, args.Deletion, args.AwaitTimeoutSeconds))
-	c.StatefulSet, err = registerStatefulSet(ctx, stsName, stsMeta, stsSpec, ns, child, pulumi.DependsOn(deps))
+	c.StatefulSet, err = registerStatefulSet(ctx, stsName, stsMeta, stsSpec, ns, named, pulumi.DependsOn(deps))
 	if err != nil {
 		return err
 	}
 	if plan.PDB != nil {
-		if c.PDB, err = registerPDB(ctx, naming.Child(name, "pdb"), plan.PDB, ns, child, pulumi.DependsOn(c.Network.resources())); err != nil {
+		if c.PDB, err = registerPDB(ctx, naming.Child(name, "pdb"), plan.PDB, ns, named, pulumi.DependsOn(c.Network.resources())); err != nil {
 			return err
 		}
 	}
@@ -299,7 +302,7 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 		jobMeta.Annotations = labels.Merge(jobMeta.Annotations, InitJobAnnotations(args.AwaitTimeoutSeconds))
 		// The Job depends on the network, never on the StatefulSet: the
 		// pods may only become Ready after the init ran (no deadlock).
-		if c.InitJob, err = registerJob(ctx, jobName, jobMeta, jobSpec, ns, child, pulumi.DependsOn(deps), InitJobOptions()); err != nil {
+		if c.InitJob, err = registerJob(ctx, jobName, jobMeta, jobSpec, ns, named, pulumi.DependsOn(deps), InitJobOptions()); err != nil {
 			return err
 		}
 	}
@@ -320,6 +323,19 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 		c.InitJobName = nameOf(c.InitJob.Metadata)
 	}
 	return ctx.RegisterResourceOutputs(c, c.stateOutputs(ns))
+}
+
+// configMapResourceName is the generated ConfigMap's resource name: the
+// content hash ends it, as it ends the object's name. New content is a new
+// resource, created before the StatefulSet points at it; the old one leaves
+// the stack, and so the cluster, only when an update succeeds, and is back
+// unchanged if the content is reverted after a failed update. Under one
+// resource name, the failed update would leave the old object pending
+// deletion, and the revert's update would delete it after applying it
+// again (NamedObjectOptions). Stacks from before keep their object: the
+// resource aliases the old name, "<name>-config".
+func configMapResourceName(name, sum string) string {
+	return naming.Child(name, "config-"+naming.Short(sum, cluster.ConfigHashLength))
 }
 
 // stateOutputs are the outputs recorded in the component's state: the

@@ -51,7 +51,7 @@ func TestDatabaseClusterChildren(t *testing.T) {
 
 	requireChildrenOf(t, rec, DatabaseClusterType, "db", []string{
 		HeadlessNetworkType + "::db-network",
-		kubetypes.ConfigMap + "::db-config",
+		kubetypes.ConfigMap + "::db-config-4fb43b46e4",
 		kubetypes.Secret + "::db-secret",
 		kubetypes.StatefulSet + "::db-statefulset",
 		kubetypes.PodDisruptionBudget + "::db-pdb",
@@ -85,7 +85,7 @@ func TestDatabaseClusterChildren(t *testing.T) {
 	})
 
 	t.Run("config map", func(t *testing.T) {
-		cm := rec.Find(t, kubetypes.ConfigMap, "db-config")
+		cm := rec.FindPrefix(t, kubetypes.ConfigMap, "db-config-")
 		assert.Equal(t, cmName, cm.Get(t, "metadata.name"), "content-addressed name")
 		assert.Equal(t, map[string]any{"db.conf": "cache=1GiB\n", "mode": "cluster"}, cm.Get(t, "data"))
 		assert.False(t, cm.Has("metadata.namespace"))
@@ -152,7 +152,7 @@ func TestDatabaseClusterChildren(t *testing.T) {
 		for _, want := range []ordinaltest.Resource{
 			rec.Find(t, kubetypes.Service, "db-network-headless"),
 			rec.Find(t, kubetypes.Service, "db-network-client"),
-			rec.Find(t, kubetypes.ConfigMap, "db-config"),
+			rec.FindPrefix(t, kubetypes.ConfigMap, "db-config-"),
 			rec.Find(t, kubetypes.Secret, "db-secret"),
 			rec.Find(t, kubetypes.StorageClass, "disks-class"),
 		} {
@@ -412,7 +412,7 @@ func TestDatabaseClusterAccessAndNetworkPolicy(t *testing.T) {
 	})
 	requireChildrenOf(t, rec, DatabaseClusterType, "db", []string{
 		HeadlessNetworkType + "::db-network",
-		kubetypes.ConfigMap + "::db-config",
+		kubetypes.ConfigMap + "::db-config-4fb43b46e4",
 		kubetypes.Secret + "::db-secret",
 		kubetypes.NetworkPolicy + "::db-netpol",
 		kubetypes.ServiceAccount + "::db-sa",

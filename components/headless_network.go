@@ -88,7 +88,7 @@ func newHeadlessNetwork(ctx *pulumi.Context, name string, ns pulumi.StringInput,
 	if err := ctx.RegisterComponentResource(HeadlessNetworkType, name, c, opts...); err != nil {
 		return nil, err
 	}
-	child := pulumi.Parent(c)
+	child := pulumi.Composite(pulumi.Parent(c), NamedObjectOptions())
 	var err error
 	// Shallow copies: only the annotations change, and Merge copies them.
 	governing := *plan.Service

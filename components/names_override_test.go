@@ -101,7 +101,7 @@ func TestNamedObjectsKeepTheirURNs(t *testing.T) {
 		assert.Equal(t, tt.before, before.Find(t, tt.typ, tt.name).Get(t, "metadata.name"), "%s %s without names", tt.typ, tt.name)
 		assert.Equal(t, tt.after, after.Find(t, tt.typ, tt.name).Get(t, "metadata.name"), "%s %s with names", tt.typ, tt.name)
 	}
-	cm := after.Find(t, kubetypes.ConfigMap, "db-config").Get(t, "metadata.name")
+	cm := after.FindPrefix(t, kubetypes.ConfigMap, "db-config-").Get(t, "metadata.name")
 	assert.Regexp(t, `^bini-config-[0-9a-f]{10}$`, cm)
 	sts := after.Find(t, kubetypes.StatefulSet, "db-statefulset")
 	assert.Equal(t, "bini-sa", sts.Get(t, "spec.template.spec.serviceAccountName"))

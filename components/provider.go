@@ -17,6 +17,10 @@ import (
 // register, and why. The pulumi.com/* annotations and the resource options that decide it are
 // all in this file; the components only attach what these functions return.
 //
+// The objects of a cluster and its network, all but the Secret, are deleted before their replacement
+// is created (note 7). Replacing an object under the same name and namespace is done that way by the
+// provider anyway; the option decides what happens when a namespace or a name changes.
+//
 //	| object               | awaited how                   | deleted how               | replaced when               | ignored changes     | why |
 //	|----------------------|-------------------------------|---------------------------|-----------------------------|---------------------|-----|
 //	| StatefulSet          | waitFor, on a current status: | orphan: the pods stay     | an immutable field changes  | -                   | 1   |
@@ -29,8 +33,8 @@ import (
 //	| client Service       | skipAwait; a LoadBalancer     | provider default          | provider's rules            | -                   | 3   |
 //	|                      | until it has an address       |                           |                             |                     |     |
 //	| PodDisruptionBudget  | none                          | provider default          | provider's rules            | -                   | -   |
-//	| ConfigMap            | none                          | once nothing uses it      | its data changes (the name  | -                   | 4   |
-//	|                      |                               |                           | is the data's hash)         |                     |     |
+//	| ConfigMap            | none                          | once nothing uses it: new | its namespace or base name  | -                   | 4   |
+//	|                      |                               | data is a new resource    | changes                     |                     |     |
 //	| Secret               | exists                        | once nothing uses it      | its data changes (autoname) | -                   | 4   |
 //	| NetworkPolicy, Role, | none; ServiceAccount:         | provider default          | provider's rules            | -                   | -   |
 //	| RoleBinding, SA      | exists                        |                           |                             |                     |     |
@@ -67,7 +71,10 @@ import (
 //     benchmarks"). A LoadBalancer is awaited for its address.
 //  4. registerConfigMap, registerSecret. New content is a new object under a new name; the pod
 //     template names it, so the pods roll, and the old object is deleted only after the
-//     StatefulSet points at the new one (Pulumi's create-before-delete).
+//     StatefulSet points at the new one: the ConfigMap's new content is a new resource (its
+//     resource name ends with the hash, configMapResourceName), the old one leaves the stack at
+//     the end of a successful update; the Secret is replaced create-before-delete under a new
+//     autoname.
 //  5. StorageClassOptions. Kubernetes refuses changes to these fields; the class keeps its name,
 //     so the old one is deleted first. PVs refer to the class by name and are not touched. The
 //     class carries localpv.OwnerParameter, so creating it over a class of the same name that
@@ -77,6 +84,17 @@ import (
 //     the remaining immutable fields replace it deliberately instead of sending an update the API
 //     server would reject. Protection decides what Pulumi may do to a PV (Kubernetes never wipes a
 //     local disk).
+//  7. NamedObjectOptions. A new namespace, or a new name (a renamed component), makes each
+//     object a new one. Created before the old one is deleted (Pulumi's default), an `up` that
+//     fails half-way leaves the old objects pending deletion in the state; moving back then
+//     applies them again under their old names (server-side apply adopts the live objects) and
+//     the same `up` ends by deleting the pending ones, the very objects it just applied: it
+//     reports success and leaves the cluster without its Services, ConfigMap, PDB and
+//     StatefulSet. Deleted first, nothing is ever pending deletion: a failed move leaves the old
+//     namespace without those objects (the pods keep running, orphaned, and keep their claims),
+//     and moving back creates them again and adopts the pods (tests/e2e TestRevertedMove). The
+//     ConfigMap's resource name ends with its content hash (configMapResourceName), so new content
+//     is still created before the old is deleted.
 //
 // What each object waits for besides its own await: the StatefulSet and the init Job depend on
 // the network's Services, the config objects, the pool's StorageClass and PVs, the NetworkPolicy
@@ -166,6 +184,14 @@ func PartitionWaitFor(replicas int32, us cluster.UpdateStrategy) string {
 		return fmt.Sprintf("jsonpath={.status.readyReplicas}=%d", replicas)
 	}
 	return fmt.Sprintf("jsonpath={$[?@.readyReplicas==%d && @.updatedReplicas>%d]}", replicas, replicas-us.Partition-1)
+}
+
+// NamedObjectOptions are the resource options of every child of a cluster or
+// network whose name the plan decides: all but the autonamed Secret
+// (StatefulSet, Services, ConfigMap, PDB, init Job, NetworkPolicy,
+// ServiceAccount, Role, RoleBinding). See note 7 of the table.
+func NamedObjectOptions() pulumi.ResourceOption {
+	return pulumi.DeleteBeforeReplace(true)
 }
 
 // InitJobAnnotations are the provider annotations on the init Job: a Job

@@ -190,6 +190,24 @@ func (rec *Recorder) Find(t TB, typ, name string) Resource {
 	return r
 }
 
+// FindPrefix returns the one resource with a type token whose name starts
+// with prefix, and fails the test (listing what was registered) when there
+// is not exactly one: for names that end with a hash, such as a
+// DatabaseCluster's ConfigMap ("<name>-config-<content hash>").
+func (rec *Recorder) FindPrefix(t TB, typ, prefix string) Resource {
+	t.Helper()
+	var found []Resource
+	for _, r := range rec.ByType(typ) {
+		if strings.HasPrefix(r.Name, prefix) {
+			found = append(found, r)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("want exactly one %s named %q...; registered:\n  %s", typ, prefix, strings.Join(rec.Keys(), "\n  "))
+	}
+	return found[0]
+}
+
 // ByURN returns the resource with a URN.
 func (rec *Recorder) ByURN(urn string) (Resource, bool) {
 	for _, r := range rec.Resources() {

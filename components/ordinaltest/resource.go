@@ -28,6 +28,9 @@ type Options struct {
 	// AliasCount is the number of aliases (the Kubernetes SDK adds type
 	// aliases to many resources on its own).
 	AliasCount int
+	// AliasNames are the names of the aliases that name an earlier name of
+	// the resource (pulumi.Alias{Name: ...}), in order.
+	AliasNames []string `json:",omitempty"`
 }
 
 // Resource is one resource the program registered.
@@ -137,7 +140,18 @@ func options(req *pulumirpc.RegisterResourceRequest) Options {
 		IgnoreChanges:       append([]string(nil), req.GetIgnoreChanges()...),
 		Dependencies:        append([]string(nil), req.GetDependencies()...),
 		AliasCount:          len(req.GetAliases()),
+		AliasNames:          aliasNames(req.GetAliases()),
 	}
+}
+
+func aliasNames(aliases []*pulumirpc.Alias) []string {
+	var out []string
+	for _, a := range aliases {
+		if n := a.GetSpec().GetName(); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func isSecret(v resource.PropertyValue) bool {

@@ -61,7 +61,7 @@ func TestCluster(t *testing.T) {
 		sts.Get(t, c+"env[0]"))
 
 	// The bootstrap settings: the generated ConfigMap, as etcd's env vars.
-	cm := rec.Find(t, exampletest.ConfigMap, "etcd-config")
+	cm := rec.FindPrefix(t, exampletest.ConfigMap, "etcd-config-")
 	assert.Equal(t, map[string]any{
 		"ETCD_INITIAL_CLUSTER":       "etcd-0=http://etcd-0.etcd:2380,etcd-1=http://etcd-1.etcd:2380,etcd-2=http://etcd-2.etcd:2380",
 		"ETCD_INITIAL_CLUSTER_TOKEN": "etcd",
@@ -143,7 +143,7 @@ func TestConfig(t *testing.T) {
 				assert.Equal(t, "infra", sts.Get(t, "metadata.namespace"))
 				assert.Equal(t, "quay.io/coreos/etcd:v3.6.16", sts.Get(t, "spec.template.spec.containers[0].image"))
 				assert.Equal(t, "kv-0=http://kv-0.kv:2380,kv-1=http://kv-1.kv:2380,kv-2=http://kv-2.kv:2380", out["initialCluster"])
-				assert.Equal(t, "kv", rec.Find(t, exampletest.ConfigMap, "kv-config").Get(t, `data["ETCD_INITIAL_CLUSTER_TOKEN"]`))
+				assert.Equal(t, "kv", rec.FindPrefix(t, exampletest.ConfigMap, "kv-config-").Get(t, `data["ETCD_INITIAL_CLUSTER_TOKEN"]`))
 				assert.Equal(t, exampletest.Strings("kv-client.infra.svc.cluster.local:2379"), out["clientEndpoints"])
 			},
 		},

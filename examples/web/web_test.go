@@ -66,7 +66,7 @@ func TestWeb(t *testing.T) {
 				sts.Get(t, "spec.template.spec.containers[0].command"))
 			assert.Equal(t, map[string]any{"name": "config", "mountPath": "/etc/ordinal", "readOnly": true},
 				sts.Get(t, "spec.template.spec.containers[0].volumeMounts[1]"))
-			cm := rec.Find(t, exampletest.ConfigMap, "web-config")
+			cm := rec.FindPrefix(t, exampletest.ConfigMap, "web-config-")
 			assert.Equal(t, map[string]any{"nginx.conf": web.NginxConf}, cm.Get(t, "data"))
 			assert.Equal(t, cm.Get(t, "metadata.name"), sts.Get(t, "spec.template.spec.volumes[0].projected.sources[0].configMap.name"))
 			assert.Equal(t, "/", sts.Get(t, "spec.template.spec.containers[0].readinessProbe.httpGet.path"))

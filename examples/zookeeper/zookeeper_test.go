@@ -54,7 +54,7 @@ func TestEnsemble(t *testing.T) {
 	assert.Equal(t, "zk-disks", sts.Get(t, "spec.volumeClaimTemplates[0].spec.storageClassName"))
 
 	// The settings: one generated ConfigMap projected as ZOOCFGDIR, the heap read as env.
-	cm := rec.Find(t, exampletest.ConfigMap, "zk-config")
+	cm := rec.FindPrefix(t, exampletest.ConfigMap, "zk-config-")
 	data := cm.Get(t, "data").(map[string]any)
 	assert.Len(t, data, 4)
 	assert.Equal(t, engines.ZooKeeperConfig("zk", "zk-hs", 3, nil), data["zoo.cfg"])
@@ -101,7 +101,7 @@ func TestConfig(t *testing.T) {
 			config: map[string]string{"replicas": "5", "nodes": "node-0,node-1,node-2,node-3,node-4", "heap": "1G"},
 			check: func(t *testing.T, rec *ordinaltest.Recorder, out map[string]any) {
 				assert.Equal(t, 3.0, rec.Find(t, exampletest.PDB, "zk-pdb").Get(t, "spec.minAvailable"))
-				cm := rec.Find(t, exampletest.ConfigMap, "zk-config")
+				cm := rec.FindPrefix(t, exampletest.ConfigMap, "zk-config-")
 				assert.Equal(t, "1G", cm.Get(t, `data["jvm.heap"]`))
 				assert.Contains(t, cm.Get(t, `data["zoo.cfg"]`), "\nserver.5=zk-4.zk-hs:2888:3888\n")
 				assert.Equal(t, "zk-0.zk-hs;zk-1.zk-hs;zk-2.zk-hs;zk-3.zk-hs;zk-4.zk-hs", out["ensemble"])
@@ -124,7 +124,7 @@ func TestConfig(t *testing.T) {
 				sts := rec.Find(t, exampletest.StatefulSet, "coord-statefulset")
 				assert.Equal(t, "infra", sts.Get(t, "metadata.namespace"))
 				assert.Equal(t, "coord-0.coord-hs;coord-1.coord-hs;coord-2.coord-hs", out["ensemble"])
-				assert.Contains(t, rec.Find(t, exampletest.ConfigMap, "coord-config").Get(t, `data["zoo.cfg"]`), "\nserver.1=coord-0.coord-hs:2888:3888\n")
+				assert.Contains(t, rec.FindPrefix(t, exampletest.ConfigMap, "coord-config-").Get(t, `data["zoo.cfg"]`), "\nserver.1=coord-0.coord-hs:2888:3888\n")
 				assert.Equal(t, exampletest.Strings("coord-cs.infra.svc.cluster.local:2181"), out["clientEndpoints"])
 			},
 		},

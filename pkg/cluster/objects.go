@@ -103,11 +103,12 @@ func (p *Plan) initJobName() string { return p.Spec.Objects.InitJob.name(naming.
 
 // configMapName is the generated ConfigMap's name for the content hash sum.
 func (p *Plan) configMapName(sum string) string {
-	return p.Spec.Objects.ConfigMap.name(naming.Child(p.Name, "config")) + "-" + naming.Short(sum, configHashLength)
+	return p.Spec.Objects.ConfigMap.name(naming.Child(p.Name, "config")) + "-" + naming.Short(sum, ConfigHashLength)
 }
 
-// configHashLength is the length of the hash that ends the ConfigMap's name.
-const configHashLength = 10
+// ConfigHashLength is how many hex digits of the content hash end the
+// generated ConfigMap's name.
+const ConfigHashLength = 10
 
 // serviceAccountName is the name of the ServiceAccount spec.access creates.
 func serviceAccountName(name string, spec Spec) string {
@@ -183,9 +184,9 @@ func (v *validator) objectName(p *validation.Path, name string, kind objectName,
 		if !v.DNSSubdomain(p, name) {
 			return
 		}
-		if suffix := 1 + configHashLength; hashed && len(name)+suffix > k8svalidation.DNS1123SubdomainMaxLength {
+		if suffix := 1 + ConfigHashLength; hashed && len(name)+suffix > k8svalidation.DNS1123SubdomainMaxLength {
 			v.Invalid(p, name, fmt.Sprintf("must be at most %d characters: the ConfigMap is named \"<name>-<%d-character hash of its data>\", at most %d",
-				k8svalidation.DNS1123SubdomainMaxLength-suffix, configHashLength, k8svalidation.DNS1123SubdomainMaxLength))
+				k8svalidation.DNS1123SubdomainMaxLength-suffix, ConfigHashLength, k8svalidation.DNS1123SubdomainMaxLength))
 		}
 	}
 }

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
@@ -189,7 +190,7 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string, p parents) 
 			Selector:                 selector,
 			Ports:                    ports,
 		},
-	}, p.network...)
+	}, named(p.network)...)
 	if err != nil {
 		return err
 	}
@@ -203,18 +204,18 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string, p parents) 
 			Selector: selector,
 			Ports:    ports,
 		},
-	}, p.network...)
+	}, named(p.network)...)
 	if err != nil {
 		return err
 	}
 	configName := name + baselineConfigName
-	cm, err := corev1.NewConfigMap(ctx, name+"-config", &corev1.ConfigMapArgs{
+	cm, err := corev1.NewConfigMap(ctx, configName, &corev1.ConfigMapArgs{
 		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(configName), Namespace: ns, Labels: labels("database")},
 		Data: pulumi.StringMap{
 			"cache":        pulumi.String("25%"),
 			"cluster.conf": pulumi.String("max-sql-memory=25%\nlocality=region=local\n"),
 		},
-	}, p.cluster...)
+	}, append(named(p.cluster), pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(name + "-config")}}))...)
 	if err != nil {
 		return err
 	}
@@ -343,7 +344,7 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string, p parents) 
 				},
 			}},
 		},
-	}, append([]pulumi.ResourceOption{pulumi.DependsOn(deps)}, p.cluster...)...)
+	}, append([]pulumi.ResourceOption{pulumi.DependsOn(deps)}, named(p.cluster)...)...)
 	if err != nil {
 		return err
 	}
@@ -353,7 +354,7 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string, p parents) 
 			MinAvailable: pulumi.Int(2),
 			Selector:     &metav1.LabelSelectorArgs{MatchLabels: selector},
 		},
-	}, append([]pulumi.ResourceOption{pulumi.DependsOn([]pulumi.Resource{headless, public})}, p.cluster...)...)
+	}, append([]pulumi.ResourceOption{pulumi.DependsOn([]pulumi.Resource{headless, public})}, named(p.cluster)...)...)
 	if err != nil {
 		return err
 	}
@@ -382,7 +383,7 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string, p parents) 
 				},
 			},
 		},
-	}, append([]pulumi.ResourceOption{pulumi.DependsOn(deps)}, p.cluster...)...)
+	}, append([]pulumi.ResourceOption{pulumi.DependsOn(deps)}, named(p.cluster)...)...)
 	return err
 }
 
@@ -428,3 +429,9 @@ func floorProgram(n int) pulumi.RunFunc {
 }
 
 type emptyComponent struct{ pulumi.ResourceState }
+
+// named adds to opts what the components give every object whose name
+// they decide (components.NamedObjectOptions): delete before replace.
+func named(opts []pulumi.ResourceOption) []pulumi.ResourceOption {
+	return append(slices.Clip(opts), pulumi.DeleteBeforeReplace(true))
+}

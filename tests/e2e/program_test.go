@@ -66,9 +66,7 @@ const (
 // clusterProgram is the inline Pulumi program for p.
 func clusterProgram(p *clusterParams) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
-		pool, err := components.NewLocalVolumePool(ctx, p.Pool, &components.LocalVolumePoolArgs{
-			Spec: localpv.Spec{Nodes: p.Nodes, Path: "/mnt/disks/" + p.Pool, Capacity: "1Gi"},
-		})
+		pool, err := components.NewLocalVolumePool(ctx, p.Pool, poolArgs(p))
 		if err != nil {
 			return err
 		}
@@ -97,6 +95,13 @@ func clusterProgram(p *clusterParams) pulumi.RunFunc {
 		ctx.Export("configChecksum", c.ConfigChecksum)
 		ctx.Export("storageClassName", pool.StorageClassName)
 		return nil
+	}
+}
+
+// poolArgs is p's pool: a volume of 1Gi on each of p's nodes.
+func poolArgs(p *clusterParams) *components.LocalVolumePoolArgs {
+	return &components.LocalVolumePoolArgs{
+		Spec: localpv.Spec{Nodes: p.Nodes, Path: "/mnt/disks/" + p.Pool, Capacity: "1Gi"},
 	}
 }
 

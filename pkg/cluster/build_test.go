@@ -537,11 +537,17 @@ func TestPodSettings(t *testing.T) {
 		assert.Equal(t, new(true), pod.AutomountServiceAccountToken, name)
 		assert.Equal(t, "db-sa", pod.ServiceAccountName, name)
 		assert.Equal(t, []corev1.LocalObjectReference{{Name: "registry"}}, pod.ImagePullSecrets, name)
-		assert.Equal(t, "critical", pod.PriorityClassName, name)
-		assert.Equal(t, map[string]string{"disk": "ssd"}, pod.NodeSelector, name)
-		assert.Equal(t, s.Scheduling.Tolerations, pod.Tolerations, name)
 	}
-	assert.Equal(t, int64(60), *podSpecOf(p).TerminationGracePeriodSeconds)
+	sts := podSpecOf(p)
+	assert.Equal(t, "critical", sts.PriorityClassName)
+	assert.Equal(t, map[string]string{"disk": "ssd"}, sts.NodeSelector)
+	assert.Equal(t, s.Scheduling.Tolerations, sts.Tolerations)
+	assert.Equal(t, int64(60), *sts.TerminationGracePeriodSeconds)
+	// The init Job is placed by its own fields only (TestInitJobRunsAgainOnlyForItsOwnChanges).
+	job := p.InitJob.Spec.Template.Spec
+	assert.Empty(t, job.PriorityClassName)
+	assert.Empty(t, job.NodeSelector)
+	assert.Empty(t, job.Tolerations)
 }
 
 func TestAntiAffinity(t *testing.T) {
@@ -644,7 +650,7 @@ func TestLabelsAndAnnotations(t *testing.T) {
 	job := p.InitJob
 	assert.Equal(t, "init", job.Labels[labels.Component])
 	assert.Equal(t, "init", job.Spec.Template.Labels[labels.Component], "the Job's pods are not selected by the StatefulSet or PDB")
-	assert.Equal(t, map[string]string{"prometheus.io/scrape": "true"}, job.Spec.Template.Annotations)
+	assert.Empty(t, job.Spec.Template.Annotations, "the cluster's pod annotations are not the init pod's")
 }
 
 func TestInitJob(t *testing.T) {

@@ -107,10 +107,13 @@ func TestSpecLabelsReachEveryObjectButTheClaims(t *testing.T) {
 		"RoleBinding":    p.RBAC.RoleBinding.ObjectMeta,
 	}
 	for name, meta := range objects {
-		assert.Equal(t, "bini", meta.Labels["app"], "%s carries spec.labels", name)
-		if name != "init Job pod" { // it carries spec.podAnnotations only (Spec.Labels' doc)
-			assert.Equal(t, "data", meta.Annotations["team"], "%s carries spec.annotations", name)
+		if name == "init Job pod" { // a change must not re-run the Job (InitJob's doc)
+			assert.NotContains(t, meta.Labels, "app", "the init Job's pod does not carry spec.labels")
+			assert.NotContains(t, meta.Annotations, "team", "the init Job's pod does not carry spec.annotations")
+			continue
 		}
+		assert.Equal(t, "bini", meta.Labels["app"], "%s carries spec.labels", name)
+		assert.Equal(t, "data", meta.Annotations["team"], "%s carries spec.annotations", name)
 	}
 
 	claim := p.StatefulSet.Spec.VolumeClaimTemplates[0].ObjectMeta

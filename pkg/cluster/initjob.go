@@ -15,9 +15,18 @@ const InitContainerName = "init"
 
 // InitJob is the one-time Job that bootstraps the cluster (e.g.
 // `cockroach init`). It runs alongside the pods, never after their
-// readiness (which may need the init to happen first), retries until the
-// first pod answers, and must be idempotent: it runs again only when its
-// template changes or when it failed.
+// readiness (which may need the init to happen first), and retries until
+// the first pod answers.
+//
+// It runs again only when what it runs changes: the fields below, the
+// config directory it mounts (Config.InitJob) and the Secret its env
+// names, the ServiceAccount, security context and image pull secrets it
+// runs with; or when it failed. The cluster's labels, pod labels and
+// annotations, scheduling, priority and image version do not re-run it
+// (the first container's image, which it runs by default, is ignored once
+// the Job exists: components.InitJobOptions). A new namespace or name is
+// a new cluster with claims of its own, and its init runs there once. It
+// must be idempotent all the same: a Job that failed runs again.
 type InitJob struct {
 	// Image defaults to the first container's image.
 	Image   string
@@ -30,6 +39,17 @@ type InitJob struct {
 	BackoffLimit *int32
 	// ActiveDeadlineSeconds bounds the whole Job; default 900.
 	ActiveDeadlineSeconds *int64
+	// PodAnnotations are the annotations of the Job's pod (e.g.
+	// sidecar.istio.io/inject: "false"); the cluster's Annotations and
+	// PodAnnotations are not put there.
+	PodAnnotations map[string]string
+	// NodeSelector, Tolerations and PriorityClassName place the Job's pod;
+	// by default it runs wherever the scheduler puts it (it is a client of
+	// the cluster). The cluster's Scheduling and PriorityClassName are not
+	// used, so that changing them leaves the Job alone.
+	NodeSelector      map[string]string
+	Tolerations       []corev1.Toleration
+	PriorityClassName string
 }
 
 // initJob plans the init Job; nil without spec.Init. Its image may be
@@ -44,6 +64,10 @@ func (p *Plan) initJob(objLabels map[string]string) *batchv1.Job {
 	// No version label: the Job bootstraps the cluster once, and a version
 	// bump must not change its (immutable) template and re-run it.
 	id.Version = ""
+	// The pod gets the identity labels only: the cluster's labels go on
+	// the Job object, where a change updates it instead of replacing the
+	// Job (its template is immutable) and running it again.
+	podLabels := id.Labels(nil)
 	jobLabels := id.Labels(p.Spec.Labels)
 	image := in.Image
 	// Without an image of its own, the Job runs the first container's image;
@@ -61,9 +85,9 @@ func (p *Plan) initJob(objLabels map[string]string) *batchv1.Job {
 	}
 	spec := p.podSpec()
 	spec.RestartPolicy = corev1.RestartPolicyOnFailure
-	spec.NodeSelector = p.Spec.Scheduling.NodeSelector
-	spec.Tolerations = p.Spec.Scheduling.Tolerations
-	spec.PriorityClassName = p.Spec.PriorityClassName
+	spec.NodeSelector = in.NodeSelector
+	spec.Tolerations = in.Tolerations
+	spec.PriorityClassName = in.PriorityClassName
 	if cfg := p.Spec.Config; cfg != nil && cfg.InitJob {
 		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: cfg.VolumeName, MountPath: cfg.MountPath, ReadOnly: true})
 		for _, v := range p.volumes() {
@@ -83,7 +107,7 @@ func (p *Plan) initJob(objLabels map[string]string) *batchv1.Job {
 			BackoffLimit:          in.BackoffLimit,
 			ActiveDeadlineSeconds: in.ActiveDeadlineSeconds,
 			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: jobLabels, Annotations: labels.Merge(nil, p.Spec.PodAnnotations)},
+				ObjectMeta: metav1.ObjectMeta{Labels: podLabels, Annotations: labels.Merge(nil, in.PodAnnotations)},
 				Spec:       spec,
 			},
 		},
@@ -124,4 +148,12 @@ func (v *validator) initJob(p *validation.Path) {
 	}
 	v.resources(p.Child("resources"), in.Resources)
 	v.env(p.Child("env"), in.Env)
+	v.Annotations(p.Child("podAnnotations"), in.PodAnnotations)
+	v.Labels(p.Child("nodeSelector"), in.NodeSelector)
+	for i, t := range in.Tolerations {
+		v.toleration(p.Child("tolerations").Index(i), t)
+	}
+	if in.PriorityClassName != "" {
+		v.DNSSubdomain(p.Child("priorityClassName"), in.PriorityClassName)
+	}
 }

@@ -92,8 +92,8 @@ type Spec struct {
 	// Labels and Annotations are added to every object the cluster
 	// creates except its claims: the StatefulSet and its pods, the
 	// Services, the PodDisruptionBudget, the generated ConfigMap and
-	// Secret, the init Job (its pod gets Labels, and PodAnnotations
-	// instead of Annotations), the NetworkPolicy and the RBAC objects.
+	// Secret, the init Job (not its pod: see InitJob), the NetworkPolicy
+	// and the RBAC objects.
 	//
 	// The claims (PVCs) made from the volumeClaimTemplates carry the
 	// selector labels (app.kubernetes.io/instance and component) and

@@ -7,6 +7,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/ordinal-dev/ordinal/components"
+	"github.com/ordinal-dev/ordinal/pkg/cluster"
 	"github.com/ordinal-dev/ordinal/pkg/network"
 )
 
@@ -57,6 +58,19 @@ func limitInputs() []badInput {
 		db("claim size in millibytes", "spec.claims[0].size", `use a size such as "1Gi"`, func(a *components.DatabaseClusterArgs) { a.Spec.Claims[0].Size = "1m" }),
 		db("node port the cluster's client Service does not publish", "spec.network.client.nodePorts[http]", "the client Service does not publish this port", func(a *components.DatabaseClusterArgs) {
 			a.Spec.Network.Client = &network.ClientService{Type: corev1.ServiceTypeNodePort, Ports: []string{"sql"}, NodePorts: map[string]int32{"http": 30080}}
+		}),
+		// --- DatabaseCluster: the init Job's own pod settings (item 9) ---
+		db("init Job pod annotation key with a space", "spec.init.podAnnotations[bad key]", "name part must consist of alphanumeric characters", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Init = &cluster.InitJob{Command: []string{"init"}, PodAnnotations: map[string]string{"bad key": "x"}}
+		}),
+		db("init Job node selector value that is no label value", "spec.init.nodeSelector[disk]", "label value", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Init = &cluster.InitJob{Command: []string{"init"}, NodeSelector: map[string]string{"disk": "fast ssd"}}
+		}),
+		db("init Job toleration without key", "spec.init.tolerations[0].operator", "an empty key needs operator Exists", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Init = &cluster.InitJob{Command: []string{"init"}, Tolerations: []corev1.Toleration{{Operator: corev1.TolerationOpEqual, Value: "db"}}}
+		}),
+		db("init Job priority class that is no name", "spec.init.priorityClassName", "RFC 1123 subdomain", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Init = &cluster.InitJob{Command: []string{"init"}, PriorityClassName: "Critical_Class"}
 		}),
 		// --- DatabaseCluster: inputs the SDK cannot use ---
 		db("secret value that is not UTF-8", "secretData[password]", "must be UTF-8 text", func(a *components.DatabaseClusterArgs) {

@@ -85,17 +85,23 @@ func (c *LocalVolumePool) register(ctx *pulumi.Context, name string, protection 
 		c.StorageClassName = nameOf(c.StorageClass.Metadata)
 		class = c.StorageClass
 	}
+	opts := VolumeOptions(c, class, protection)
 	names := make([]string, 0, len(plan.Volumes))
 	// Each PV's Pulumi name is its generated name, also when the volume is
 	// named otherwise (localpv.Volume.Name): a new name is not a new URN.
 	ids := plan.ResourceNames()
 	for i, pv := range plan.Volumes {
-		res, err := registerPV(ctx, ids[i], pv, VolumeOptions(c, class, protection)...)
+		res, err := registerPV(ctx, ids[i], pv, opts...)
 		if err != nil {
 			return err
 		}
 		c.Volumes = append(c.Volumes, res)
 		names = append(names, pv.Name)
+	}
+	if protection == ProtectNone {
+		if err := c.registerKeepBound(ctx, name); err != nil {
+			return err
+		}
 	}
 	total := plan.TotalCapacity()
 	c.VolumeNames = knownStrings(names)
@@ -107,6 +113,26 @@ func (c *LocalVolumePool) register(ctx *pulumi.Context, name string, protection 
 		"totalCapacity":    c.TotalCapacity,
 		"nodes":            c.Nodes,
 	})
+}
+
+// registerKeepBound registers the admission policy that refuses deleting
+// the pool's Bound PVs, and its binding (localpv.KeepBound). The binding
+// depends on the PVs, so it guards them while the pool keeps existing (a
+// volume removed from the pool, a PV replaced) and is deleted before them
+// when the pool is: a destroy with claims deleted on purpose
+// (cluster.ClaimRetention) deletes the PVs as their claims go, as before.
+func (c *LocalVolumePool) registerKeepBound(ctx *pulumi.Context, name string) error {
+	policy, binding := c.Plan.KeepBound()
+	p, err := registerAdmissionPolicy(ctx, naming.Child(name, "keep-bound"), policy, pulumi.Parent(c))
+	if err != nil {
+		return err
+	}
+	deps := []pulumi.Resource{p}
+	for _, v := range c.Volumes {
+		deps = append(deps, v)
+	}
+	_, err = registerAdmissionBinding(ctx, naming.Child(name, "keep-bound-binding"), binding, pulumi.Parent(c), pulumi.DependsOn(deps))
+	return err
 }
 
 // PlanLocalVolumePool validates args and plans the pool without

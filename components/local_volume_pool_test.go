@@ -167,13 +167,13 @@ func TestLocalVolumePool(t *testing.T) {
 
 func TestLocalVolumePoolProtection(t *testing.T) {
 	tests := []struct {
-		protection          Protection
-		wantRetain, wantPro bool
+		protection                     Protection
+		wantRetain, wantPro, wantGuard bool
 	}{
 		{protection: "", wantRetain: true},
 		{protection: ProtectRetainOnDelete, wantRetain: true},
 		{protection: ProtectStrict, wantPro: true},
-		{protection: ProtectNone},
+		{protection: ProtectNone, wantGuard: true},
 	}
 	for _, tt := range tests {
 		t.Run("protection="+string(tt.protection), func(t *testing.T) {
@@ -197,6 +197,28 @@ func TestLocalVolumePoolProtection(t *testing.T) {
 			assert.False(t, sc.Options.RetainOnDelete)
 			assert.True(t, sc.Options.DeleteBeforeReplace)
 			assert.Equal(t, []string{"provisioner", "parameters", "reclaimPolicy", "volumeBindingMode"}, sc.Options.ReplaceOnChanges)
+
+			// Only PVs Pulumi may delete are guarded (localpv.KeepBound); the
+			// binding waits for every PV, so a destroy deletes it first.
+			policies := rec.ByType(kubetypes.ValidatingAdmissionPolicy)
+			bindings := rec.ByType(kubetypes.ValidatingAdmissionPolicyBinding)
+			if !tt.wantGuard {
+				assert.Empty(t, policies)
+				assert.Empty(t, bindings)
+				return
+			}
+			policy := rec.Find(t, kubetypes.ValidatingAdmissionPolicy, "disks-keep-bound")
+			binding := rec.Find(t, kubetypes.ValidatingAdmissionPolicyBinding, "disks-keep-bound-binding")
+			assert.Equal(t, "disks-keep-bound-volumes", policy.Get(t, "metadata.name"))
+			assert.Equal(t, "disks-keep-bound-volumes", binding.Get(t, "spec.policyName"))
+			want := []string{policy.URN}
+			for _, pv := range pvs {
+				want = append(want, pv.URN)
+			}
+			assert.ElementsMatch(t, want, binding.Options.Dependencies)
+			assert.Equal(t, "DELETE", policy.Get(t, "spec.matchConstraints.resourceRules[0].operations[0]"))
+			assert.Equal(t, "persistentvolumes", policy.Get(t, "spec.matchConstraints.resourceRules[0].resources[0]"))
+			assert.Equal(t, "disks", policy.Get(t, `spec.matchConstraints.objectSelector.matchLabels["app.kubernetes.io/instance"]`))
 		})
 	}
 }

@@ -43,7 +43,8 @@ import (
 //	|                      |                               |                           | volumeBindingMode change    |                     |     |
 //	| PersistentVolume     | phase Available or Bound      | retainOnDelete (default): | nodeAffinity, local or      | -                   | 6   |
 //	|                      |                               | left in the cluster;      | volumeMode change (deleted  |                     |     |
-//	|                      |                               | protect; none             | first)                      |                     |     |
+//	|                      |                               | protect; none (not while  | first)                      |                     |     |
+//	|                      |                               | Bound: localpv.KeepBound) |                             |                     |     |
 //
 // Why:
 //
@@ -259,7 +260,12 @@ const (
 	// replace them until you unprotect them.
 	ProtectStrict Protection = "protect"
 	// ProtectNone lets Pulumi delete PVs (the data on disk stays: Kubernetes
-	// never wipes local volumes).
+	// never wipes local volumes), except Bound ones: the pool registers the
+	// admission policy of localpv.KeepBound, so deleting a PV a claim holds
+	// (a volume removed from the pool, a PV replaced) fails at once, naming
+	// the claim, instead of leaving the PV Terminating until the claim goes
+	// and deleting it then. The policy's binding depends on the PVs, so a
+	// destroy deletes it first.
 	ProtectNone Protection = "none"
 )
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	admissionv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/admissionregistration/v1"
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	batchv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/batch/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -14,6 +15,7 @@ import (
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/utilities"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	k8sadmission "k8s.io/api/admissionregistration/v1"
 	k8score "k8s.io/api/core/v1"
 	k8snetworking "k8s.io/api/networking/v1"
 	k8spolicy "k8s.io/api/policy/v1"
@@ -52,6 +54,10 @@ var (
 		[]string{"kubernetes:extensions/v1beta1:NetworkPolicy"}}
 	roleKind = kubeKind{kubetypes.Role, "rbac.authorization.k8s.io/v1", "Role",
 		[]string{"kubernetes:rbac.authorization.k8s.io/v1alpha1:Role", "kubernetes:rbac.authorization.k8s.io/v1beta1:Role"}}
+	admissionPolicyKind = kubeKind{kubetypes.ValidatingAdmissionPolicy, "admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy",
+		[]string{"kubernetes:admissionregistration.k8s.io/v1alpha1:ValidatingAdmissionPolicy", "kubernetes:admissionregistration.k8s.io/v1beta1:ValidatingAdmissionPolicy"}}
+	admissionBindingKind = kubeKind{kubetypes.ValidatingAdmissionPolicyBinding, "admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding",
+		[]string{"kubernetes:admissionregistration.k8s.io/v1alpha1:ValidatingAdmissionPolicyBinding", "kubernetes:admissionregistration.k8s.io/v1beta1:ValidatingAdmissionPolicyBinding"}}
 )
 
 // registered returns the child res registered as token and name, or err
@@ -204,6 +210,14 @@ func registerStorageClass(ctx *pulumi.Context, name string, sc *k8sstorage.Stora
 
 func registerPV(ctx *pulumi.Context, name string, pv *k8score.PersistentVolume, opts ...pulumi.ResourceOption) (*corev1.PersistentVolume, error) {
 	return registerAwaited[corev1.PersistentVolume, corev1.PersistentVolumeSpec](ctx, persistentVolumeKind, name, pv.ObjectMeta, nil, "spec", pv.Spec, opts...)
+}
+
+func registerAdmissionPolicy(ctx *pulumi.Context, name string, p *k8sadmission.ValidatingAdmissionPolicy, opts ...pulumi.ResourceOption) (*admissionv1.ValidatingAdmissionPolicy, error) {
+	return registerAwaited[admissionv1.ValidatingAdmissionPolicy, admissionv1.ValidatingAdmissionPolicySpec](ctx, admissionPolicyKind, name, p.ObjectMeta, nil, "spec", p.Spec, opts...)
+}
+
+func registerAdmissionBinding(ctx *pulumi.Context, name string, b *k8sadmission.ValidatingAdmissionPolicyBinding, opts ...pulumi.ResourceOption) (*admissionv1.ValidatingAdmissionPolicyBinding, error) {
+	return registerAwaited[admissionv1.ValidatingAdmissionPolicyBinding, admissionv1.ValidatingAdmissionPolicyBindingSpec](ctx, admissionBindingKind, name, b.ObjectMeta, nil, "spec", b.Spec, opts...)
 }
 
 func registerNetworkPolicy(ctx *pulumi.Context, name string, np *k8snetworking.NetworkPolicy, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*networkingv1.NetworkPolicy, error) {

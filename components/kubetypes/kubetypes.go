@@ -23,6 +23,9 @@ const (
 	NetworkPolicy       = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 	Role                = "kubernetes:rbac.authorization.k8s.io/v1:Role"
 	RoleBinding         = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
+
+	ValidatingAdmissionPolicy        = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy"
+	ValidatingAdmissionPolicyBinding = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding"
 )
 
 // Tokens of resources a program registers next to the components.

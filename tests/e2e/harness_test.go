@@ -265,6 +265,10 @@ func namespace(t *testing.T, name string, labels map[string]string) string {
 func deletePoolVolumes(t *testing.T, pool string) {
 	t.Cleanup(func() {
 		sel := "app.kubernetes.io/instance=" + pool
+		// A pool with Protection none guards its Bound PVs (localpv.KeepBound).
+		if _, err := kubectl("delete", "validatingadmissionpolicybinding,validatingadmissionpolicy", "-l", sel, "--ignore-not-found"); err != nil {
+			t.Logf("cleanup: %v", err)
+		}
 		if _, err := kubectl("delete", "pv", "-l", sel, "--wait=false", "--ignore-not-found"); err != nil {
 			t.Logf("cleanup: %v", err)
 		}

@@ -281,7 +281,15 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 	}
 	stsMeta := plan.StatefulSet.ObjectMeta // Merge below copies the annotations
 	stsMeta.Annotations = labels.Merge(stsMeta.Annotations, StatefulSetAnnotations(plan.Spec, args.Deletion, args.AwaitTimeoutSeconds))
-	c.StatefulSet, err = registerStatefulSet(ctx, stsName, stsMeta, stsSpec, ns, named, pulumi.DependsOn(deps))
+	claimOpts := pulumi.Composite()
+	if n := len(plan.StatefulSet.Spec.VolumeClaimTemplates); n > 0 {
+		hook, err := claimsHook(ctx, name)
+		if err != nil {
+			return childError(kubetypes.StatefulSet, stsName, err)
+		}
+		claimOpts = ClaimTemplateOptions(n, hook)
+	}
+	c.StatefulSet, err = registerStatefulSet(ctx, stsName, stsMeta, stsSpec, ns, named, pulumi.DependsOn(deps), claimOpts)
 	if err != nil {
 		return err
 	}

@@ -109,7 +109,11 @@ func TestDatabaseClusterChildren(t *testing.T) {
 			"pulumi.com/patchForce":                "true",
 			"pulumi.com/timeoutSeconds":            "600",
 			"pulumi.com/waitFor":                   "jsonpath={$[?@.readyReplicas==3 && @.updatedReplicas>2]}",
+			cluster.ClaimsAnnotation:               `[{"name":"data","size":"5Gi","storageClass":"disks","accessModes":["ReadWriteOnce"],"volumeMode":"Filesystem"}]`,
 		}, sts.Get(t, "metadata.annotations"))
+		// Changes that would reach no existing claim are ignored, and refused
+		// by the hook (TestRefuseClaimChanges).
+		assert.Equal(t, cluster.ClaimTemplatePaths(1), sts.Options.IgnoreChanges)
 		assert.Equal(t, 3.0, sts.Get(t, "spec.replicas"))
 		assert.Equal(t, "db", sts.Get(t, "spec.serviceName"))
 		assert.Equal(t, "OrderedReady", sts.Get(t, "spec.podManagementPolicy"))
@@ -366,7 +370,9 @@ func TestDatabaseClusterProviderAnnotations(t *testing.T) {
 				})
 				return err
 			})
-			assert.Equal(t, tt.wantSts, rec.Find(t, kubetypes.StatefulSet, "db-statefulset").Get(t, "metadata.annotations"))
+			ann := rec.Find(t, kubetypes.StatefulSet, "db-statefulset").Get(t, "metadata.annotations").(map[string]any)
+			delete(ann, cluster.ClaimsAnnotation) // not the provider's
+			assert.Equal(t, tt.wantSts, ann)
 			assert.Equal(t, tt.wantJob, rec.Find(t, kubetypes.Job, "db-init").Get(t, "metadata.annotations"))
 
 			// The plain functions give the same answer.

@@ -23,9 +23,9 @@ import (
 //
 //	| object               | awaited how                   | deleted how               | replaced when               | ignored changes     | why |
 //	|----------------------|-------------------------------|---------------------------|-----------------------------|---------------------|-----|
-//	| StatefulSet          | waitFor, on a current status: | orphan: the pods stay     | an immutable field changes  | -                   | 1   |
-//	|                      | every replica Ready, the pods | (background with          | (volumeClaimTemplates,      |                     |     |
-//	|                      | at/above the partition on the | DeletionBackground);      | serviceName, selector,      |                     |     |
+//	| StatefulSet          | waitFor, on a current status: | orphan: the pods stay     | an immutable field changes  | claim templates'    | 1   |
+//	|                      | every replica Ready, the pods | (background with          | (volumeClaimTemplates,      | size, class, modes  |     |
+//	|                      | at/above the partition on the | DeletionBackground);      | serviceName, selector,      | (refused: 8)        |     |
 //	|                      | new revision; timeoutSeconds  | claims: ClaimRetention    | podManagementPolicy)        |                     |     |
 //	| init Job             | complete; timeoutSeconds      | provider default          | its template changes, or    | containers[0].image | 2   |
 //	|                      |                               |                           | it failed (replaceUnready)  |                     |     |
@@ -96,6 +96,10 @@ import (
 //     and moving back creates them again and adopts the pods (tests/e2e TestRevertedMove). The
 //     ConfigMap's resource name ends with its content hash (configMapResourceName), so new content
 //     is still created before the old is deleted.
+//  8. ClaimTemplateOptions, claimsHook (claims_hook.go). A claim template's size, storage class,
+//     access modes or volume mode reach no existing claim; a change would only replace the
+//     StatefulSet for nothing. The changes are ignored, and a before-update hook (run in preview
+//     too) refuses them, comparing cluster.ClaimsAnnotation of the live and the new object.
 //
 // What each object waits for besides its own await: the StatefulSet and the init Job depend on
 // the network's Services, the config objects, the pool's StorageClass and PVs, the NetworkPolicy

@@ -1,6 +1,7 @@
 package cluster_test
 
 import (
+	"maps"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -640,7 +641,9 @@ func TestLabelsAndAnnotations(t *testing.T) {
 		"secret": p.Secret.ObjectMeta, "service": p.Network.Service.ObjectMeta,
 	} {
 		assert.Equal(t, want, meta.Labels, name)
-		assert.Equal(t, map[string]string{"example.com/owner": "dba"}, meta.Annotations, name)
+		ann := maps.Clone(meta.Annotations)
+		delete(ann, cluster.ClaimsAnnotation) // the StatefulSet's record of its claims (claimchanges.go)
+		assert.Equal(t, map[string]string{"example.com/owner": "dba"}, ann, name)
 	}
 	tmpl := p.StatefulSet.Spec.Template
 	assert.Equal(t, "false", tmpl.Labels["sidecar.istio.io/inject"])

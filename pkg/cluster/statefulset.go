@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	k8svalidation "k8s.io/apimachinery/pkg/util/validation"
 
+	"github.com/ordinal-dev/ordinal/pkg/labels"
 	"github.com/ordinal-dev/ordinal/pkg/network"
 	"github.com/ordinal-dev/ordinal/pkg/validation"
 )
@@ -62,6 +63,9 @@ func (p *Plan) statefulSet(objLabels map[string]string) *appsv1.StatefulSet {
 	}
 	if s.OrdinalStart != 0 {
 		sts.Spec.Ordinals = &appsv1.StatefulSetOrdinals{Start: s.OrdinalStart}
+	}
+	if len(sts.Spec.VolumeClaimTemplates) > 0 {
+		sts.Annotations = labels.Merge(sts.Annotations, map[string]string{ClaimsAnnotation: p.claimsAnnotation(sts.Spec.VolumeClaimTemplates)})
 	}
 	return sts
 }

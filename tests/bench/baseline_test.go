@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ordinal-dev/ordinal/components"
+	"github.com/ordinal-dev/ordinal/pkg/cluster"
 	"github.com/ordinal-dev/ordinal/pkg/localpv"
 )
 
@@ -244,10 +246,19 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string, p parents) 
 		SeccompProfile:           &corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")},
 	}
 	deps := append([]pulumi.Resource{headless, public, cm, secret}, poolResources...)
+	stsAnnotations := maps.Clone(baselineStatefulSetAnnotations)
+	stsAnnotations[cluster.ClaimsAnnotation] = `[{"name":"data","size":"10Gi","storageClass":"` + pool + `","accessModes":["ReadWriteOnce"],"volumeMode":"Filesystem"}]`
+	// What the components add for the claims (components.ClaimTemplateOptions).
+	hook, err := ctx.RegisterResourceHook(name+"-claims", func(*pulumi.ResourceHookArgs) error { return nil }, &pulumi.ResourceHookOptions{OnDryRun: true})
+	if err != nil {
+		return err
+	}
+	claimsGuard := pulumi.Composite(pulumi.IgnoreChanges(cluster.ClaimTemplatePaths(1)),
+		pulumi.ResourceHooks(&pulumi.ResourceHookBinding{BeforeUpdate: []*pulumi.ResourceHook{hook}}))
 	_, err = appsv1.NewStatefulSet(ctx, name+"-statefulset", &appsv1.StatefulSetArgs{
 		Metadata: &metav1.ObjectMetaArgs{
 			Name: pulumi.String(name), Namespace: ns, Labels: labels("database"),
-			Annotations: pulumi.ToStringMap(baselineStatefulSetAnnotations),
+			Annotations: pulumi.ToStringMap(stsAnnotations),
 		},
 		Spec: &appsv1.StatefulSetSpecArgs{
 			PersistentVolumeClaimRetentionPolicy: &appsv1.StatefulSetPersistentVolumeClaimRetentionPolicyArgs{
@@ -344,7 +355,7 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string, p parents) 
 				},
 			}},
 		},
-	}, append([]pulumi.ResourceOption{pulumi.DependsOn(deps)}, named(p.cluster)...)...)
+	}, append([]pulumi.ResourceOption{pulumi.DependsOn(deps), claimsGuard}, named(p.cluster)...)...)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 
@@ -38,6 +39,8 @@ type clusterParams struct {
 	Partition int32
 	// ClaimLabels label the data claim template.
 	ClaimLabels map[string]string
+	// ClaimSize is the data claim's size; "" means 1Gi.
+	ClaimSize string
 	// ConfigData becomes the generated ConfigMap.
 	ConfigData map[string]string
 	// SecretData becomes the generated Secret.
@@ -126,7 +129,7 @@ func clusterSpec(p *clusterParams) cluster.Spec {
 				TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromString("client")},
 			}},
 		}},
-		Claims: []cluster.Claim{{Name: "data", Size: "1Gi", MountPath: "/data", Labels: maps.Clone(p.ClaimLabels)}},
+		Claims: []cluster.Claim{{Name: "data", Size: cmp.Or(p.ClaimSize, "1Gi"), MountPath: "/data", Labels: maps.Clone(p.ClaimLabels)}},
 		Config: &cluster.Config{Data: maps.Clone(p.ConfigData)},
 		Scheduling: cluster.Scheduling{
 			AntiAffinity: cluster.AntiAffinityHard,

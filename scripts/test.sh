@@ -22,7 +22,11 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "${ORDINAL_ROOT}"
 
-export GOFLAGS="${GOFLAGS:-} -mod=mod"
+# -trimpath: build results do not depend on where the clone is, so a fresh
+# clone (CI's) reuses what an earlier run at another path compiled; without
+# it, every package of this module and every test binary is rebuilt
+# (measured: 325 s before the end-to-end suite instead of 82 s).
+export GOFLAGS="${GOFLAGS:-} -mod=mod -trimpath"
 export PATH="${ORDINAL_TOOLS_BIN}:${PATH}"
 
 # section NAME: a heading, with the time the previous section took.

@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,14 +45,7 @@ func (s *stack) background(what string) <-chan error {
 // refresh runs `pulumi refresh` with opts.
 func (s *stack) refresh(what string, opts ...optrefresh.Option) {
 	s.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
-	defer cancel()
-	buf, w := progress()
-	start := time.Now()
-	opts = append(opts, optrefresh.ProgressStreams(w), optrefresh.ErrorProgressStreams(w), optrefresh.SuppressProgress())
-	res, err := s.stack.Refresh(ctx, opts...)
-	s.t.Logf("refresh (%s): %s, changes %v", what, time.Since(start).Round(100*time.Millisecond), changes(res.Summary.ResourceChanges))
-	require.NoError(s.t, err, "refresh (%s)\n--- engine output ---\n%s", what, tail(buf.String(), 80))
+	s.h.Refresh(what, opts...)
 }
 
 // assertSameClaims compares the PVC and PV UIDs of the given ordinals.

@@ -4,13 +4,7 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -19,99 +13,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
+
+	"github.com/ordinal-dev/ordinal/tests/internal/harness"
 )
-
-// killPulumiCLI sends SIGKILL to every pulumi CLI this test process
-// started and to all their descendants (the provider plugins), by pid. It
-// returns the pids it killed.
-func killPulumiCLI(t *testing.T) []int {
-	t.Helper()
-	entries, err := os.ReadDir("/proc")
-	require.NoError(t, err)
-	children := map[int][]int{}
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid ...
-		rest := string(stat)
-		if i := strings.LastIndexByte(rest, ')'); i >= 0 {
-			rest = rest[i+1:]
-		}
-		fields := strings.Fields(rest)
-		if len(fields) < 2 {
-			continue
-		}
-		if ppid, err := strconv.Atoi(fields[1]); err == nil {
-			children[ppid] = append(children[ppid], pid)
-		}
-	}
-	var tree []int
-	var walk func(int)
-	walk = func(pid int) {
-		tree = append(tree, pid)
-		for _, c := range children[pid] {
-			walk(c)
-		}
-	}
-	for _, pid := range children[os.Getpid()] {
-		if exe, err := os.Readlink(filepath.Join("/proc", strconv.Itoa(pid), "exe")); err == nil && filepath.Base(exe) == "pulumi" {
-			walk(pid)
-		}
-	}
-	var killed []int
-	for _, pid := range tree {
-		if err := syscall.Kill(pid, syscall.SIGKILL); err == nil {
-			killed = append(killed, pid)
-		}
-	}
-	return killed
-}
-
-// pendingOperations lists the state's pending operations as
-// "<type> <urn>".
-func (s *stack) pendingOperations() []string {
-	s.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	state, err := s.stack.Export(ctx)
-	require.NoError(s.t, err, "pulumi stack export")
-	var d apitype.DeploymentV3
-	require.NoError(s.t, json.Unmarshal(state.Deployment, &d))
-	var out []string
-	for _, op := range d.PendingOperations {
-		out = append(out, string(op.Type)+" "+string(op.Resource.URN))
-	}
-	return out
-}
-
-// locks lists the lock files of the stack's diy backend (a killed update
-// leaves its lock behind).
-func (s *stack) locks() []string {
-	s.t.Helper()
-	backend := strings.TrimPrefix(s.stack.Workspace().GetEnvVars()["PULUMI_BACKEND_URL"], "file://")
-	require.NotEmpty(s.t, backend, "the stack has no file backend")
-	var out []string
-	root := filepath.Join(backend, ".pulumi", "locks")
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() {
-			out = append(out, strings.TrimPrefix(path, root+"/"))
-		}
-		return nil
-	})
-	if err != nil && !os.IsNotExist(err) {
-		require.NoError(s.t, err, "reading the backend's locks")
-	}
-	return out
-}
 
 // TestKilledUpRecovers kills the pulumi CLI and its provider plugin
 // (SIGKILL, by pid) while the first `up` waits for the StatefulSet it has
@@ -148,7 +52,7 @@ func TestKilledUpRecovers(t *testing.T) {
 		require.True(t, time.Now().Before(deadline), "the running up created no StatefulSet in %s", waitTimeout)
 		time.Sleep(100 * time.Millisecond)
 	}
-	killed := killPulumiCLI(t)
+	killed := harness.KillPulumiCLI(t)
 	t.Logf("StatefulSet seen after %s; killed pulumi pids %v", time.Since(start).Round(100*time.Millisecond), killed)
 	require.NotEmpty(t, killed, "no pulumi CLI process to kill")
 	select {
@@ -166,15 +70,15 @@ func TestKilledUpRecovers(t *testing.T) {
 	done()
 
 	done = step(t, "recover: cancel, refresh --clear-pending-creates")
-	locks := s.locks()
+	locks := s.h.Locks()
 	t.Logf("locks after the kill: %v", locks)
 	if len(locks) > 0 {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		require.NoError(t, s.stack.Cancel(ctx), "pulumi cancel removes the killed update's lock")
 		cancel()
-		assert.Empty(t, s.locks(), "locks left after pulumi cancel")
+		assert.Empty(t, s.h.Locks(), "locks left after pulumi cancel")
 	}
-	pending := s.pendingOperations()
+	pending := s.h.PendingOperations()
 	t.Logf("pending operations after the kill: %v", pending)
 	require.NotEmpty(t, pending, "the killed update left no pending operation (it was killed after it finished?)")
 	stsPending := false
@@ -185,7 +89,7 @@ func TestKilledUpRecovers(t *testing.T) {
 	}
 	assert.True(t, stsPending, "the StatefulSet's create is pending: %v", pending)
 	s.refresh("clear pending creates", optrefresh.ClearPendingCreates())
-	assert.Empty(t, s.pendingOperations(), "pending operations left after the refresh")
+	assert.Empty(t, s.h.PendingOperations(), "pending operations left after the refresh")
 	done()
 
 	done = step(t, "up converges")

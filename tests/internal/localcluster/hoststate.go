@@ -30,19 +30,7 @@ func CaptureHostState() HostState {
 		return strings.TrimSuffix(strings.SplitN(f[1], "@", 2)[0], ":")
 	})
 	for _, c := range []string{"iptables-save", "ip6tables-save"} {
-		table := ""
-		s[c] = linesOf(run(c), func(l string) string {
-			switch {
-			case strings.HasPrefix(l, "*"):
-				table = l
-			case strings.HasPrefix(l, ":"):
-				// Chain declarations carry packet counters: keep the name.
-				return table + " " + strings.Fields(l)[0]
-			case strings.HasPrefix(l, "-A "):
-				return table + " " + l
-			}
-			return ""
-		})
+		s[c] = iptablesLines(run(c))
 	}
 	mounts, _ := os.ReadFile("/proc/self/mountinfo")
 	s["mounts"] = linesOf(string(mounts), func(l string) string {
@@ -90,6 +78,37 @@ func (s HostState) Diff(before HostState) []string {
 		}
 	}
 	return out
+}
+
+// iptablesLines reduces iptables-save output to what a cluster may leave
+// behind: every rule, every chain of its own, and a built-in chain only
+// when its policy is not ACCEPT. A built-in chain with policy ACCEPT and
+// no rules is what a table that was never loaded behaves like; the kernel
+// loads a table on first use (on a fresh machine, the cluster's first
+// rule) and never unloads it, so such a chain is not a leftover.
+func iptablesLines(out string) []string {
+	table := ""
+	return linesOf(out, func(l string) string {
+		switch {
+		case strings.HasPrefix(l, "*"):
+			table = l
+		case strings.HasPrefix(l, ":"):
+			// ":NAME POLICY [packets:bytes]": counters change, names and
+			// policies are state. A chain of one's own has policy "-".
+			f := strings.Fields(l)
+			switch policy := f[min(1, len(f)-1)]; policy {
+			case "ACCEPT":
+				return ""
+			case "-":
+				return table + " " + f[0]
+			default:
+				return table + " " + f[0] + " " + policy
+			}
+		case strings.HasPrefix(l, "-A "):
+			return table + " " + l
+		}
+		return ""
+	})
 }
 
 func run(name string, args ...string) string {

@@ -139,6 +139,35 @@
 //
 // TestScalingKeepsThePodTemplate holds every profile to exactly this.
 //
+// # Members joining and leaving
+//
+// A lower replica count deletes the highest ordinals' pods (their claims
+// stay: see cluster.ClaimRetention); a higher one starts new pods on new
+// claims. What the database does about it, and what is yours to do, per
+// profile (ordinal does not yet run membership changes for you):
+//
+//   - Cockroach: a new node joins through the --join list by itself. A
+//     departing node must be decommissioned first (`cockroach node
+//     decommission <id>`, wait until it holds no replicas), one node at a
+//     time, never below the replication factor; only then lower replicas.
+//     Lowering replicas without it takes those nodes' replicas away at
+//     once.
+//   - ZooKeeper: static membership; the rolling restart with the new
+//     zoo.cfg is the join and the leave (each server restarts knowing the
+//     new ensemble). Keep an odd size and never remove more than a
+//     minority in one change. Dynamic reconfig is off.
+//   - Etcd: fixed at creation. A new pod would try to bootstrap a cluster
+//     of its own and fail; a departing pod stays a member that no longer
+//     answers (five members cut to three pods still need three votes of
+//     five, and lose the quorum at the next failure). Membership changes
+//     are `etcdctl member remove` before the pod goes and `etcdctl member
+//     add` before a new one starts with ETCD_INITIAL_CLUSTER_STATE
+//     =existing: plan them as a migration.
+//   - MySQL: one instance; there is no other member to join or leave.
+//
+// tests/realpods' data-safety suite records what each operation does to
+// the members (RELIABILITY.md).
+//
 // Profiles never reach a cluster and hold no Pulumi types, so they can be
 // unit tested and rendered to YAML (see package render) without Pulumi.
 package engines

@@ -64,6 +64,25 @@ pid_of() {
   echo "$pid"
 }
 
+# start_supervised NAME ARGS...: start NAME as `start` does, and start it
+# again a second after it exits, as a kubelet restarts a control-plane
+# static pod. kube-scheduler exits on purpose when it finds its cache
+# inconsistent (seen after an API-server restart while a StatefulSet
+# re-created a pod); unsupervised, the cluster would schedule nothing more.
+# The pid file holds the supervisor's pid (its command line names the
+# binary, which pid_of checks); stop ends the supervisor, then the
+# component.
+start_supervised() {
+  local name=$1
+  shift
+  [[ -x "${BIN}/${name}" ]] || die "${BIN}/${name} not found: run scripts/install-tools.sh"
+  : >"${LOGS}/${name}.log"
+  # shellcheck disable=SC2016 # expanded by the supervisor's shell
+  setsid bash -c 'log=$1; shift; while :; do "$@" </dev/null >>"$log" 2>&1; echo "supervisor: $1 exited ($?), starting it again" >>"$log"; sleep 1; done' \
+    supervise "${LOGS}/${name}.log" "${BIN}/${name}" "$@" </dev/null >/dev/null 2>&1 &
+  echo $! >"$(pidfile "$name")"
+}
+
 # start NAME ARGS...: run .tools/bin/NAME detached, log to logs/NAME.log.
 start() {
   local name=$1
@@ -76,8 +95,17 @@ start() {
 
 # stop NAME: SIGTERM, then SIGKILL after a few seconds.
 stop() {
-  local name=$1 pid
-  if pid=$(pid_of "$name"); then terminate "$pid" "$name" 5; fi
+  local name=$1 pid child
+  if pid=$(pid_of "$name"); then
+    # A supervised component (start_supervised): its supervisor first, so
+    # that it starts nothing new, then what it runs.
+    local children=()
+    for child in /proc/[0-9]*; do
+      [[ $(awk '{print $4}' "$child/stat" 2>/dev/null) == "$pid" ]] && children+=("${child#/proc/}")
+    done
+    terminate "$pid" "$name" 5
+    for child in "${children[@]}"; do terminate "$child" "$name" 5; done
+  fi
   rm -f "$(pidfile "$name")"
 }
 
@@ -342,7 +370,7 @@ cmd_up() {
     --v 1
   wait_for "kube-apiserver /readyz" kube-apiserver apiserver_ready
 
-  start kube-controller-manager \
+  start_supervised kube-controller-manager \
     --kubeconfig "${KUBECONFIG_FILE}" \
     --secure-port 0 \
     --leader-elect=false \
@@ -353,7 +381,7 @@ cmd_up() {
     --cluster-signing-key-file "${PKI}/ca.key" \
     --profiling=false \
     --v 1
-  start kube-scheduler \
+  start_supervised kube-scheduler \
     --kubeconfig "${KUBECONFIG_FILE}" \
     --secure-port 0 \
     --leader-elect=false \

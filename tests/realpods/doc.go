@@ -7,6 +7,11 @@
 // database's own client, DNS from a pod, files in the projected directory
 // and on the local volume's host directory.
 //
+// The data-safety suite (datasafety_*_test.go) runs day-2 operations and
+// faults in sequence on etcd and MariaDB: before each it writes records
+// through the database's own client, after it reads every record back and
+// asks the members who they are; RELIABILITY.md's table is its report.
+//
 // TestMain also proves the cluster leaves nothing on the machine: it
 // captures the host's state (links, iptables, mounts, cgroups, netns,
 // sysctls, mount-point directories) before anything starts, then starts a

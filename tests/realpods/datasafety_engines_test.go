@@ -1,0 +1,70 @@
+//go:build e2e
+
+package realpods
+
+import (
+	"testing"
+)
+
+// TestEtcdDataSafety runs the day-2 operations and faults of the
+// data-safety suite on a three-member etcd cluster of real pods in a
+// restricted namespace: no record is lost, every member stays a member,
+// one leader after each, every pod on its first claim and volume.
+func TestEtcdDataSafety(t *testing.T) {
+	ns := restrictedNamespace(t, "rp-safety-etcd")
+	const name, disk = "sfetcd", "/mnt/disks/ssd3"
+	wipeDisks(t, name+"-disks", disk)
+	s := env.InlineStack(t, "safety-etcd", safetyProgram(etcdSafetySpec))
+	s.SetConfig(map[string]string{"namespace": ns, "name": name, "diskPath": disk})
+	s.Up("first")
+	store := etcdStore{ns: ns, name: name, replicas: 3}
+	r := &safetyRun{t: t, engine: "etcd", ns: ns, name: name, replicas: 3, stack: s, store: store}
+	r.start()
+	leader := func(r *safetyRun) string { return store.leaderPod(r.t) }
+	member1 := func(r *safetyRun) string { return name + "-1" }
+	ops := []safetyOp{
+		podDelete("the leader", leader),
+		nodeRestart(member1),
+		rollingChange("config change that rolls pods (etcd flag)", map[string]string{"extraArgs": "--snapshot-count=20000"}),
+		imageRoll("etcd", "localhost/etcd:2"),
+		phasedRollout("etcd", "localhost/etcd:1"),
+		killedUp(map[string]string{"image": "localhost/etcd:2"}),
+		apiServerRestart(map[string]string{"extraArgs": "--snapshot-count=30000"}),
+		statefulSetReplacement(map[string]string{"claimLabel": "tier=gold"}),
+		destroyThenUp(),
+	}
+	defer r.report()
+	for i, op := range ops {
+		r.do(i, op)
+	}
+}
+
+// TestMariaDBDataSafety runs the operations that apply to a single
+// MariaDB primary (no election, no phased rollout over one pod).
+func TestMariaDBDataSafety(t *testing.T) {
+	ns := restrictedNamespace(t, "rp-safety-mariadb")
+	const name, disk, password = "sfmaria", "/mnt/disks/ssd3", "safety-pw"
+	wipeDisks(t, name+"-disks", disk)
+	s := env.InlineStack(t, "safety-mariadb", safetyProgram(mariadbSafetySpec))
+	s.SetConfig(map[string]string{"namespace": ns, "name": name, "diskPath": disk})
+	s.SetSecretConfig(map[string]string{"password": password})
+	s.Up("first")
+	r := &safetyRun{t: t, engine: "MariaDB", ns: ns, name: name, replicas: 1, stack: s,
+		store: mariadbStore{ns: ns, name: name, password: password}}
+	r.start()
+	primary := func(r *safetyRun) string { return name + "-0" }
+	ops := []safetyOp{
+		podDelete("the primary", primary),
+		nodeRestart(primary),
+		rollingChange("config change that rolls pods (server flag)", map[string]string{"extraArgs": "--max-connections=200"}),
+		imageRoll("mysql", "localhost/mariadb:2"),
+		killedUp(map[string]string{"image": "localhost/mariadb:1"}),
+		apiServerRestart(map[string]string{"extraArgs": "--max-connections=300"}),
+		statefulSetReplacement(map[string]string{"claimLabel": "tier=gold"}),
+		destroyThenUp(),
+	}
+	defer r.report()
+	for i, op := range ops {
+		r.do(i, op)
+	}
+}

@@ -1,0 +1,78 @@
+//go:build e2e
+
+package realpods
+
+import (
+	"cmp"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+
+	"github.com/ordinal-dev/ordinal/components"
+	"github.com/ordinal-dev/ordinal/examples/etcd"
+	"github.com/ordinal-dev/ordinal/examples/mysql"
+	"github.com/ordinal-dev/ordinal/pkg/cluster"
+	"github.com/ordinal-dev/ordinal/pkg/engines"
+	"github.com/ordinal-dev/ordinal/pkg/localpv"
+)
+
+// safetyConfig is what the data-safety programs read from the stack's
+// config: the examples' keys (namespace, name, diskPath, image) and the
+// knobs the operations turn: "extraArgs" (space-separated server flags: a
+// change rolls every pod), "claimLabel" ("key=value" on the data claim
+// template: a change replaces the StatefulSet) and "partition".
+type safetyConfig struct {
+	Name, Namespace, DiskPath, Image string
+	ExtraArgs                        []string
+	Password                         pulumi.StringOutput
+}
+
+// safetySpec builds an engine's spec from the config; secret is the
+// generated Secret's data (nil for none).
+type safetySpec func(c safetyConfig) (spec cluster.Spec, secret map[string]pulumi.StringInput)
+
+// etcdSafetySpec is examples/etcd's cluster: three members.
+func etcdSafetySpec(c safetyConfig) (cluster.Spec, map[string]pulumi.StringInput) {
+	return engines.Etcd(c.Name, engines.EtcdOptions{
+		Image: cmp.Or(c.Image, etcd.DefaultImage), StorageSize: "1Gi", ExtraArgs: c.ExtraArgs,
+	}), nil
+}
+
+// mariadbSafetySpec is examples/mysql's server with database "app".
+func mariadbSafetySpec(c safetyConfig) (cluster.Spec, map[string]pulumi.StringInput) {
+	return engines.MySQL(c.Name, engines.MySQLOptions{
+		Image: cmp.Or(c.Image, mysql.DefaultImage), StorageSize: "1Gi", Database: "app", ExtraArgs: c.ExtraArgs,
+	}), map[string]pulumi.StringInput{engines.MySQLRootPasswordKey: c.Password}
+}
+
+// safetyProgram deploys a local volume pool on the three real nodes and
+// the cluster build makes, with the knobs applied.
+func safetyProgram(build safetySpec) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		cfg := config.New(ctx, "")
+		c := safetyConfig{
+			Name:      cfg.Require("name"),
+			Namespace: cfg.Require("namespace"),
+			DiskPath:  cfg.Require("diskPath"),
+			Image:     cfg.Get("image"),
+			ExtraArgs: strings.Fields(cfg.Get("extraArgs")),
+			Password:  cfg.GetSecret("password"),
+		}
+		pool, err := components.NewLocalVolumePool(ctx, c.Name+"-disks", &components.LocalVolumePoolArgs{
+			Spec: localpv.Spec{Nodes: []string{"node-0", "node-1", "node-2"}, Path: c.DiskPath, Capacity: "1Gi"},
+		})
+		if err != nil {
+			return err
+		}
+		spec, secret := build(c)
+		if k, v, ok := strings.Cut(cfg.Get("claimLabel"), "="); ok {
+			spec.Claims[0].Labels = map[string]string{k: v}
+		}
+		spec.UpdateStrategy.Partition = int32(cfg.GetInt("partition"))
+		_, err = components.NewDatabaseCluster(ctx, c.Name, &components.DatabaseClusterArgs{
+			Namespace: pulumi.String(c.Namespace), Spec: spec, Pool: pool, SecretData: secret,
+		})
+		return err
+	}
+}

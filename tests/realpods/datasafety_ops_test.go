@@ -100,15 +100,23 @@ func phasedRollout(container, image string) safetyOp {
 	}}
 }
 
+// rollInBackground applies config with an `up` run in the background and
+// returns once the StatefulSet's new revision is rolling; the channel
+// yields the up's error.
+func (r *safetyRun) rollInBackground(what string, config map[string]string) <-chan error {
+	rev := r.statefulSet().Status.UpdateRevision
+	r.stack.SetConfig(config)
+	upErr := r.stack.Background(what)
+	r.rolloutStarted(upErr, rev)
+	return upErr
+}
+
 // killedUp starts an `up` that applies config, SIGKILLs the CLI and its
 // plugins once the StatefulSet's rollout has started, recovers as the
 // README says, and runs `up` again.
 func killedUp(config map[string]string) safetyOp {
 	return safetyOp{name: "SIGKILL of `up` mid-rollout, then `up`", run: func(r *safetyRun) string {
-		rev := r.statefulSet().Status.UpdateRevision
-		r.stack.SetConfig(config)
-		upErr := r.stack.Background("to be killed mid-rollout")
-		r.rolloutStarted(upErr, rev)
+		upErr := r.rollInBackground("to be killed mid-rollout", config)
 		killed := harness.KillPulumiCLI(r.t)
 		require.NotEmpty(r.t, killed, "no pulumi CLI to kill")
 		select {
@@ -128,10 +136,7 @@ func killedUp(config map[string]string) safetyOp {
 // finishes (the note says which happened).
 func apiServerRestart(config map[string]string) safetyOp {
 	return safetyOp{name: "API-server restart mid-`up`", run: func(r *safetyRun) string {
-		rev := r.statefulSet().Status.UpdateRevision
-		r.stack.SetConfig(config)
-		upErr := r.stack.Background("API server restarted under it")
-		r.rolloutStarted(upErr, rev)
+		upErr := r.rollInBackground("API server restarted under it", config)
 		clusterScript(r.t, "restart-apiserver")
 		if err := <-upErr; err != nil {
 			first, _, _ := strings.Cut(err.Error(), "\n")

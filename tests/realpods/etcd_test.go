@@ -59,15 +59,7 @@ func TestEtcdCluster(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{name + "-0", name + "-1", name + "-2"}, names, "every pod is a started member")
 
-	var status []struct {
-		Endpoint string `json:"Endpoint"`
-		Status   struct {
-			Header struct {
-				MemberID uint64 `json:"member_id"`
-			} `json:"header"`
-			Leader uint64 `json:"leader"`
-		} `json:"Status"`
-	}
+	var status []etcdEndpointStatus
 	require.NoError(t, json.Unmarshal([]byte(etcdctl(t, ns, name+"-1", endpoints, "endpoint", "status", "-w", "json")), &status))
 	require.Len(t, status, 3, "every endpoint answers")
 	leaders := map[uint64]bool{}

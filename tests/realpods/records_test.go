@@ -167,11 +167,7 @@ func (e etcdStore) quorum(t *testing.T) quorum {
 	for _, m := range members.Members {
 		q.Members = append(q.Members, m.Name)
 	}
-	var status []struct {
-		Status struct {
-			Leader uint64 `json:"leader"`
-		} `json:"Status"`
-	}
+	var status []etcdEndpointStatus
 	require.NoError(t, json.Unmarshal([]byte(e.ctl(t, "--endpoints="+strings.Join(e.memberURLs(), ","), "endpoint", "status", "-w", "json")), &status))
 	leaders := map[uint64]bool{}
 	for _, s := range status {
@@ -181,18 +177,21 @@ func (e etcdStore) quorum(t *testing.T) quorum {
 	return q
 }
 
+// etcdEndpointStatus is one endpoint of `etcdctl endpoint status -w json`.
+type etcdEndpointStatus struct {
+	Endpoint string `json:"Endpoint"`
+	Status   struct {
+		Header struct {
+			MemberID uint64 `json:"member_id"`
+		} `json:"header"`
+		Leader uint64 `json:"leader"`
+	} `json:"Status"`
+}
+
 // leaderPod is the pod of the member the others follow.
 func (e etcdStore) leaderPod(t *testing.T) string {
 	t.Helper()
-	var status []struct {
-		Endpoint string `json:"Endpoint"`
-		Status   struct {
-			Header struct {
-				MemberID uint64 `json:"member_id"`
-			} `json:"header"`
-			Leader uint64 `json:"leader"`
-		} `json:"Status"`
-	}
+	var status []etcdEndpointStatus
 	require.NoError(t, json.Unmarshal([]byte(e.ctl(t, "--endpoints="+strings.Join(e.memberURLs(), ","), "endpoint", "status", "-w", "json")), &status))
 	for _, s := range status {
 		if s.Status.Leader == s.Status.Header.MemberID {

@@ -11,7 +11,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -123,13 +122,8 @@ func Progress() (*bytes.Buffer, io.Writer) {
 // fails; it logs how long it took and what changed.
 func (s *Stack) Up(what string) auto.UpResult {
 	s.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), OpTimeout)
-	defer cancel()
-	buf, w := Progress()
-	start := time.Now()
-	res, err := s.stack.Up(ctx, optup.ProgressStreams(w), optup.ErrorProgressStreams(w), optup.SuppressProgress())
-	s.t.Logf("up (%s): %s, changes %v", what, time.Since(start).Round(100*time.Millisecond), res.Summary.ResourceChanges)
-	require.NoError(s.t, err, "up (%s)\n--- engine output ---\n%s", what, Tail(buf.String(), 120))
+	res, err := s.TryUp(what)
+	require.NoError(s.t, err)
 	return res
 }
 

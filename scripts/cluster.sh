@@ -70,8 +70,8 @@ pid_of() {
 # inconsistent (seen after an API-server restart while a StatefulSet
 # re-created a pod); unsupervised, the cluster would schedule nothing more.
 # The pid file holds the supervisor's pid (its command line names the
-# binary, which pid_of checks); stop ends the supervisor, then the
-# component.
+# binary, which pid_of checks); stop ends the supervisor, then its process
+# group.
 start_supervised() {
   local name=$1
   shift
@@ -95,16 +95,14 @@ start() {
 
 # stop NAME: SIGTERM, then SIGKILL after a few seconds.
 stop() {
-  local name=$1 pid child
+  local name=$1 pid
   if pid=$(pid_of "$name"); then
-    # A supervised component (start_supervised): its supervisor first, so
-    # that it starts nothing new, then what it runs.
-    local children=()
-    for child in /proc/[0-9]*; do
-      [[ $(awk '{print $4}' "$child/stat" 2>/dev/null) == "$pid" ]] && children+=("${child#/proc/}")
-    done
     terminate "$pid" "$name" 5
-    for child in "${children[@]}"; do terminate "$child" "$name" 5; done
+    # Every component leads a process group of its own (setsid). A
+    # supervised one (start_supervised) leaves the component it ran in
+    # that group: it goes too, after the supervisor, which can then start
+    # nothing new.
+    if kill -0 -- "-${pid}" 2>/dev/null; then terminate "-${pid}" "${name}" 5; fi
   fi
   rm -f "$(pidfile "$name")"
 }

@@ -4,9 +4,7 @@ package e2e
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -24,12 +22,7 @@ func clusterScript(t *testing.T, cmd string) {
 	dir := filepath.Dir(env.kubeconfig)
 	_, err := os.Stat(filepath.Join(dir, "run", "kube-apiserver.pid"))
 	require.NoError(t, err, "the fault tests need a cluster started by scripts/cluster.sh (its state directory holds the kubeconfig)")
-	start := time.Now()
-	c := exec.Command("bash", filepath.Join(env.root, "scripts", "cluster.sh"), cmd)
-	c.Env = append(os.Environ(), "ORDINAL_CLUSTER_DIR="+dir)
-	out, err := c.CombinedOutput()
-	require.NoError(t, err, "cluster.sh %s: %s", cmd, out)
-	t.Logf("cluster.sh %s: %s (%s)", cmd, time.Since(start).Round(100*time.Millisecond), strings.TrimSpace(string(out)))
+	henv().ClusterScript(t, dir, cmd)
 }
 
 // background runs up in a goroutine; the channel yields its error.

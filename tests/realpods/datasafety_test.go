@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -226,10 +224,5 @@ func (r *safetyRun) images(container string) map[string]string {
 // clusterScript runs scripts/cluster.sh with args against the suite's cluster.
 func clusterScript(t *testing.T, args ...string) {
 	t.Helper()
-	start := time.Now()
-	cmd := exec.Command("bash", append([]string{filepath.Join(env.Root, "scripts", "cluster.sh")}, args...)...)
-	cmd.Env = append(os.Environ(), "ORDINAL_CLUSTER_DIR="+clusterDir)
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "cluster.sh %s: %s", strings.Join(args, " "), out)
-	t.Logf("cluster.sh %s: %s (%s)", strings.Join(args, " "), time.Since(start).Round(100*time.Millisecond), strings.TrimSpace(string(out)))
+	env.ClusterScript(t, clusterDir, args...)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -129,4 +130,16 @@ func Tail(s string, n int) string {
 		parts = parts[len(parts)-n:]
 	}
 	return strings.Join(parts, "\n")
+}
+
+// ClusterScript runs scripts/cluster.sh with args against the local
+// cluster whose state is in clusterDir, and fails the test if it fails.
+func (e *Env) ClusterScript(t testing.TB, clusterDir string, args ...string) {
+	t.Helper()
+	start := time.Now()
+	cmd := exec.Command("bash", append([]string{filepath.Join(e.Root, "scripts", "cluster.sh")}, args...)...)
+	cmd.Env = append(os.Environ(), "ORDINAL_CLUSTER_DIR="+clusterDir)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "cluster.sh %s: %s", strings.Join(args, " "), out)
+	t.Logf("cluster.sh %s: %s (%s)", strings.Join(args, " "), time.Since(start).Round(100*time.Millisecond), strings.TrimSpace(string(out)))
 }

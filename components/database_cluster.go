@@ -67,6 +67,10 @@ type DatabaseCluster struct {
 	// Network holds the Services and DNS names.
 	Network     *HeadlessNetwork
 	StatefulSet *appsv1.StatefulSet
+	// Claims are the claims of the pods (one per claim template and pod,
+	// "<template>-<statefulset>-<ordinal>"), declared before the
+	// StatefulSet so that a larger size grows them; never deleted by Pulumi.
+	Claims []pulumi.Resource
 	// PDB is nil when disabled.
 	PDB *policyv1.PodDisruptionBudget
 	// InitJob is nil without spec.Init.
@@ -283,11 +287,19 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 	stsMeta.Annotations = labels.Merge(stsMeta.Annotations, StatefulSetAnnotations(plan.Spec, args.Deletion, args.AwaitTimeoutSeconds))
 	claimOpts := pulumi.Composite()
 	if n := len(plan.StatefulSet.Spec.VolumeClaimTemplates); n > 0 {
-		hook, err := claimsHook(ctx, name)
+		hook, err := claimsHook(ctx, name, plan)
 		if err != nil {
 			return childError(kubetypes.StatefulSet, stsName, err)
 		}
-		claimOpts = ClaimTemplateOptions(n, hook)
+		// The claims before the StatefulSet, after the pool (claim_patches.go).
+		var pool []pulumi.Resource
+		if args.Pool != nil {
+			pool = args.Pool.resources()
+		}
+		if c.Claims, err = registerClaims(ctx, name, plan, deployed, ns, hook, child, pulumi.DependsOn(pool)); err != nil {
+			return err
+		}
+		claimOpts = pulumi.Composite(ClaimTemplateOptions(n, hook), pulumi.DependsOn(c.Claims))
 	}
 	c.StatefulSet, err = registerStatefulSet(ctx, stsName, stsMeta, stsSpec, ns, named, pulumi.DependsOn(deps), claimOpts)
 	if err != nil {

@@ -54,6 +54,9 @@ func TestDatabaseClusterChildren(t *testing.T) {
 		kubetypes.ConfigMap + "::db-config-4fb43b46e4",
 		kubetypes.Secret + "::db-secret",
 		kubetypes.StatefulSet + "::db-statefulset",
+		kubetypes.PersistentVolumeClaimPatch + "::db-claim-data-db-0",
+		kubetypes.PersistentVolumeClaimPatch + "::db-claim-data-db-1",
+		kubetypes.PersistentVolumeClaimPatch + "::db-claim-data-db-2",
 		kubetypes.PodDisruptionBudget + "::db-pdb",
 		kubetypes.Job + "::db-init",
 	})
@@ -61,8 +64,8 @@ func TestDatabaseClusterChildren(t *testing.T) {
 		kubetypes.Service + "::db-network-headless",
 		kubetypes.Service + "::db-network-client",
 	})
-	// 6 cluster children + 2 Services + the component; 3 PVs + class + pool.
-	assert.Equal(t, 9+5, rec.Count())
+	// 6 cluster children + 3 claims + 2 Services + the component; 3 PVs + class + pool.
+	assert.Equal(t, 12+5, rec.Count())
 
 	selector := map[string]any{"app.kubernetes.io/component": "database", "app.kubernetes.io/instance": "db"}
 	secretName := ordinaltest.AutoName("db-secret")
@@ -99,6 +102,27 @@ func TestDatabaseClusterChildren(t *testing.T) {
 		assert.True(t, s.IsSecret("stringData.password"), "the value reaches the engine as a secret")
 		assert.False(t, s.Has("data"))
 		assert.Equal(t, "database", s.Get(t, `metadata.labels["app.kubernetes.io/component"]`))
+	})
+
+	t.Run("claims", func(t *testing.T) {
+		sts := rec.Find(t, kubetypes.StatefulSet, "db-statefulset")
+		for i := range 3 {
+			name := fmt.Sprintf("data-db-%d", i)
+			c := rec.Find(t, kubetypes.PersistentVolumeClaimPatch, "db-claim-"+name)
+			// What the StatefulSet controller would make from the template.
+			assert.Equal(t, "v1", c.Get(t, "apiVersion"))
+			assert.Equal(t, "PersistentVolumeClaim", c.Get(t, "kind"))
+			assert.Equal(t, name, c.Get(t, "metadata.name"))
+			assert.Equal(t, selector, c.Get(t, "metadata.labels"))
+			assert.Equal(t, map[string]any{"pulumi.com/patchForce": "true", "pulumi.com/skipAwait": "true"}, c.Get(t, "metadata.annotations"))
+			assert.Equal(t, sts.Get(t, "spec.volumeClaimTemplates[0].spec"), c.Get(t, "spec"))
+			assert.Equal(t, "5Gi", c.Get(t, "spec.resources.requests.storage"))
+			assert.Equal(t, "disks", c.Get(t, "spec.storageClassName"))
+			// Never deleted by Pulumi; after the pool, before the StatefulSet.
+			assert.True(t, c.Options.RetainOnDelete, "a claim leaving the program must keep its data")
+			assert.Contains(t, c.Options.Dependencies, rec.Find(t, kubetypes.StorageClass, "disks-class").URN)
+			assert.Contains(t, sts.Options.Dependencies, c.URN, "the StatefulSet waits for its claims")
+		}
 	})
 
 	t.Run("statefulset", func(t *testing.T) {
@@ -243,7 +267,7 @@ func TestDatabaseClusterSecretNeverLeaks(t *testing.T) {
 
 func TestDatabaseClusterNamespace(t *testing.T) {
 	rec, db := runFullCluster(t, pulumi.String("prod"))
-	namespaced := map[string]bool{kubetypes.Service: true, kubetypes.ConfigMap: true, kubetypes.Secret: true, kubetypes.StatefulSet: true, kubetypes.PodDisruptionBudget: true, kubetypes.Job: true}
+	namespaced := map[string]bool{kubetypes.Service: true, kubetypes.ConfigMap: true, kubetypes.Secret: true, kubetypes.StatefulSet: true, kubetypes.PodDisruptionBudget: true, kubetypes.Job: true, kubetypes.PersistentVolumeClaimPatch: true}
 	n := 0
 	for _, r := range rec.Resources() {
 		if namespaced[r.Type] {
@@ -253,7 +277,7 @@ func TestDatabaseClusterNamespace(t *testing.T) {
 			assert.False(t, r.Has("metadata.namespace"), "%s is cluster-scoped", r)
 		}
 	}
-	assert.Equal(t, 7, n)
+	assert.Equal(t, 10, n)
 	assert.Equal(t, "prod", ordinaltest.Await[string](t, db.Namespace))
 	assert.Equal(t, "db-2.db.prod.svc.cluster.local", ordinaltest.Await[[]string](t, db.PodFQDNs)[2])
 }
@@ -425,6 +449,9 @@ func TestDatabaseClusterAccessAndNetworkPolicy(t *testing.T) {
 		kubetypes.Role + "::db-role",
 		kubetypes.RoleBinding + "::db-rolebinding",
 		kubetypes.StatefulSet + "::db-statefulset",
+		kubetypes.PersistentVolumeClaimPatch + "::db-claim-data-db-0",
+		kubetypes.PersistentVolumeClaimPatch + "::db-claim-data-db-1",
+		kubetypes.PersistentVolumeClaimPatch + "::db-claim-data-db-2",
 		kubetypes.PodDisruptionBudget + "::db-pdb",
 		kubetypes.Job + "::db-init",
 	})

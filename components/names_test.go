@@ -81,6 +81,10 @@ func TestURNsAreStable(t *testing.T) {
 		{p + dc + "$kubernetes:rbac.authorization.k8s.io/v1:Role::db-role", "db"},
 		{p + dc + "$kubernetes:rbac.authorization.k8s.io/v1:RoleBinding::db-rolebinding", "db"},
 		{p + dc + "$kubernetes:apps/v1:StatefulSet::db-statefulset", "db"},
+		// One per claim template and pod, named as the StatefulSet names them.
+		{p + dc + "$kubernetes:core/v1:PersistentVolumeClaimPatch::db-claim-data-db-0", "data-db-0"},
+		{p + dc + "$kubernetes:core/v1:PersistentVolumeClaimPatch::db-claim-data-db-1", "data-db-1"},
+		{p + dc + "$kubernetes:core/v1:PersistentVolumeClaimPatch::db-claim-data-db-2", "data-db-2"},
 		{p + dc + "$kubernetes:policy/v1:PodDisruptionBudget::db-pdb", "db"},
 		{p + dc + "$kubernetes:batch/v1:Job::db-init", "db-init"},
 

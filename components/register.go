@@ -48,6 +48,7 @@ var (
 	jobKind              = kubeKind{kubetypes.Job, "batch/v1", "Job", nil}
 	serviceKind          = kubeKind{kubetypes.Service, "v1", "Service", nil}
 	persistentVolumeKind = kubeKind{kubetypes.PersistentVolume, "v1", "PersistentVolume", nil}
+	claimKind            = kubeKind{kubetypes.PersistentVolumeClaimPatch, "v1", "PersistentVolumeClaim", nil}
 	pdbKind              = kubeKind{kubetypes.PodDisruptionBudget, "policy/v1", "PodDisruptionBudget",
 		[]string{"kubernetes:policy/v1beta1:PodDisruptionBudget"}}
 	networkPolicyKind = kubeKind{kubetypes.NetworkPolicy, "networking.k8s.io/v1", "NetworkPolicy",

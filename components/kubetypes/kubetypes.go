@@ -11,18 +11,21 @@ package kubetypes
 
 // Type tokens of the Kubernetes kinds the components register.
 const (
-	StatefulSet         = "kubernetes:apps/v1:StatefulSet"
-	Job                 = "kubernetes:batch/v1:Job"
-	Service             = "kubernetes:core/v1:Service"
-	ConfigMap           = "kubernetes:core/v1:ConfigMap"
-	Secret              = "kubernetes:core/v1:Secret"
-	ServiceAccount      = "kubernetes:core/v1:ServiceAccount"
-	PersistentVolume    = "kubernetes:core/v1:PersistentVolume"
-	PodDisruptionBudget = "kubernetes:policy/v1:PodDisruptionBudget"
-	StorageClass        = "kubernetes:storage.k8s.io/v1:StorageClass"
-	NetworkPolicy       = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
-	Role                = "kubernetes:rbac.authorization.k8s.io/v1:Role"
-	RoleBinding         = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
+	StatefulSet      = "kubernetes:apps/v1:StatefulSet"
+	Job              = "kubernetes:batch/v1:Job"
+	Service          = "kubernetes:core/v1:Service"
+	ConfigMap        = "kubernetes:core/v1:ConfigMap"
+	Secret           = "kubernetes:core/v1:Secret"
+	ServiceAccount   = "kubernetes:core/v1:ServiceAccount"
+	PersistentVolume = "kubernetes:core/v1:PersistentVolume"
+	// PersistentVolumeClaimPatch declares a claim of a cluster's pod
+	// (components: claim_patches.go).
+	PersistentVolumeClaimPatch = "kubernetes:core/v1:PersistentVolumeClaimPatch"
+	PodDisruptionBudget        = "kubernetes:policy/v1:PodDisruptionBudget"
+	StorageClass               = "kubernetes:storage.k8s.io/v1:StorageClass"
+	NetworkPolicy              = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
+	Role                       = "kubernetes:rbac.authorization.k8s.io/v1:Role"
+	RoleBinding                = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
 
 	ValidatingAdmissionPolicy        = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy"
 	ValidatingAdmissionPolicyBinding = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding"

@@ -130,3 +130,10 @@ func Short(hash string, n int) string {
 	}
 	return hash[:n]
 }
+
+// ClaimName is the name the StatefulSet controller gives the claim that
+// volumeClaimTemplate template makes for the pod with an ordinal:
+// "<template>-<statefulset>-<ordinal>" ("data-db-0").
+func ClaimName(template, statefulSet string, ordinal int32) string {
+	return template + "-" + PodName(statefulSet, ordinal)
+}

@@ -232,3 +232,8 @@ func TestShort(t *testing.T) {
 		assert.Equal(t, tt.want, naming.Short(tt.hash, tt.n))
 	}
 }
+
+func TestClaimName(t *testing.T) {
+	assert.Equal(t, "data-db-0", naming.ClaimName("data", "db", 0))
+	assert.Equal(t, "datadir-zk-12", naming.ClaimName("datadir", "zk", 12))
+}

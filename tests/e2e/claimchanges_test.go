@@ -13,54 +13,61 @@ import (
 	corev1 "k8s.io/api/core/v1"
 )
 
-// TestClaimSizeChangeIsRefused is issue 17, item 10: a new claim size used
-// to replace the StatefulSet and leave every existing claim at its old
-// size, with no word. (A larger size than the pool's 1Gi volumes is
-// refused by the pool check already; a smaller one fits the pool and is
-// what the API server would never apply to a claim either.) Now `preview` and `up` refuse it, naming the claim
-// and the size the claims keep; the StatefulSet (same UID) and the claims
-// are untouched; set back, the next `up` has nothing to do.
+// TestClaimSizeChangeIsRefused is issue 17, item 10, and issue 13, item 2,
+// on a local-volume pool: a new claim size used to replace the
+// StatefulSet and leave every existing claim at its old size, with no
+// word. A pool's volumes cannot grow, and no claim ever shrinks, so
+// `preview` and `up` refuse both, naming the claim and the size the
+// claims keep; the StatefulSet (same UID) and the claims are untouched;
+// set back, the next `up` has nothing to do. (A size beyond the pool's 1Gi
+// volumes is refused by the pool check already: the claims start at 512Mi
+// so that 1Gi fits.)
 func TestClaimSizeChangeIsRefused(t *testing.T) {
 	ns := namespace(t, "e2e-claim-size", nil)
 	p := defaultParams(ns, "grow", "e2e-grow-pool")
+	p.ClaimSize = "512Mi"
 	deletePoolVolumes(t, p.Pool)
 	s := newInlineStack(t, "claim-size", clusterProgram(p))
 
-	done := step(t, "deploy with 1Gi claims")
-	s.up("1Gi")
+	done := step(t, "deploy with 512Mi claims")
+	s.up("512Mi")
 	waitPodsReady(t, ns, p.Name, int(p.Replicas))
 	var before appsv1.StatefulSet
 	getJSON(t, &before, "statefulset", "-n", ns, p.Name)
 	claims := bindings(t, ns, p.Name, "data", []int{0, 1, 2})
 	done()
 
-	done = step(t, "512Mi: refused by preview and by up")
-	p.ClaimSize = "512Mi"
-	const want = "spec.claims[data].size: the claims of \"data\" were made with 1Gi and keep it"
-	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
-	defer cancel()
-	buf, w := progress()
-	_, err := s.stack.Preview(ctx, optpreview.ProgressStreams(w), optpreview.ErrorProgressStreams(w))
-	require.Error(t, err, "preview must refuse the new size")
-	assert.Contains(t, buf.String()+err.Error(), want)
-	_, err = s.tryUp("512Mi")
-	require.Error(t, err, "up must refuse the new size")
-	assert.ErrorContains(t, err, want)
-	var after appsv1.StatefulSet
-	getJSON(t, &after, "statefulset", "-n", ns, p.Name)
-	assert.Equal(t, before.UID, after.UID, "the StatefulSet was not replaced")
-	assert.Equal(t, "1Gi", after.Spec.VolumeClaimTemplates[0].Spec.Resources.Requests.Storage().String())
-	for i, b := range claims {
-		var pvc corev1.PersistentVolumeClaim
-		getJSON(t, &pvc, "pvc", "-n", ns, b.PVC.Name)
-		assert.Equal(t, b.PVC.UID, pvc.UID, "claim %d", i)
-		assert.Equal(t, "1Gi", pvc.Spec.Resources.Requests.Storage().String(), "claim %d", i)
+	for _, tt := range []struct{ size, want string }{
+		{"1Gi", `spec.claims[data].size: the claims of "data" are on the local-volume pool's storage class "e2e-grow-pool", whose volumes are disks of a fixed size on the nodes and cannot grow; set it back to 512Mi`},
+		{"256Mi", `spec.claims[data].size: the claims of "data" have 512Mi, and Kubernetes never shrinks a claim; set it back to 512Mi`},
+	} {
+		done = step(t, tt.size+": refused by preview and by up")
+		p.ClaimSize = tt.size
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+		buf, w := progress()
+		_, err := s.stack.Preview(ctx, optpreview.ProgressStreams(w), optpreview.ErrorProgressStreams(w))
+		cancel()
+		require.Error(t, err, "preview must refuse the new size")
+		assert.Contains(t, buf.String()+err.Error(), tt.want)
+		_, err = s.tryUp(tt.size)
+		require.Error(t, err, "up must refuse the new size")
+		assert.ErrorContains(t, err, tt.want)
+		var after appsv1.StatefulSet
+		getJSON(t, &after, "statefulset", "-n", ns, p.Name)
+		assert.Equal(t, before.UID, after.UID, "the StatefulSet was not replaced")
+		assert.Equal(t, "512Mi", after.Spec.VolumeClaimTemplates[0].Spec.Resources.Requests.Storage().String())
+		for i, b := range claims {
+			var pvc corev1.PersistentVolumeClaim
+			getJSON(t, &pvc, "pvc", "-n", ns, b.PVC.Name)
+			assert.Equal(t, b.PVC.UID, pvc.UID, "claim %d", i)
+			assert.Equal(t, "512Mi", pvc.Spec.Resources.Requests.Storage().String(), "claim %d", i)
+		}
+		done()
 	}
-	done()
 
-	done = step(t, "back to 1Gi: nothing to do")
-	p.ClaimSize = ""
-	res := s.up("1Gi again")
+	done = step(t, "back to 512Mi: nothing to do")
+	p.ClaimSize = "512Mi"
+	res := s.up("512Mi again")
 	assert.True(t, onlySame(res.Summary.ResourceChanges), "%v", res.Summary.ResourceChanges)
 	done()
 	s.destroy("claim size")

@@ -41,6 +41,9 @@ type clusterParams struct {
 	ClaimLabels map[string]string
 	// ClaimSize is the data claim's size; "" means 1Gi.
 	ClaimSize string
+	// StorageClass, when set, is a class the test made, for the claims in
+	// place of the pool (no pool is registered).
+	StorageClass string
 	// ConfigData becomes the generated ConfigMap.
 	ConfigData map[string]string
 	// SecretData becomes the generated Secret.
@@ -69,9 +72,16 @@ const (
 // clusterProgram is the inline Pulumi program for p.
 func clusterProgram(p *clusterParams) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
-		pool, err := components.NewLocalVolumePool(ctx, p.Pool, poolArgs(p))
-		if err != nil {
-			return err
+		var pool *components.LocalVolumePool
+		var class pulumi.StringInput
+		if p.StorageClass != "" {
+			class = pulumi.String(p.StorageClass)
+		} else {
+			var err error
+			if pool, err = components.NewLocalVolumePool(ctx, p.Pool, poolArgs(p)); err != nil {
+				return err
+			}
+			class = pool.StorageClassName
 		}
 		secrets := map[string]pulumi.StringInput{}
 		for k, v := range p.SecretData {
@@ -82,6 +92,7 @@ func clusterProgram(p *clusterParams) pulumi.RunFunc {
 			Spec:                clusterSpec(p),
 			Image:               pulumi.String(p.Image),
 			Pool:                pool,
+			StorageClassName:    storageClassArg(p),
 			SecretData:          secrets,
 			AwaitTimeoutSeconds: awaitTimeoutSeconds,
 		})
@@ -96,9 +107,18 @@ func clusterProgram(p *clusterParams) pulumi.RunFunc {
 		ctx.Export("peerList", c.PeerList)
 		ctx.Export("clientEndpoints", c.ClientEndpoints)
 		ctx.Export("configChecksum", c.ConfigChecksum)
-		ctx.Export("storageClassName", pool.StorageClassName)
+		ctx.Export("storageClassName", class)
 		return nil
 	}
+}
+
+// storageClassArg is the cluster's StorageClassName argument: nil with a
+// pool.
+func storageClassArg(p *clusterParams) pulumi.StringInput {
+	if p.StorageClass == "" {
+		return nil
+	}
+	return pulumi.String(p.StorageClass)
 }
 
 // poolArgs is p's pool: a volume of 1Gi on each of p's nodes.

@@ -96,15 +96,24 @@ import (
 //     and moving back creates them again and adopts the pods (tests/e2e TestRevertedMove). The
 //     ConfigMap's resource name ends with its content hash (configMapResourceName), so new content
 //     is still created before the old is deleted.
-//  8. ClaimTemplateOptions, claimsHook (claims_hook.go). A claim template's size, storage class,
+//  8. ClaimTemplateOptions, claimsHook (claims_hook.go). A claim template's storage class,
 //     access modes or volume mode reach no existing claim; a change would only replace the
 //     StatefulSet for nothing. The changes are ignored, and a before-update hook (run in preview
-//     too) refuses them, comparing cluster.ClaimsAnnotation of the live and the new object.
+//     too) refuses them, comparing cluster.ClaimsAnnotation of the live and the new object. A
+//     new size is not ignored: the claims grow first (note 9), then the StatefulSet is
+//     re-created with the new template and adopts the pods (orphan deletion, note 1).
+//  9. ClaimAnnotations, ClaimOptions (claim_patches.go). Each claim of the pods is a
+//     PersistentVolumeClaimPatch applied before the StatefulSet: created when missing, adopted
+//     when the StatefulSet controller made it, grown in place by a larger size, checked by the
+//     same hook as the StatefulSet (a smaller size, a larger one on a local pool, another class
+//     are refused before anything changes), and never deleted by Pulumi (retainOnDelete).
+//     pulumi.com/patchForce takes the fields over from the controller; pulumi.com/skipAwait,
+//     because a claim binds only when its pod is scheduled.
 //
 // What each object waits for besides its own await: the StatefulSet and the init Job depend on
 // the network's Services, the config objects, the pool's StorageClass and PVs, the NetworkPolicy
-// and the RBAC objects (DatabaseCluster.register); the PDB on the Services; each PV on its
-// StorageClass.
+// and the RBAC objects (DatabaseCluster.register), the StatefulSet on the claims too; the claims
+// on the pool's StorageClass and PVs; the PDB on the Services; each PV on its StorageClass.
 //
 // ------------------------------------------------------------------------------------------------
 

@@ -22,6 +22,8 @@
 //	scheduling.go     anti-affinity, zone spread, node selector, tolerations
 //	security.go       pod and container security contexts (the restricted profile)
 //	claims.go         volumeClaimTemplates, the storage class of each claim, pool capacity
+//	claimobjects.go   the claims of the pods as objects (ClaimObjects), for growing them
+//	claimchanges.go   what the claims of a running cluster can follow (ClaimChanges)
 //	config.go         the projected config directory, the generated ConfigMap and Secret,
 //	                  ConfigEnv, SecretEnv and FieldEnv; configfiles.go: its file paths
 //	disruption.go     the PodDisruptionBudget, Quorum and DefaultBudget

@@ -255,6 +255,26 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string, p parents) 
 	}
 	claimsGuard := pulumi.Composite(pulumi.IgnoreChanges(cluster.ClaimTemplatePaths(1)),
 		pulumi.ResourceHooks(&pulumi.ResourceHookBinding{BeforeUpdate: []*pulumi.ResourceHook{hook}}))
+	// The claims, declared before the StatefulSet (components/claim_patches.go).
+	for i := range 3 {
+		claim, err := corev1.NewPersistentVolumeClaimPatch(ctx, fmt.Sprintf("%s-claim-data-%s-%d", name, name, i), &corev1.PersistentVolumeClaimPatchArgs{
+			Metadata: &metav1.ObjectMetaPatchArgs{
+				Name: pulumi.String(fmt.Sprintf("data-%s-%d", name, i)), Namespace: ns, Labels: selector,
+				Annotations: pulumi.StringMap{"pulumi.com/patchForce": pulumi.String("true"), "pulumi.com/skipAwait": pulumi.String("true")},
+			},
+			Spec: &corev1.PersistentVolumeClaimSpecPatchArgs{
+				AccessModes:      pulumi.StringArray{pulumi.String("ReadWriteOnce")},
+				Resources:        &corev1.VolumeResourceRequirementsPatchArgs{Requests: pulumi.StringMap{"storage": pulumi.String("10Gi")}},
+				StorageClassName: pulumi.String(pool),
+				VolumeMode:       pulumi.String("Filesystem"),
+			},
+		}, append([]pulumi.ResourceOption{pulumi.DependsOn(poolResources), pulumi.RetainOnDelete(true),
+			pulumi.ResourceHooks(&pulumi.ResourceHookBinding{BeforeUpdate: []*pulumi.ResourceHook{hook}})}, p.cluster...)...)
+		if err != nil {
+			return err
+		}
+		deps = append(deps, claim)
+	}
 	_, err = appsv1.NewStatefulSet(ctx, name+"-statefulset", &appsv1.StatefulSetArgs{
 		Metadata: &metav1.ObjectMetaArgs{
 			Name: pulumi.String(name), Namespace: ns, Labels: labels("database"),

@@ -50,7 +50,8 @@ type DatabaseClusterArgs struct {
 	// always treated as Pulumi secrets. Values must be UTF-8 text; plain
 	// pulumi.String values are checked before anything is registered.
 	SecretData map[string]pulumi.StringInput
-	// Deletion of the StatefulSet's pods; default DeletionOrphan.
+	// Deletion of the StatefulSet's pods: by default a replacement keeps
+	// them and `destroy` deletes them; see StatefulSetDeletion.
 	Deletion StatefulSetDeletion
 	// AwaitTimeoutSeconds bounds the wait for readiness and the init Job;
 	// default 600.
@@ -67,6 +68,9 @@ type DatabaseCluster struct {
 	// Network holds the Services and DNS names.
 	Network     *HeadlessNetwork
 	StatefulSet *appsv1.StatefulSet
+	// Lifetime owns the StatefulSet: `destroy` deletes it, and with it the
+	// StatefulSet and the pods (lifetime.go); nil with DeletionOrphan.
+	Lifetime *corev1.ConfigMap
 	// Claims are the claims of the pods (one per claim template and pod,
 	// "<template>-<statefulset>-<ordinal>"), declared before the
 	// StatefulSet so that a larger size grows them; never deleted by Pulumi.
@@ -301,7 +305,17 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 		}
 		claimOpts = pulumi.Composite(ClaimTemplateOptions(n, hook), pulumi.DependsOn(c.Claims))
 	}
-	c.StatefulSet, err = registerStatefulSet(ctx, stsName, stsMeta, stsSpec, ns, named, pulumi.DependsOn(deps), claimOpts)
+	var meta pulumi.Input = bridge.MetaInput(stsMeta, ns, false)
+	lifetime := pulumi.Composite()
+	if args.Deletion != DeletionOrphan {
+		// destroy deletes the pods, a replacement keeps them (lifetime.go).
+		if c.Lifetime, err = registerLifetime(ctx, name, plan, ns, named); err != nil {
+			return err
+		}
+		meta = ownedMeta(stsMeta, ns, plan, c.Lifetime)
+		lifetime = pulumi.DeletedWith(c.Lifetime)
+	}
+	c.StatefulSet, err = registerStatefulSet(ctx, stsName, meta, stsSpec, named, pulumi.DependsOn(deps), claimOpts, lifetime)
 	if err != nil {
 		return err
 	}

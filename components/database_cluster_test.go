@@ -53,6 +53,7 @@ func TestDatabaseClusterChildren(t *testing.T) {
 		HeadlessNetworkType + "::db-network",
 		kubetypes.ConfigMap + "::db-config-4fb43b46e4",
 		kubetypes.Secret + "::db-secret",
+		kubetypes.ConfigMap + "::db-lifetime",
 		kubetypes.StatefulSet + "::db-statefulset",
 		kubetypes.PersistentVolumeClaimPatch + "::db-claim-data-db-0",
 		kubetypes.PersistentVolumeClaimPatch + "::db-claim-data-db-1",
@@ -64,8 +65,8 @@ func TestDatabaseClusterChildren(t *testing.T) {
 		kubetypes.Service + "::db-network-headless",
 		kubetypes.Service + "::db-network-client",
 	})
-	// 6 cluster children + 3 claims + 2 Services + the component; 3 PVs + class + pool.
-	assert.Equal(t, 12+5, rec.Count())
+	// 7 cluster children + 3 claims + 2 Services + the component; 3 PVs + class + pool.
+	assert.Equal(t, 13+5, rec.Count())
 
 	selector := map[string]any{"app.kubernetes.io/component": "database", "app.kubernetes.io/instance": "db"}
 	secretName := ordinaltest.AutoName("db-secret")
@@ -123,6 +124,21 @@ func TestDatabaseClusterChildren(t *testing.T) {
 			assert.Contains(t, c.Options.Dependencies, rec.Find(t, kubetypes.StorageClass, "disks-class").URN)
 			assert.Contains(t, sts.Options.Dependencies, c.URN, "the StatefulSet waits for its claims")
 		}
+	})
+
+	t.Run("lifetime", func(t *testing.T) {
+		lt := rec.Find(t, kubetypes.ConfigMap, "db-lifetime")
+		sts := rec.Find(t, kubetypes.StatefulSet, "db-statefulset")
+		assert.Equal(t, "db-lifetime", lt.Get(t, "metadata.name"))
+		assert.Equal(t, map[string]any{"pulumi.com/deletionPropagationPolicy": "foreground"}, lt.Get(t, "metadata.annotations"))
+		assert.Equal(t, sts.Get(t, "metadata.labels"), lt.Get(t, "metadata.labels"))
+		// The StatefulSet is owned by it and deleted with it: destroy
+		// deletes the pods through the garbage collector.
+		assert.Equal(t, []any{map[string]any{
+			"apiVersion": "v1", "kind": "ConfigMap", "name": "db-lifetime", "uid": ordinaltest.UID(lt.ID), "blockOwnerDeletion": true,
+		}}, sts.Get(t, "metadata.ownerReferences"))
+		assert.Equal(t, lt.URN, sts.Options.DeletedWith)
+		assert.Contains(t, sts.Options.Dependencies, lt.URN)
 	})
 
 	t.Run("statefulset", func(t *testing.T) {
@@ -277,7 +293,7 @@ func TestDatabaseClusterNamespace(t *testing.T) {
 			assert.False(t, r.Has("metadata.namespace"), "%s is cluster-scoped", r)
 		}
 	}
-	assert.Equal(t, 10, n)
+	assert.Equal(t, 11, n)
 	assert.Equal(t, "prod", ordinaltest.Await[string](t, db.Namespace))
 	assert.Equal(t, "db-2.db.prod.svc.cluster.local", ordinaltest.Await[[]string](t, db.PodFQDNs)[2])
 }
@@ -296,6 +312,7 @@ func TestDatabaseClusterMinimal(t *testing.T) {
 	})
 	requireChildrenOf(t, rec, DatabaseClusterType, "cache", []string{
 		HeadlessNetworkType + "::cache-network",
+		kubetypes.ConfigMap + "::cache-lifetime",
 		kubetypes.StatefulSet + "::cache-statefulset",
 	})
 	sts := rec.Find(t, kubetypes.StatefulSet, "cache-statefulset")
@@ -448,6 +465,7 @@ func TestDatabaseClusterAccessAndNetworkPolicy(t *testing.T) {
 		kubetypes.ServiceAccount + "::db-sa",
 		kubetypes.Role + "::db-role",
 		kubetypes.RoleBinding + "::db-rolebinding",
+		kubetypes.ConfigMap + "::db-lifetime",
 		kubetypes.StatefulSet + "::db-statefulset",
 		kubetypes.PersistentVolumeClaimPatch + "::db-claim-data-db-0",
 		kubetypes.PersistentVolumeClaimPatch + "::db-claim-data-db-1",

@@ -52,6 +52,7 @@ func ExampleNewDatabaseCluster() {
 	fmt.Println(fqdns.Value[0])
 	// Output:
 	// kubernetes:apps/v1:StatefulSet::db-statefulset
+	// kubernetes:core/v1:ConfigMap::db-lifetime
 	// kubernetes:core/v1:PersistentVolumeClaimPatch::db-claim-data-db-0
 	// kubernetes:core/v1:PersistentVolumeClaimPatch::db-claim-data-db-1
 	// kubernetes:core/v1:PersistentVolumeClaimPatch::db-claim-data-db-2

@@ -80,6 +80,7 @@ func TestURNsAreStable(t *testing.T) {
 		{p + dc + "$kubernetes:core/v1:ServiceAccount::db-sa", "db"},
 		{p + dc + "$kubernetes:rbac.authorization.k8s.io/v1:Role::db-role", "db"},
 		{p + dc + "$kubernetes:rbac.authorization.k8s.io/v1:RoleBinding::db-rolebinding", "db"},
+		{p + dc + "$kubernetes:core/v1:ConfigMap::db-lifetime", "db-lifetime"},
 		{p + dc + "$kubernetes:apps/v1:StatefulSet::db-statefulset", "db"},
 		// One per claim template and pod, named as the StatefulSet names them.
 		{p + dc + "$kubernetes:core/v1:PersistentVolumeClaimPatch::db-claim-data-db-0", "data-db-0"},

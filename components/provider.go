@@ -132,19 +132,25 @@ const (
 const DefaultAwaitTimeoutSeconds = 600
 
 // StatefulSetDeletion is what happens to the pods when Pulumi deletes the
-// StatefulSet object (on replacement or destroy).
+// StatefulSet object: when a change replaces it, and on `destroy`.
 type StatefulSetDeletion string
 
 const (
-	// DeletionOrphan (the default) deletes only the StatefulSet object and
-	// keeps its pods running. When a change replaces the StatefulSet (new
-	// volumeClaimTemplates, serviceName, podManagementPolicy), the new one
-	// adopts the running pods and their claims instead of killing every pod
-	// at once. On destroy, the pods stay until you delete them
-	// (kubectl delete pod -l app.kubernetes.io/instance=<name>).
+	// DeletionDefault ("", the default): a replacement (new
+	// volumeClaimTemplates, serviceName, podManagementPolicy) deletes only
+	// the StatefulSet object, so the new one adopts the running pods and
+	// their claims instead of killing every pod at once; `destroy` (or
+	// removing the cluster from the program) deletes the pods too, and
+	// waits for them, through the lifetime ConfigMap that owns the
+	// StatefulSet (lifetime.go). Claims and volumes stay either way.
+	DeletionDefault StatefulSetDeletion = ""
+	// DeletionOrphan keeps the pods in both cases: also `destroy` leaves
+	// them running, unmanaged, until you delete them (kubectl delete pod -l
+	// app.kubernetes.io/instance=<name>). No lifetime ConfigMap.
 	DeletionOrphan StatefulSetDeletion = "orphan"
-	// DeletionBackground deletes the pods with the StatefulSet. Claims are
-	// still kept (see cluster.ClaimRetention).
+	// DeletionBackground deletes the pods with the StatefulSet in both
+	// cases: a replacement restarts every pod. Claims are still kept (see
+	// cluster.ClaimRetention).
 	DeletionBackground StatefulSetDeletion = "background"
 )
 

@@ -173,9 +173,9 @@ func registerSecret(ctx *pulumi.Context, name string, s *k8score.Secret, ns pulu
 
 // registerStatefulSet registers a StatefulSet whose spec tree comes from
 // resolveSpec.
-func registerStatefulSet(ctx *pulumi.Context, name string, meta k8smeta.ObjectMeta, spec pulumi.AnyOutput, ns pulumi.StringInput, opts ...pulumi.ResourceOption) (*appsv1.StatefulSet, error) {
+func registerStatefulSet(ctx *pulumi.Context, name string, meta pulumi.Input, spec pulumi.AnyOutput, opts ...pulumi.ResourceOption) (*appsv1.StatefulSet, error) {
 	return registerKind[appsv1.StatefulSet](ctx, statefulSetKind, name, pulumi.Map{
-		"metadata": bridge.MetaInput(meta, ns, false),
+		"metadata": meta,
 		"spec":     spec,
 	}, opts...)
 }

@@ -125,7 +125,7 @@ func testKindsRegisterLikeTheirConstructors(t *testing.T, plan *cluster.Plan, po
 			if err != nil {
 				return err
 			}
-			_, err = registerStatefulSet(ctx, "db", sts.ObjectMeta, bridge.Input(tree), ns, opts(ctx)...)
+			_, err = registerStatefulSet(ctx, "db", bridge.MetaInput(sts.ObjectMeta, ns, false), bridge.Input(tree), opts(ctx)...)
 			return err
 		}, func(ctx *pulumi.Context, ns pulumi.StringInput) error {
 			_, err := appsv1.NewStatefulSet(ctx, "db", &appsv1.StatefulSetArgs{

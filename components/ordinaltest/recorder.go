@@ -26,8 +26,9 @@ type TB interface {
 // For Kubernetes resources (type tokens "kubernetes:<group>/<version>:<Kind>")
 // it answers like the real provider: the outputs echo the inputs,
 // metadata.name is filled in for autonamed objects (see AutoName),
-// metadata.namespace is "default" for namespaced objects that set none, and
-// the ID is "<namespace>/<name>" (just the name for cluster-scoped kinds).
+// metadata.namespace is "default" for namespaced objects that set none,
+// the ID is "<namespace>/<name>" (just the name for cluster-scoped kinds),
+// and metadata.uid is UID(ID).
 // Other resources echo their inputs.
 type Recorder struct {
 	// OutputsFor, when set, may replace the outputs of a resource (for
@@ -293,8 +294,17 @@ func kubernetesObject(r Resource, kind string) string {
 		}
 		id = ns + "/" + name
 	}
+	meta["uid"] = resource.NewProperty(UID(id))
 	r.Outputs["metadata"] = resource.NewProperty(meta)
 	return id
+}
+
+// UID is the metadata.uid the Recorder gives the Kubernetes object whose
+// ID is id: a UUID made of the ID's SHA-256, the same in every run.
+func UID(id string) string {
+	h := sha256.Sum256([]byte(id))
+	x := hex.EncodeToString(h[:16])
+	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
 }
 
 // urn computes a resource's URN from its parent's, as the engine does.

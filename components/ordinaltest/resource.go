@@ -25,6 +25,8 @@ type Options struct {
 	// to the children it knows of at that moment; children are added
 	// asynchronously, so depend on custom resources when it matters.
 	Dependencies []string
+	// DeletedWith is the URN of pulumi.DeletedWith ("" for none).
+	DeletedWith string `json:",omitempty"`
 	// AliasCount is the number of aliases (the Kubernetes SDK adds type
 	// aliases to many resources on its own).
 	AliasCount int
@@ -139,6 +141,7 @@ func options(req *pulumirpc.RegisterResourceRequest) Options {
 		ReplaceOnChanges:    append([]string(nil), req.GetReplaceOnChanges()...),
 		IgnoreChanges:       append([]string(nil), req.GetIgnoreChanges()...),
 		Dependencies:        append([]string(nil), req.GetDependencies()...),
+		DeletedWith:         req.GetDeletedWith(),
 		AliasCount:          len(req.GetAliases()),
 		AliasNames:          aliasNames(req.GetAliases()),
 	}

@@ -42,5 +42,5 @@ func ExampleFromConfig() {
 	fmt.Println(rec.Names(kubetypes.StatefulSet, kubetypes.ConfigMap))
 	// Output:
 	// objects are written under /srv/manifests/zk
-	// [zk-config-88f395ec0a zk-statefulset]
+	// [zk-config-88f395ec0a zk-lifetime zk-statefulset]
 }

@@ -275,10 +275,29 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string, p parents) 
 		}
 		deps = append(deps, claim)
 	}
+	// The lifetime ConfigMap owns the StatefulSet (components/lifetime.go).
+	lifetime, err := corev1.NewConfigMap(ctx, name+"-lifetime", &corev1.ConfigMapArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name: pulumi.String(name + "-lifetime"), Namespace: ns, Labels: labels("database"),
+			Annotations: pulumi.StringMap{"pulumi.com/deletionPropagationPolicy": pulumi.String("foreground")},
+		},
+		Data: pulumi.StringMap{"README": pulumi.String("This ConfigMap owns the StatefulSet " + name + ". Deleting it deletes the StatefulSet and its pods " +
+			"(pulumi destroy does); the claims stay unless the StatefulSet's persistentVolumeClaimRetentionPolicy deletes them.\n")},
+	}, named(p.cluster)...)
+	if err != nil {
+		return err
+	}
 	_, err = appsv1.NewStatefulSet(ctx, name+"-statefulset", &appsv1.StatefulSetArgs{
 		Metadata: &metav1.ObjectMetaArgs{
 			Name: pulumi.String(name), Namespace: ns, Labels: labels("database"),
 			Annotations: pulumi.ToStringMap(stsAnnotations),
+			// No UID, no owner (the component's rule for render mode).
+			OwnerReferences: lifetime.Metadata.Uid().ApplyT(func(uid *string) []metav1.OwnerReference {
+				if uid == nil || *uid == "" {
+					return nil
+				}
+				return []metav1.OwnerReference{{ApiVersion: "v1", Kind: "ConfigMap", Name: name + "-lifetime", Uid: *uid, BlockOwnerDeletion: new(true)}}
+			}).(metav1.OwnerReferenceArrayOutput),
 		},
 		Spec: &appsv1.StatefulSetSpecArgs{
 			PersistentVolumeClaimRetentionPolicy: &appsv1.StatefulSetPersistentVolumeClaimRetentionPolicyArgs{
@@ -375,7 +394,7 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string, p parents) 
 				},
 			}},
 		},
-	}, append([]pulumi.ResourceOption{pulumi.DependsOn(deps), claimsGuard}, named(p.cluster)...)...)
+	}, append([]pulumi.ResourceOption{pulumi.DependsOn(deps), claimsGuard, pulumi.DeletedWith(lifetime)}, named(p.cluster)...)...)
 	if err != nil {
 		return err
 	}

@@ -60,7 +60,9 @@ func poolVolumes(t *testing.T, pool string) map[string]corev1.PersistentVolume {
 }
 
 // TestDeletionKeepsClaimsByDefault: `pulumi destroy` of a default stack
-// keeps every PVC and PV, still bound to each other.
+// deletes the StatefulSet and its pods (issue 13, item 3:
+// pulumi-kubernetes#3757), and keeps every PVC and PV, still bound to each
+// other.
 func TestDeletionKeepsClaimsByDefault(t *testing.T) {
 	ns := namespace(t, "e2e-del-default", nil)
 	p := defaultParams(ns, "keep", "e2e-keep-pool")
@@ -76,6 +78,9 @@ func TestDeletionKeepsClaimsByDefault(t *testing.T) {
 	s.destroy("default deletion")
 	_, err := kubectl("get", "statefulset", "-n", ns, p.Name)
 	require.Error(t, err, "the StatefulSet is gone")
+	assert.Empty(t, pods(t, ns, p.Name), "no pod is left running when destroy returns")
+	_, err = kubectl("get", "configmap", "-n", ns, p.Name+"-lifetime")
+	assert.ErrorContains(t, err, "NotFound", "the lifetime ConfigMap is gone")
 	after := bindings(t, ns, p.Name, "data", ordinalsUpTo(3))
 	assertSameClaims(t, before, after)
 	for i, b := range after {
@@ -83,6 +88,41 @@ func TestDeletionKeepsClaimsByDefault(t *testing.T) {
 		assert.Nil(t, b.PVC.DeletionTimestamp, "claim of ordinal %d is being deleted", i)
 	}
 	assert.Len(t, poolVolumes(t, p.Pool), 5, "every PV of the pool is kept")
+	done()
+}
+
+// TestDeletionOrphanKeepsPods: with DeletionOrphan, `destroy` leaves the
+// pods running (unmanaged) on their claims, as before issue 13; a
+// replacement adopts them either way (TestReplaceStatefulSet).
+func TestDeletionOrphanKeepsPods(t *testing.T) {
+	ns := namespace(t, "e2e-del-orphan", nil)
+	p := defaultParams(ns, "orphan", "e2e-orphan-pool")
+	deletePoolVolumes(t, p.Pool)
+	s := newInlineStack(t, "orphan", deletionProgram(p, deletionOpts{Deletion: components.DeletionOrphan}))
+
+	done := step(t, "up")
+	s.up("orphan deletion")
+	before := waitPodsReady(t, ns, p.Name, 3)
+	claims := assertClusterPlaced(t, ns, p.Name, "data", p.Pool, before)
+	var sts appsv1.StatefulSet
+	getJSON(t, &sts, "statefulset", "-n", ns, p.Name)
+	assert.Empty(t, sts.OwnerReferences, "no lifetime ConfigMap owns the StatefulSet")
+	_, err := kubectl("get", "configmap", "-n", ns, p.Name+"-lifetime")
+	assert.ErrorContains(t, err, "NotFound")
+	done()
+
+	done = step(t, "destroy leaves the pods")
+	s.destroy("orphan deletion")
+	_, err = kubectl("get", "statefulset", "-n", ns, p.Name)
+	require.Error(t, err, "the StatefulSet is gone")
+	left := pods(t, ns, p.Name)
+	require.Len(t, left, 3, "the pods keep running")
+	for name, pod := range left {
+		assert.Equal(t, before[name].UID, pod.UID, "%s is the same pod", name)
+		assert.Empty(t, pod.OwnerReferences, "%s is orphaned", name)
+	}
+	assertSameClaims(t, claims, bindings(t, ns, p.Name, "data", ordinalsUpTo(3)))
+	mustKubectl(t, "delete", "pod", "-n", ns, "-l", podSelector(p.Name), "--wait=false")
 	done()
 }
 

@@ -193,6 +193,11 @@ func TestReplaceStatefulSet(t *testing.T) {
 	var newSts appsv1.StatefulSet
 	getJSON(t, &newSts, "statefulset", "-n", ns, p.Name)
 	assert.NotEqual(t, oldSts.UID, newSts.UID, "the StatefulSet was not re-created")
+	var lifetime corev1.ConfigMap
+	getJSON(t, &lifetime, "configmap", "-n", ns, p.Name+"-lifetime")
+	require.Len(t, newSts.OwnerReferences, 1, "the new StatefulSet is owned by the lifetime ConfigMap")
+	assert.Equal(t, lifetime.UID, newSts.OwnerReferences[0].UID)
+	assert.Equal(t, oldSts.OwnerReferences, newSts.OwnerReferences, "the same lifetime ConfigMap owns both")
 	require.Len(t, newSts.Spec.VolumeClaimTemplates, 1)
 	assert.Equal(t, "b", newSts.Spec.VolumeClaimTemplates[0].Labels["tier"])
 
@@ -200,9 +205,9 @@ func TestReplaceStatefulSet(t *testing.T) {
 	kept := assertClusterPlaced(t, ns, p.Name, "data", p.Pool, after)
 	for i := 0; i < 3; i++ {
 		assert.Equal(t, claims[i].UIDs(), kept[i].UIDs(), "ordinal %d: claim/volume changed with the StatefulSet", i)
-		// Existing claims are not relabelled: Kubernetes never updates a
-		// claim from its template.
-		assert.Equal(t, "a", kept[i].PVC.Labels["tier"], "claim of ordinal %d", i)
+		// Kubernetes never updates a claim from its template, but the
+		// cluster declares its claims (claim_patches.go): they follow.
+		assert.Equal(t, "b", kept[i].PVC.Labels["tier"], "claim of ordinal %d", i)
 	}
 	for name, pod := range after {
 		owner := metav1.GetControllerOf(&pod)
@@ -288,9 +293,10 @@ func podConfigMap(p corev1.Pod) string {
 }
 
 // TestDestroyAndRecreate destroys the stack and brings it up again: the
-// pool's PVs (RetainOnDelete, reclaim policy Retain) and the claims outlive
-// the destroy, and the next up adopts the PVs again, under server-side
-// apply, while the re-created StatefulSet binds its pods to the same claims.
+// pods are gone when destroy returns, the pool's PVs (RetainOnDelete,
+// reclaim policy Retain) and the claims outlive it, and the next up adopts
+// the PVs and the claims again, under server-side apply, while the
+// re-created StatefulSet starts new pods on the same claims.
 func TestDestroyAndRecreate(t *testing.T) {
 	ns := namespace(t, "e2e-recreate", nil)
 	p := defaultParams(ns, "recreate", "e2e-recreate-pool")
@@ -330,9 +336,7 @@ func TestDestroyAndRecreate(t *testing.T) {
 	_, err = kubectl("get", "storageclass", p.Pool)
 	assert.ErrorContains(t, err, "NotFound", "the StorageClass survived destroy")
 	assert.Empty(t, initJobs(t, ns, p.Name), "the init Job survived destroy")
-	orphans := pods(t, ns, p.Name)
-	t.Logf("pods after destroy (orphaned by the StatefulSet's orphan deletion): %s", describePods(orphans))
-	assert.Len(t, orphans, 3, "orphan deletion keeps the pods")
+	assert.Empty(t, pods(t, ns, p.Name), "destroy deletes the pods (through the lifetime ConfigMap) when it returns")
 	done()
 
 	done = step(t, "up again")
@@ -353,7 +357,7 @@ func TestDestroyAndRecreate(t *testing.T) {
 		assert.Equal(t, claims[i].UIDs(), again[i].UIDs(), "ordinal %d: claim/volume changed across destroy+up", i)
 	}
 	for name, pod := range after {
-		t.Logf("pod %s: UID before destroy %s, after up %s", name, before[name].UID, pod.UID)
+		assert.NotEqual(t, before[name].UID, pod.UID, "pod %s is a new pod on its old claim", name)
 	}
 	rerun := assertInitOnce(t, ns, p.Name)
 	assert.NotEqual(t, job.UID, rerun.UID, "destroy deletes the init Job; up runs it again (it must be idempotent)")

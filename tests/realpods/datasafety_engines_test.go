@@ -3,7 +3,11 @@
 package realpods
 
 import (
+	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // TestEtcdDataSafety runs the day-2 operations and faults of the
@@ -14,8 +18,9 @@ func TestEtcdDataSafety(t *testing.T) {
 	ns := restrictedNamespace(t, "rp-safety-etcd")
 	const name, disk = "sfetcd", "/mnt/disks/ssd3"
 	wipeDisks(t, name+"-disks", disk)
+	expandableDisks(t, name+"-disks", disk)
 	s := env.InlineStack(t, "safety-etcd", safetyProgram(etcdSafetySpec))
-	s.SetConfig(map[string]string{"namespace": ns, "name": name, "diskPath": disk})
+	s.SetConfig(map[string]string{"namespace": ns, "name": name, "diskPath": disk, "storageClass": name + "-disks"})
 	s.Up("first")
 	store := etcdStore{ns: ns, name: name, replicas: 3}
 	r := &safetyRun{t: t, engine: "etcd", ns: ns, name: name, replicas: 3, stack: s, store: store}
@@ -31,6 +36,7 @@ func TestEtcdDataSafety(t *testing.T) {
 		killedUp(map[string]string{"image": "localhost/etcd:2"}),
 		apiServerRestart(map[string]string{"extraArgs": "--snapshot-count=30000"}),
 		statefulSetReplacement(map[string]string{"claimLabel": "tier=gold"}),
+		claimGrowth("2Gi"),
 		destroyThenUp(),
 	}
 	defer r.report()
@@ -45,8 +51,9 @@ func TestMariaDBDataSafety(t *testing.T) {
 	ns := restrictedNamespace(t, "rp-safety-mariadb")
 	const name, disk, password = "sfmaria", "/mnt/disks/ssd3", "safety-pw"
 	wipeDisks(t, name+"-disks", disk)
+	expandableDisks(t, name+"-disks", disk)
 	s := env.InlineStack(t, "safety-mariadb", safetyProgram(mariadbSafetySpec))
-	s.SetConfig(map[string]string{"namespace": ns, "name": name, "diskPath": disk})
+	s.SetConfig(map[string]string{"namespace": ns, "name": name, "diskPath": disk, "storageClass": name + "-disks"})
 	s.SetSecretConfig(map[string]string{"password": password})
 	s.Up("first")
 	r := &safetyRun{t: t, engine: "MariaDB", ns: ns, name: name, replicas: 1, stack: s,
@@ -61,10 +68,51 @@ func TestMariaDBDataSafety(t *testing.T) {
 		killedUp(map[string]string{"image": "localhost/mariadb:1"}),
 		apiServerRestart(map[string]string{"extraArgs": "--max-connections=300"}),
 		statefulSetReplacement(map[string]string{"claimLabel": "tier=gold"}),
+		claimGrowth("2Gi"),
 		destroyThenUp(),
 	}
 	defer r.report()
 	for i, op := range ops {
 		r.do(i, op)
 	}
+}
+
+// expandableDisks makes what the data-safety suites' claims use in place
+// of a pool, so that they can grow: a no-provisioner StorageClass named
+// class that allows volume expansion, and a 4Gi local PV of it at
+// diskPath on each real node, labelled like a pool's (wipeDisks deletes
+// them). A LocalVolumePool refuses growth: its volumes are fixed-size
+// disks; these are directories, and nothing resizes them.
+func expandableDisks(t *testing.T, class, diskPath string) {
+	t.Helper()
+	var b strings.Builder
+	label := "app.kubernetes.io/instance: " + class
+	fmt.Fprintf(&b, `apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: %s, labels: {%s}}
+provisioner: kubernetes.io/no-provisioner
+volumeBindingMode: WaitForFirstConsumer
+reclaimPolicy: Retain
+allowVolumeExpansion: true
+`, class, label)
+	for i := 0; i < realNodes; i++ {
+		fmt.Fprintf(&b, `---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: %[1]s-node-%[2]d, labels: {%[3]s}}
+spec:
+  capacity: {storage: 4Gi}
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Retain
+  storageClassName: %[1]s
+  volumeMode: Filesystem
+  local: {path: %[4]s}
+  nodeAffinity:
+    required:
+      nodeSelectorTerms:
+      - matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [node-%[2]d]}]
+`, class, i, label, diskPath)
+	}
+	_, err := env.KubectlIn([]byte(b.String()), "apply", "-f", "-")
+	require.NoError(t, err)
 }

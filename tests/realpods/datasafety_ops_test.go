@@ -169,6 +169,36 @@ func statefulSetReplacement(config map[string]string) safetyOp {
 	}}
 }
 
+// claimGrowth raises the data claim's size to size: every claim asks for
+// it (the API server accepted the growth on the expandable class), the
+// StatefulSet is re-created with the new template, and no pod restarts.
+// Nothing resizes a local volume: the file systems keep their size, which
+// is the storage driver's part.
+func claimGrowth(size string) safetyOp {
+	return safetyOp{name: "claim growth to " + size, run: func(r *safetyRun) string {
+		before := r.statefulSet().UID
+		pods := map[string]string{}
+		for n, p := range clusterPods(r.t, r.ns, r.name) {
+			pods[n] = string(p.UID)
+		}
+		r.upAndWait("claim size "+size, map[string]string{"claimSize": size})
+		sts := r.statefulSet()
+		assert.NotEqual(r.t, before, sts.UID, "the StatefulSet was re-created with the new template")
+		assert.Equal(r.t, size, sts.Spec.VolumeClaimTemplates[0].Spec.Resources.Requests.Storage().String())
+		for i := 0; i < r.replicas; i++ {
+			var pvc corev1.PersistentVolumeClaim
+			env.GetJSON(r.t, &pvc, "pvc", "-n", r.ns, fmt.Sprintf("%s-%s-%d", sts.Spec.VolumeClaimTemplates[0].Name, r.name, i))
+			assert.Equal(r.t, size, pvc.Spec.Resources.Requests.Storage().String(), "claim %s grew", pvc.Name)
+		}
+		after := map[string]string{}
+		for n, p := range clusterPods(r.t, r.ns, r.name) {
+			after[n] = string(p.UID)
+		}
+		assert.Equal(r.t, pods, after, "no pod restarted")
+		return fmt.Sprintf("%d claims grown in place, pods kept", r.replicas)
+	}}
+}
+
 // destroyThenUp destroys the stack and deploys it again with the same
 // names: the retained claims and volumes bind the new pods again.
 func destroyThenUp() safetyOp {

@@ -21,7 +21,9 @@ import (
 // config: the examples' keys (namespace, name, diskPath, image) and the
 // knobs the operations turn: "extraArgs" (space-separated server flags: a
 // change rolls every pod), "claimLabel" ("key=value" on the data claim
-// template: a change replaces the StatefulSet) and "partition".
+// template: a change replaces the StatefulSet), "claimSize" (a larger one
+// grows the claims) and "partition". With "storageClass" the claims use
+// that class (made by the test, expandableDisks) instead of a pool.
 type safetyConfig struct {
 	Name, Namespace, DiskPath, Image string
 	ExtraArgs                        []string
@@ -59,19 +61,29 @@ func safetyProgram(build safetySpec) pulumi.RunFunc {
 			ExtraArgs: strings.Fields(cfg.Get("extraArgs")),
 			Password:  cfg.GetSecret("password"),
 		}
-		pool, err := components.NewLocalVolumePool(ctx, c.Name+"-disks", &components.LocalVolumePoolArgs{
-			Spec: localpv.Spec{Nodes: []string{"node-0", "node-1", "node-2"}, Path: c.DiskPath, Capacity: "1Gi"},
-		})
-		if err != nil {
-			return err
+		var pool *components.LocalVolumePool
+		var class pulumi.StringInput
+		if sc := cfg.Get("storageClass"); sc != "" {
+			class = pulumi.String(sc)
+		} else {
+			var err error
+			pool, err = components.NewLocalVolumePool(ctx, c.Name+"-disks", &components.LocalVolumePoolArgs{
+				Spec: localpv.Spec{Nodes: []string{"node-0", "node-1", "node-2"}, Path: c.DiskPath, Capacity: "1Gi"},
+			})
+			if err != nil {
+				return err
+			}
 		}
 		spec, secret := build(c)
 		if k, v, ok := strings.Cut(cfg.Get("claimLabel"), "="); ok {
 			spec.Claims[0].Labels = map[string]string{k: v}
 		}
+		if size := cfg.Get("claimSize"); size != "" {
+			spec.Claims[0].Size = size
+		}
 		spec.UpdateStrategy.Partition = int32(cfg.GetInt("partition"))
-		_, err = components.NewDatabaseCluster(ctx, c.Name, &components.DatabaseClusterArgs{
-			Namespace: pulumi.String(c.Namespace), Spec: spec, Pool: pool, SecretData: secret,
+		_, err := components.NewDatabaseCluster(ctx, c.Name, &components.DatabaseClusterArgs{
+			Namespace: pulumi.String(c.Namespace), Spec: spec, Pool: pool, StorageClassName: class, SecretData: secret,
 		})
 		return err
 	}

@@ -309,7 +309,9 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 	lifetime := pulumi.Composite()
 	if args.Deletion != DeletionOrphan {
 		// destroy deletes the pods, a replacement keeps them (lifetime.go).
-		if c.Lifetime, err = registerLifetime(ctx, name, plan, ns, named); err != nil {
+		// After what the StatefulSet depends on: destroy deletes it (and the
+		// StatefulSet with its pods) before any of them.
+		if c.Lifetime, err = registerLifetime(ctx, name, plan, ns, named, pulumi.DependsOn(deps), pulumi.DependsOn(c.Claims)); err != nil {
 			return err
 		}
 		meta = ownedMeta(stsMeta, ns, plan, c.Lifetime)

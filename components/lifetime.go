@@ -16,14 +16,17 @@ import (
 // them (pkg/cluster/lifetime.go).
 //
 // Contract: with the default deletion, the StatefulSet is owned by the
-// lifetime ConfigMap, registered before it, and is registered "deleted
-// with" it (pulumi.DeletedWith). So:
+// lifetime ConfigMap, registered before it and after everything the
+// StatefulSet depends on, and is registered "deleted with" it
+// (pulumi.DeletedWith). So:
 //
 //   - `destroy`, or removing the cluster from the program, deletes the
 //     ConfigMap with foreground propagation: Kubernetes deletes the
 //     StatefulSet and its pods, and the deletion returns once they are
 //     gone. Pulumi skips its own deletion of the StatefulSet (which would
-//     orphan the pods first). Claims and volumes stay.
+//     orphan the pods first). Everything the StatefulSet depends on (config,
+//     Services, claims, the pool's volumes) is deleted after that, as it
+//     was after the StatefulSet. Claims and volumes stay.
 //   - A replacement of the StatefulSet deletes it alone, with orphan
 //     propagation: the new one adopts the running pods (no restart), and
 //     is owned by the same ConfigMap.

@@ -283,7 +283,7 @@ func registerBaselineCluster(ctx *pulumi.Context, name, pool string, p parents) 
 		},
 		Data: pulumi.StringMap{"README": pulumi.String("This ConfigMap owns the StatefulSet " + name + ". Deleting it deletes the StatefulSet and its pods " +
 			"(pulumi destroy does); the claims stay unless the StatefulSet's persistentVolumeClaimRetentionPolicy deletes them.\n")},
-	}, named(p.cluster)...)
+	}, append([]pulumi.ResourceOption{pulumi.DependsOn(deps)}, named(p.cluster)...)...)
 	if err != nil {
 		return err
 	}

@@ -24,9 +24,16 @@ import (
 //	| object               | awaited how                   | deleted how               | replaced when               | ignored changes     | why |
 //	|----------------------|-------------------------------|---------------------------|-----------------------------|---------------------|-----|
 //	| StatefulSet          | waitFor, on a current status: | orphan: the pods stay     | an immutable field changes  | claim templates'    | 1   |
-//	|                      | every replica Ready, the pods | (background with          | (volumeClaimTemplates,      | size, class, modes  |     |
-//	|                      | at/above the partition on the | DeletionBackground);      | serviceName, selector,      | (refused: 8)        |     |
-//	|                      | new revision; timeoutSeconds  | claims: ClaimRetention    | podManagementPolicy)        |                     |     |
+//	|                      | every replica Ready, the pods | (background with          | (volumeClaimTemplates,      | class, modes        |     |
+//	|                      | at/above the partition on the | DeletionBackground); on   | serviceName, selector,      | (refused: 8)        |     |
+//	|                      | new revision; timeoutSeconds  | destroy with its lifetime | podManagementPolicy)        |                     |     |
+//	|                      |                               | ConfigMap (10); claims:   |                             |                     |     |
+//	|                      |                               | ClaimRetention            |                             |                     |     |
+//	| claims (PVC patches) | skipAwait                     | retainOnDelete: never     | never (a change the claims  | -                   | 9   |
+//	|                      |                               |                           | cannot follow is refused)   |                     |     |
+//	| lifetime ConfigMap   | none                          | foreground: the           | its namespace or name       | -                   | 10  |
+//	|                      |                               | StatefulSet and its pods  | changes                     |                     |     |
+//	|                      |                               | go first                  |                             |                     |     |
 //	| init Job             | complete; timeoutSeconds      | provider default          | its template changes, or    | containers[0].image | 2   |
 //	|                      |                               |                           | it failed (replaceUnready)  |                     |     |
 //	| governing Service    | skipAwait                     | provider default          | provider's rules            | -                   | 3   |
@@ -109,6 +116,12 @@ import (
 //     are refused before anything changes), and never deleted by Pulumi (retainOnDelete).
 //     pulumi.com/patchForce takes the fields over from the controller; pulumi.com/skipAwait,
 //     because a claim binds only when its pod is scheduled.
+// 10. LifetimeAnnotations, registerLifetime (lifetime.go). The provider deletes a StatefulSet
+//     the same way on a replacement and on `destroy`, and a replacement must orphan the pods.
+//     So `destroy` goes through another object: the lifetime ConfigMap owns the StatefulSet, is
+//     deleted with foreground propagation (the garbage collector deletes the StatefulSet, then
+//     its pods, and the ConfigMap goes last), and the StatefulSet is registered DeletedWith it,
+//     so Pulumi skips orphaning it first. None with DeletionOrphan.
 //
 // What each object waits for besides its own await: the StatefulSet and the init Job depend on
 // the network's Services, the config objects, the pool's StorageClass and PVs, the NetworkPolicy

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -78,8 +79,9 @@ func podUIDs(t *testing.T, ns, sts string) map[string]types.UID {
 	return out
 }
 
-// TestClaimGrowth is issue 13, item 2: a larger claim size grows every
-// claim of the running cluster in place (preview lists each one), then
+// TestClaimGrowth is issue 13, item 2: the claims of a cluster made before
+// they were declared are adopted unchanged; a larger claim size grows
+// every claim of the running cluster in place (preview lists each one), then
 // re-creates the StatefulSet with the new template; the pods are not
 // restarted and the claims stay the same objects on the same volumes. A
 // smaller size is refused by preview and up, before anything changes. The
@@ -92,12 +94,45 @@ func TestClaimGrowth(t *testing.T) {
 	s := newInlineStack(t, "claim-growth", clusterProgram(p))
 	ordinals := []int{0, 1, 2}
 
-	done := step(t, "deploy with 1Gi claims")
+	done := step(t, "claims made by another manager, as the StatefulSet controller made them before")
+	// A cluster from before the claims were declared: its claims were made
+	// by the StatefulSet controller. kubectl stands in for it (another
+	// field manager, an Update operation); the first `up` must adopt them
+	// unchanged, and a later growth must take their size over (patchForce).
+	var made strings.Builder
+	for _, i := range ordinals {
+		fmt.Fprintf(&made, `---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: %s
+  labels: {app.kubernetes.io/component: database, app.kubernetes.io/instance: %s}
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: %s
+  volumeMode: Filesystem
+  resources: {requests: {storage: 1Gi}}
+`, claimName("data", p.Name, i), p.Name, p.StorageClass)
+	}
+	_, err := henv().KubectlIn([]byte(made.String()), "create", "-n", ns, "-f", "-")
+	require.NoError(t, err)
+	premade := map[int]types.UID{}
+	for _, i := range ordinals {
+		var pvc corev1.PersistentVolumeClaim
+		getJSON(t, &pvc, "pvc", "-n", ns, claimName("data", p.Name, i))
+		premade[i] = pvc.UID
+	}
+	done()
+
+	done = step(t, "deploy with 1Gi claims: the claims are adopted")
 	s.up("1Gi")
 	waitPodsReady(t, ns, p.Name, int(p.Replicas))
 	var before appsv1.StatefulSet
 	getJSON(t, &before, "statefulset", "-n", ns, p.Name)
 	claims := bindings(t, ns, p.Name, "data", ordinals)
+	for _, i := range ordinals {
+		assert.Equal(t, premade[i], claims[i].PVC.UID, "claim %d is the one made before", i)
+	}
 	podsBefore := podUIDs(t, ns, p.Name)
 	assert.Equal(t, map[int]string{0: "1Gi", 1: "1Gi", 2: "1Gi"}, claimSizes(t, ns, p.Name, ordinals))
 	done()
@@ -107,7 +142,8 @@ func TestClaimGrowth(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 	defer cancel()
 	buf, w := progress()
-	pre, err := s.stack.Preview(ctx, optpreview.ProgressStreams(w), optpreview.ErrorProgressStreams(w), optpreview.Diff())
+	var pre auto.PreviewResult
+	pre, err = s.stack.Preview(ctx, optpreview.ProgressStreams(w), optpreview.ErrorProgressStreams(w), optpreview.Diff())
 	require.NoError(t, err, tail(buf.String(), 40))
 	out := buf.String()
 	t.Logf("preview:\n%s", out)

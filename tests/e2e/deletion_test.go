@@ -91,24 +91,39 @@ func TestDeletionKeepsClaimsByDefault(t *testing.T) {
 	done()
 }
 
-// TestDeletionOrphanKeepsPods: with DeletionOrphan, `destroy` leaves the
-// pods running (unmanaged) on their claims, as before issue 13; a
-// replacement adopts them either way (TestReplaceStatefulSet).
+// TestDeletionOrphanKeepsPods: switching a running cluster to
+// DeletionOrphan removes the lifetime ConfigMap without touching the
+// StatefulSet or a pod (the StatefulSet lets go of it first), and `destroy`
+// then leaves the pods running (unmanaged) on their claims, as before issue
+// 13; a replacement adopts them either way (TestReplaceStatefulSet).
 func TestDeletionOrphanKeepsPods(t *testing.T) {
 	ns := namespace(t, "e2e-del-orphan", nil)
 	p := defaultParams(ns, "orphan", "e2e-orphan-pool")
 	deletePoolVolumes(t, p.Pool)
-	s := newInlineStack(t, "orphan", deletionProgram(p, deletionOpts{Deletion: components.DeletionOrphan}))
+	deletion := deletionOpts{}
+	s := newInlineStack(t, "orphan", func(ctx *pulumi.Context) error { return deletionProgram(p, deletion)(ctx) })
 
-	done := step(t, "up")
-	s.up("orphan deletion")
+	done := step(t, "up with the default deletion")
+	s.up("default deletion")
 	before := waitPodsReady(t, ns, p.Name, 3)
 	claims := assertClusterPlaced(t, ns, p.Name, "data", p.Pool, before)
 	var sts appsv1.StatefulSet
 	getJSON(t, &sts, "statefulset", "-n", ns, p.Name)
-	assert.Empty(t, sts.OwnerReferences, "no lifetime ConfigMap owns the StatefulSet")
+	require.Len(t, sts.OwnerReferences, 1, "the lifetime ConfigMap owns the StatefulSet")
+	done()
+
+	done = step(t, "switch to DeletionOrphan: nothing but the lifetime ConfigMap goes")
+	deletion.Deletion = components.DeletionOrphan
+	s.up("orphan deletion")
+	var after appsv1.StatefulSet
+	getJSON(t, &after, "statefulset", "-n", ns, p.Name)
+	assert.Equal(t, sts.UID, after.UID, "the StatefulSet is the same object")
+	assert.Empty(t, after.OwnerReferences, "no lifetime ConfigMap owns the StatefulSet")
 	_, err := kubectl("get", "configmap", "-n", ns, p.Name+"-lifetime")
 	assert.ErrorContains(t, err, "NotFound")
+	for name, pod := range waitPodsReady(t, ns, p.Name, 3) {
+		assert.Equal(t, before[name].UID, pod.UID, "%s kept running", name)
+	}
 	done()
 
 	done = step(t, "destroy leaves the pods")

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/ordinal-dev/ordinal/tests/internal/harness"
 )
 
 // TestEtcdDataSafety runs the day-2 operations and faults of the
@@ -16,15 +18,10 @@ import (
 // one leader after each, every pod on its first claim and volume.
 func TestEtcdDataSafety(t *testing.T) {
 	ns := restrictedNamespace(t, "rp-safety-etcd")
-	const name, disk = "sfetcd", "/mnt/disks/ssd3"
-	wipeDisks(t, name+"-disks", disk)
-	expandableDisks(t, name+"-disks", disk)
-	s := env.InlineStack(t, "safety-etcd", safetyProgram(etcdSafetySpec))
-	s.SetConfig(map[string]string{"namespace": ns, "name": name, "diskPath": disk, "storageClass": name + "-disks"})
-	s.Up("first")
+	const name = "sfetcd"
+	s := safetyStack(t, ns, name, etcdSafetySpec, nil)
 	store := etcdStore{ns: ns, name: name, replicas: 3}
 	r := &safetyRun{t: t, engine: "etcd", ns: ns, name: name, replicas: 3, stack: s, store: store}
-	r.start()
 	leader := func(r *safetyRun) string { return store.leaderPod(r.t) }
 	member1 := func(r *safetyRun) string { return name + "-1" }
 	ops := []safetyOp{
@@ -39,26 +36,17 @@ func TestEtcdDataSafety(t *testing.T) {
 		claimGrowth("2Gi"),
 		destroyThenUp(),
 	}
-	defer r.report()
-	for i, op := range ops {
-		r.do(i, op)
-	}
+	r.run(ops)
 }
 
 // TestMariaDBDataSafety runs the operations that apply to a single
 // MariaDB primary (no election, no phased rollout over one pod).
 func TestMariaDBDataSafety(t *testing.T) {
 	ns := restrictedNamespace(t, "rp-safety-mariadb")
-	const name, disk, password = "sfmaria", "/mnt/disks/ssd3", "safety-pw"
-	wipeDisks(t, name+"-disks", disk)
-	expandableDisks(t, name+"-disks", disk)
-	s := env.InlineStack(t, "safety-mariadb", safetyProgram(mariadbSafetySpec))
-	s.SetConfig(map[string]string{"namespace": ns, "name": name, "diskPath": disk, "storageClass": name + "-disks"})
-	s.SetSecretConfig(map[string]string{"password": password})
-	s.Up("first")
+	const name, password = "sfmaria", "safety-pw"
+	s := safetyStack(t, ns, name, mariadbSafetySpec, map[string]string{"password": password})
 	r := &safetyRun{t: t, engine: "MariaDB", ns: ns, name: name, replicas: 1, stack: s,
 		store: mariadbStore{ns: ns, name: name, password: password}}
-	r.start()
 	primary := func(r *safetyRun) string { return name + "-0" }
 	ops := []safetyOp{
 		podDelete("the primary", primary),
@@ -71,10 +59,27 @@ func TestMariaDBDataSafety(t *testing.T) {
 		claimGrowth("2Gi"),
 		destroyThenUp(),
 	}
-	defer r.report()
-	for i, op := range ops {
-		r.do(i, op)
+	r.run(ops)
+}
+
+// safetyDisk is the node path the data-safety suites' volumes live on.
+const safetyDisk = "/mnt/disks/ssd3"
+
+// safetyStack deploys the cluster build makes, named name, in ns, on
+// expandableDisks (wiped when the test ends), with secret as the stack's
+// secret config: the first `up` of a data-safety suite.
+func safetyStack(t *testing.T, ns, name string, build safetySpec, secret map[string]string) *harness.Stack {
+	t.Helper()
+	class := name + "-disks"
+	wipeDisks(t, class, safetyDisk)
+	expandableDisks(t, class, safetyDisk)
+	s := env.InlineStack(t, "safety-"+name, safetyProgram(build))
+	s.SetConfig(map[string]string{"namespace": ns, "name": name, "diskPath": safetyDisk, "storageClass": class})
+	if secret != nil {
+		s.SetSecretConfig(secret)
 	}
+	s.Up("first")
+	return s
 }
 
 // expandableDisks makes what the data-safety suites' claims use in place

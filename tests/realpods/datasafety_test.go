@@ -89,6 +89,16 @@ func (r *safetyRun) start() {
 	r.written = append(r.written, keys...)
 }
 
+// run writes the first batch, then runs ops in order, one row each; the
+// report is written even when an operation fails the test.
+func (r *safetyRun) run(ops []safetyOp) {
+	defer r.report()
+	r.start()
+	for i, op := range ops {
+		r.do(i, op)
+	}
+}
+
 // do runs one operation as a row of the report.
 func (r *safetyRun) do(i int, op safetyOp) {
 	t := r.t
@@ -123,22 +133,29 @@ func (r *safetyRun) do(i int, op safetyOp) {
 }
 
 // report logs the rows as the Markdown table RELIABILITY.md shows, and
-// appends them to $ORDINAL_DATASAFETY_REPORT when it is set.
+// appends them to $ORDINAL_DATASAFETY_REPORT when it is set (the header
+// once, when the file is empty: the suites of both engines make one table).
 func (r *safetyRun) report() {
-	var b strings.Builder
-	b.WriteString("| engine | operation | records written | read back | lost | members before → after | leaders | claims kept | time | note |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
+	const header = "| engine | operation | records written | read back | lost | members before → after | leaders | claims kept | time | note |\n" +
+		"|---|---|---|---|---|---|---|---|---|---|\n"
+	var rows strings.Builder
 	for _, row := range r.rows {
-		fmt.Fprintf(&b, "| %s | %s | %d | %d | %d | %d → %d | %d | %v | %s | %s |\n", row.Engine, row.Operation,
+		fmt.Fprintf(&rows, "| %s | %s | %d | %d | %d | %d → %d | %d | %v | %s | %s |\n", row.Engine, row.Operation,
 			row.Written, row.ReadBack, row.Lost, row.MembersBefore, row.MembersAfter, row.Leaders,
 			yesNo(row.ClaimsKept), row.Duration.Round(time.Second), row.Note)
 	}
-	r.t.Logf("data safety report:\n%s", b.String())
+	r.t.Logf("data safety report:\n%s%s", header, rows.String())
 	if path := os.Getenv("ORDINAL_DATASAFETY_REPORT"); path != "" {
 		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 		require.NoError(r.t, err)
 		defer f.Close()
-		_, err = f.WriteString(b.String())
+		info, err := f.Stat()
+		require.NoError(r.t, err)
+		out := rows.String()
+		if info.Size() == 0 {
+			out = header + out
+		}
+		_, err = f.WriteString(out)
 		require.NoError(r.t, err)
 	}
 }

@@ -84,7 +84,7 @@ func registerClaims(ctx *pulumi.Context, name string, plan *cluster.Plan, deploy
 	for t := range templates {
 		// The claims of one template share its spec: one tree each.
 		spec, err := resolveSpec(deployed, reads, func(d cluster.Deployed) (any, error) {
-			return bridge.Tree[corev1.PersistentVolumeClaimSpec](plan.ResolveStatefulSet(d).Spec.VolumeClaimTemplates[t].Spec)
+			return bridge.Tree[corev1.PersistentVolumeClaimSpec](plan.ResolveClaimTemplates(d)[t].Spec)
 		})
 		if err != nil {
 			return nil, childError(kubetypes.PersistentVolumeClaimPatch, claimResourceName(name, plan.StatefulSet.Spec.VolumeClaimTemplates[t].Name), err)

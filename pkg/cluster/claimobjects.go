@@ -38,13 +38,13 @@ import (
 // templates. The namespace is left to the caller (it may come from another
 // resource).
 func (p *Plan) ClaimObjects(d Deployed) []corev1.PersistentVolumeClaim {
-	sts := p.ResolveStatefulSet(d)
+	templates := p.ResolveClaimTemplates(d)
 	ordinals := naming.Ordinals(p.Spec.OrdinalStart, p.Spec.Replicas)
-	out := make([]corev1.PersistentVolumeClaim, 0, len(sts.Spec.VolumeClaimTemplates)*len(ordinals))
-	for _, t := range sts.Spec.VolumeClaimTemplates {
+	out := make([]corev1.PersistentVolumeClaim, 0, len(templates)*len(ordinals))
+	for _, t := range templates {
 		for _, o := range ordinals {
 			c := *t.DeepCopy()
-			c.Name = naming.ClaimName(t.Name, sts.Name, o)
+			c.Name = naming.ClaimName(t.Name, p.StatefulSet.Name, o)
 			out = append(out, c)
 		}
 	}

@@ -35,6 +35,8 @@ func TestClaimObjects(t *testing.T) {
 		assert.Equal(t, "fast", *c.Spec.StorageClassName, "the deploy-time class is resolved")
 	}
 	assert.Equal(t, "wal", claims[3].Labels["tier"])
+	assert.Equal(t, resolved, p.ResolveClaimTemplates(cluster.Deployed{StorageClassName: "fast"}), "the templates alone, resolved the same")
+	assert.Nil(t, p.StatefulSet.Spec.VolumeClaimTemplates[0].Spec.StorageClassName, "the plan's own template is not written")
 
 	spec.Claims = nil
 	assert.Empty(t, mustPlan(t, spec, cluster.Options{}).ClaimObjects(cluster.Deployed{}), "no templates, no claims")

@@ -40,15 +40,33 @@ func (p *Plan) ResolveStatefulSet(d Deployed) *appsv1.StatefulSet {
 	resolveContainers(pod.Containers, d.Images, "")
 	resolveContainers(pod.InitContainers, d.Images, "")
 	resolveSecret(pod, d.SecretName)
-	if d.StorageClassName != "" {
-		for i := range sts.Spec.VolumeClaimTemplates {
-			if t := &sts.Spec.VolumeClaimTemplates[i]; p.deployTimeClass(i) {
-				class := d.StorageClassName
-				t.Spec.StorageClassName = &class
-			}
+	p.resolveClaimTemplates(sts.Spec.VolumeClaimTemplates, d)
+	return sts
+}
+
+// ResolveClaimTemplates are the StatefulSet's claim templates of
+// ResolveStatefulSet, copied and resolved without the rest of it.
+func (p *Plan) ResolveClaimTemplates(d Deployed) []corev1.PersistentVolumeClaim {
+	templates := make([]corev1.PersistentVolumeClaim, len(p.StatefulSet.Spec.VolumeClaimTemplates))
+	for i, t := range p.StatefulSet.Spec.VolumeClaimTemplates {
+		t.DeepCopyInto(&templates[i])
+	}
+	p.resolveClaimTemplates(templates, d)
+	return templates
+}
+
+// resolveClaimTemplates writes the deploy-time storage class into the
+// templates that take it.
+func (p *Plan) resolveClaimTemplates(templates []corev1.PersistentVolumeClaim, d Deployed) {
+	if d.StorageClassName == "" {
+		return
+	}
+	for i := range templates {
+		if p.deployTimeClass(i) {
+			class := d.StorageClassName
+			templates[i].Spec.StorageClassName = &class
 		}
 	}
-	return sts
 }
 
 // ResolveInitJob is the init Job half of Resolve; nil without an init Job.

@@ -116,5 +116,15 @@ func Defaults(name string, spec Spec) Spec {
 		}
 		spec.Init = &in
 	}
+	if spec.Membership != nil {
+		m := *spec.Membership
+		if m.BackoffLimit == nil {
+			m.BackoffLimit = new(DefaultMembershipBackoffLimit)
+		}
+		if m.ActiveDeadlineSeconds == nil {
+			m.ActiveDeadlineSeconds = new(DefaultMembershipDeadlineSeconds)
+		}
+		spec.Membership = &m
+	}
 	return spec
 }

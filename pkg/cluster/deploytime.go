@@ -70,11 +70,18 @@ func (p *Plan) resolveClaimTemplates(templates []corev1.PersistentVolumeClaim, d
 }
 
 // ResolveInitJob is the init Job half of Resolve; nil without an init Job.
-func (p *Plan) ResolveInitJob(d Deployed) *batchv1.Job {
-	if p.InitJob == nil {
+func (p *Plan) ResolveInitJob(d Deployed) *batchv1.Job { return p.resolveJob(p.InitJob, d) }
+
+// ResolveMembershipJob fills the deploy-time values into the membership
+// Job; nil without one.
+func (p *Plan) ResolveMembershipJob(d Deployed) *batchv1.Job { return p.resolveJob(p.MembershipJob, d) }
+
+func (p *Plan) resolveJob(j *batchv1.Job, d Deployed) *batchv1.Job {
+	if j == nil {
 		return nil
 	}
-	job := p.InitJob.DeepCopy()
+	job := j.DeepCopy()
+	resolveContainers(job.Spec.Template.Spec.InitContainers, d.Images, "")
 	resolveContainers(job.Spec.Template.Spec.Containers, d.Images, p.firstImage(d))
 	resolveSecret(&job.Spec.Template.Spec, d.SecretName)
 	return job
@@ -110,12 +117,22 @@ func (p *Plan) StatefulSetReads() Reads {
 }
 
 // InitJobReads are the deploy-time values ResolveInitJob reads.
-func (p *Plan) InitJobReads() Reads {
+func (p *Plan) InitJobReads() Reads { return p.jobReads(p.InitJob) }
+
+// MembershipJobReads are the deploy-time values ResolveMembershipJob reads.
+func (p *Plan) MembershipJobReads() Reads { return p.jobReads(p.MembershipJob) }
+
+func (p *Plan) jobReads(j *batchv1.Job) Reads {
 	var r Reads
-	if p.InitJob == nil {
+	if j == nil {
 		return r
 	}
-	pod := &p.InitJob.Spec.Template.Spec
+	pod := &j.Spec.Template.Spec
+	for _, c := range pod.InitContainers {
+		if p.Options.deployTimeImage(c.Name) {
+			r.Images = append(r.Images, c.Name)
+		}
+	}
 	for _, c := range pod.Containers {
 		if p.Options.deployTimeImage(c.Name) {
 			r.Images = append(r.Images, c.Name)

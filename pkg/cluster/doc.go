@@ -28,6 +28,7 @@
 //	                  ConfigEnv, SecretEnv and FieldEnv; configfiles.go: its file paths
 //	disruption.go     the PodDisruptionBudget, Quorum and DefaultBudget
 //	initjob.go        the one-time init Job
+//	membership.go     the membership Job: departing members leave before a scale-down
 //	networkpolicy.go  the NetworkPolicy
 //	rbac.go           the ServiceAccount, Role and RoleBinding of spec.Access
 //	deploytime.go     values supplied when Pulumi runs: Deployed, Reads, Resolve
@@ -37,7 +38,8 @@
 //
 // Claims are retained when the StatefulSet is deleted or scaled down
 // (persistentVolumeClaimRetentionPolicy Retain/Retain unless the user opts
-// in to deletion). Volume claim templates carry only immutable selector
+// in to deletion). A profile's MembershipJob takes departing members out
+// of the database before a lower replica count reaches the StatefulSet. Volume claim templates carry only immutable selector
 // labels, so a version bump never forces the StatefulSet to be replaced.
 //
 // # Configuration

@@ -54,13 +54,32 @@ type InitJob struct {
 
 // initJob plans the init Job; nil without spec.Init. Its image may be
 // supplied at deploy time (see Resolve).
-func (p *Plan) initJob(objLabels map[string]string) *batchv1.Job {
+func (p *Plan) initJob() *batchv1.Job {
 	in := p.Spec.Init
 	if in == nil {
 		return nil
 	}
+	job := p.job("init", p.Spec.Objects.InitJob, p.initJobName(), *in)
+	if cfg := p.Spec.Config; cfg != nil && cfg.InitJob {
+		spec := &job.Spec.Template.Spec
+		c := &spec.Containers[0]
+		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: cfg.VolumeName, MountPath: cfg.MountPath, ReadOnly: true})
+		for _, v := range p.volumes() {
+			if v.Name == cfg.VolumeName {
+				spec.Volumes = append(spec.Volumes, v)
+			}
+		}
+	}
+	return job
+}
+
+// job plans a Job of the cluster (the init Job, the membership Job) that
+// runs in as component: one container (InitContainerName) with in's
+// settings, the pods' service account, security and pull secrets, and
+// restartPolicy OnFailure.
+func (p *Plan) job(component string, o Object, name string, in InitJob) *batchv1.Job {
 	id := p.Identity
-	id.Component = "init"
+	id.Component = component
 	// No version label: the Job bootstraps the cluster once, and a version
 	// bump must not change its (immutable) template and re-run it.
 	id.Version = ""
@@ -88,19 +107,11 @@ func (p *Plan) initJob(objLabels map[string]string) *batchv1.Job {
 	spec.NodeSelector = in.NodeSelector
 	spec.Tolerations = in.Tolerations
 	spec.PriorityClassName = in.PriorityClassName
-	if cfg := p.Spec.Config; cfg != nil && cfg.InitJob {
-		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: cfg.VolumeName, MountPath: cfg.MountPath, ReadOnly: true})
-		for _, v := range p.volumes() {
-			if v.Name == cfg.VolumeName {
-				spec.Volumes = append(spec.Volumes, v)
-			}
-		}
-	}
 	p.renameGenerated(c.Env, nil)
 	spec.Containers = []corev1.Container{p.secureContainer(c)}
 	return &batchv1.Job{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
-		ObjectMeta: p.child(p.Spec.Objects.InitJob, p.initJobName(), jobLabels),
+		ObjectMeta: p.child(o, name, jobLabels),
 		Spec: batchv1.JobSpec{
 			Completions:           new(int32(1)),
 			Parallelism:           new(int32(1)),
@@ -128,10 +139,9 @@ func copyEnv(env []corev1.EnvVar) []corev1.EnvVar {
 }
 
 // initJob checks spec.init.
-func (v *validator) initJob(p *validation.Path) {
-	in := v.spec.Init
+func (v *validator) initJob(p *validation.Path, in InitJob, noCommand string) {
 	if len(in.Command) == 0 && len(in.Args) == 0 {
-		v.Required(p.Child("command"), "give the bootstrap command, e.g. [\"cockroach\", \"init\", \"--host=db-0.db\"]")
+		v.Required(p.Child("command"), noCommand)
 	}
 	v.Image(p.Child("image"), in.Image)
 	if in.Image == "" && !v.opts.deployTimeImage(InitContainerName) && len(v.spec.Containers) > 0 {

@@ -53,7 +53,9 @@ type Plan struct {
 	// StatefulSet and InitJob are templates; see Resolve.
 	StatefulSet *appsv1.StatefulSet
 	InitJob     *batchv1.Job
-	PDB         *policyv1.PodDisruptionBudget
+	// MembershipJob is nil without spec.Membership; a template too.
+	MembershipJob *batchv1.Job
+	PDB           *policyv1.PodDisruptionBudget
 	// NetworkPolicy is nil unless spec.NetworkPolicy is enabled.
 	NetworkPolicy *networkingv1.NetworkPolicy
 	// RBAC is nil unless spec.Access is set.
@@ -100,7 +102,8 @@ func build(name string, spec Spec, opts Options) *Plan {
 	p.Secret = p.secret(objLabels)
 	p.StatefulSet = p.statefulSet(objLabels)
 	p.PDB = p.pdb(objLabels)
-	p.InitJob = p.initJob(objLabels)
+	p.InitJob = p.initJob()
+	p.MembershipJob = p.membershipJob()
 	p.NetworkPolicy = p.networkPolicy(objLabels)
 	p.RBAC = p.rbac(objLabels)
 	return p
@@ -159,7 +162,10 @@ func validate(l *validation.List, name string, spec Spec, opts Options) {
 	v.security(root.Child("security"))
 	v.metadata(root)
 	if spec.Init != nil {
-		v.initJob(root.Child("init"))
+		v.initJob(root.Child("init"), *spec.Init, `give the bootstrap command, e.g. ["cockroach", "init", "--host=db-0.db"]`)
+	}
+	if spec.Membership != nil {
+		v.membershipJob(root.Child("membership"))
 	}
 	v.networkPolicy(root.Child("networkPolicy"))
 	v.access(root.Child("access"))

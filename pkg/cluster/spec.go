@@ -109,6 +109,10 @@ type Spec struct {
 
 	// Init is the one-time bootstrap Job; nil for none.
 	Init *InitJob
+	// Membership is the Job that takes departing members out of the
+	// database before a change of Replicas reaches the StatefulSet; nil
+	// for none (see MembershipJob).
+	Membership *MembershipJob
 
 	// NetworkPolicy confines traffic to peer and client ports; nil for none.
 	NetworkPolicy *NetworkPolicy

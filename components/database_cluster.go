@@ -79,6 +79,8 @@ type DatabaseCluster struct {
 	PDB *policyv1.PodDisruptionBudget
 	// InitJob is nil without spec.Init.
 	InitJob *batchv1.Job
+	// MembershipJob is nil without spec.Membership (membership.go).
+	MembershipJob *batchv1.Job
 	// ConfigMap is nil without spec.Config.Data.
 	ConfigMap *corev1.ConfigMap
 	// Secret is nil without SecretData.
@@ -305,6 +307,15 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 		}
 		claimOpts = pulumi.Composite(ClaimTemplateOptions(n, hook), pulumi.DependsOn(c.Claims))
 	}
+	// The departing members leave the database before the StatefulSet
+	// deletes their pods (membership.go).
+	if c.MembershipJob, err = registerMembership(ctx, name, plan, deployed, ns, args.AwaitTimeoutSeconds, named, pulumi.DependsOn(deps)); err != nil {
+		return err
+	}
+	stsDeps := deps
+	if c.MembershipJob != nil {
+		stsDeps = append(slices.Clip(deps), c.MembershipJob)
+	}
 	var meta pulumi.Input = bridge.MetaInput(stsMeta, ns, false)
 	lifetime := pulumi.Composite()
 	if args.Deletion != DeletionOrphan {
@@ -317,7 +328,7 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 		meta = ownedMeta(stsMeta, ns, plan, c.Lifetime)
 		lifetime = pulumi.DeletedWith(c.Lifetime)
 	}
-	c.StatefulSet, err = registerStatefulSet(ctx, stsName, meta, stsSpec, named, pulumi.DependsOn(deps), claimOpts, lifetime)
+	c.StatefulSet, err = registerStatefulSet(ctx, stsName, meta, stsSpec, named, pulumi.DependsOn(stsDeps), claimOpts, lifetime)
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,9 @@ import (
 //	|                      |                               | go first                  |                             |                     |     |
 //	| init Job             | complete; timeoutSeconds      | provider default          | its template changes, or    | containers[0].image | 2   |
 //	|                      |                               |                           | it failed (replaceUnready)  |                     |     |
+//	| membership Job       | complete; timeoutSeconds      | provider default, after   | the replica count changes   | -                   | 11  |
+//	|                      |                               | the StatefulSet's update  | (its name), its template    |                     |     |
+//	|                      |                               |                           | changes, or it failed       |                     |     |
 //	| governing Service    | skipAwait                     | provider default          | provider's rules            | -                   | 3   |
 //	| client Service       | skipAwait; a LoadBalancer     | provider default          | provider's rules            | -                   | 3   |
 //	|                      | until it has an address       |                           |                             |                     |     |
@@ -122,11 +125,17 @@ import (
 //     deleted with foreground propagation (the garbage collector deletes the StatefulSet, then
 //     its pods, and the ConfigMap goes last), and the StatefulSet is registered DeletedWith it,
 //     so Pulumi skips orphaning it first. None with DeletionOrphan.
+// 11. registerMembership (membership.go). Named by the replica count, so a change of replicas
+//     is a new Job, completed before the StatefulSet (which depends on it) is updated; one
+//     attempt (backoffLimit 0), because the provider's Job await only recognises the
+//     BackoffLimitExceeded and DeadlineExceeded failures; a failed Job is replaced (re-run) on
+//     the next `up` (pulumi.com/replaceUnready). A new image re-runs it: it is idempotent.
 //
-// What each object waits for besides its own await: the StatefulSet and the init Job depend on
-// the network's Services, the config objects, the pool's StorageClass and PVs, the NetworkPolicy
-// and the RBAC objects (DatabaseCluster.register), the StatefulSet on the claims too; the claims
-// on the pool's StorageClass and PVs; the PDB on the Services; each PV on its StorageClass.
+// What each object waits for besides its own await: the StatefulSet, the init Job and the
+// membership Job depend on the network's Services, the config objects, the pool's StorageClass
+// and PVs, the NetworkPolicy and the RBAC objects (DatabaseCluster.register), the StatefulSet on
+// the claims and the membership Job too; the claims on the pool's StorageClass and PVs; the PDB
+// on the Services; each PV on its StorageClass.
 //
 // ------------------------------------------------------------------------------------------------
 

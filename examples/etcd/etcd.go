@@ -22,6 +22,12 @@ import (
 // engines.DefaultEtcdImage ("quay.io/coreos/etcd:v3.6.16") elsewhere.
 const DefaultImage = "localhost/etcd:1"
 
+// DefaultToolsImage gives the members' start script and the membership
+// Job their shell in the local development cluster (busybox). Set config
+// "toolsImage" to engines.DefaultEtcdToolsImage ("busybox:1.37")
+// elsewhere.
+const DefaultToolsImage = "localhost/base:1"
+
 // Config is the stack's configuration. Every key is optional.
 type Config struct {
 	// Name of the cluster; config "name", default "etcd". The Services are
@@ -30,8 +36,8 @@ type Config struct {
 	// Namespace (must exist); config "namespace", default "default".
 	Namespace string
 	// Replicas; config "replicas", default 3. Each needs its own node.
-	// The membership is fixed when the cluster is created (see
-	// engines.Etcd): choose it before the first `up`.
+	// A change is a membership change that `up` carries out: departing
+	// members are removed first, new ones add themselves (engines.Etcd).
 	Replicas int32
 	// Nodes with a local disk; config "nodes" (comma list), default
 	// node-0,node-1,node-2.
@@ -43,6 +49,8 @@ type Config struct {
 	DiskCapacity string
 	// Image; config "image", default DefaultImage.
 	Image string
+	// ToolsImage; config "toolsImage", default DefaultToolsImage.
+	ToolsImage string
 	// StorageSize of each member's claim; config "storageSize", default 1Gi.
 	StorageSize string
 	// Render is a directory to write YAML to instead of deploying (package
@@ -66,6 +74,7 @@ func LoadConfig(ctx *pulumi.Context) (Config, error) {
 		DiskPath:     exampleconfig.String(cfg, "diskPath", "/mnt/disks/ssd0"),
 		DiskCapacity: exampleconfig.String(cfg, "diskCapacity", size),
 		Image:        exampleconfig.String(cfg, "image", DefaultImage),
+		ToolsImage:   exampleconfig.String(cfg, "toolsImage", DefaultToolsImage),
 		StorageSize:  size,
 		Render:       cfg.Get(render.ConfigKey),
 	}, nil
@@ -96,6 +105,7 @@ func Deploy(ctx *pulumi.Context, c Config) (*Stack, error) {
 	spec := engines.Etcd(c.Name, engines.EtcdOptions{
 		Replicas:    c.Replicas,
 		Image:       c.Image,
+		ToolsImage:  c.ToolsImage,
 		StorageSize: c.StorageSize,
 	})
 	db, err := components.NewDatabaseCluster(ctx, c.Name, &components.DatabaseClusterArgs{

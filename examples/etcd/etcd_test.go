@@ -36,7 +36,7 @@ func TestCluster(t *testing.T) {
 	sts := rec.Find(t, exampletest.StatefulSet, "etcd-statefulset")
 	assert.Equal(t, 3.0, sts.Get(t, "spec.replicas"))
 	assert.Equal(t, "etcd", sts.Get(t, "spec.serviceName"))
-	assert.Equal(t, "Parallel", sts.Get(t, "spec.podManagementPolicy"), "the members form the first quorum together")
+	assert.Equal(t, "Parallel", sts.Get(t, "spec.podManagementPolicy"), "a member waiting for its quorum holds back no pod")
 	pod := "spec.template.spec."
 	c := pod + "containers[0]."
 	assert.Equal(t, etcd.DefaultImage, sts.Get(t, c+"image"))
@@ -49,9 +49,13 @@ func TestCluster(t *testing.T) {
 	assert.Equal(t, 1000.0, sts.Get(t, pod+"securityContext.fsGroup"))
 	assert.Equal(t, true, sts.Get(t, pod+"securityContext.runAsNonRoot"))
 
-	// Plain arguments, expanded by Kubernetes from the downward API.
-	assert.Equal(t, []any{"/usr/local/bin/etcd"}, sts.Get(t, c+"command"))
+	// The start script, under the busybox the tools init container copies
+	// in, then etcd with plain arguments, expanded by Kubernetes from the
+	// downward API.
+	assert.Equal(t, []any{"/ordinal/tools/bin/sh", "-c", engines.EtcdStartScript(), "etcd-start"}, sts.Get(t, c+"command"))
+	assert.Equal(t, etcd.DefaultToolsImage, sts.Get(t, pod+"initContainers[0].image"))
 	args := sts.Get(t, c+"args").([]any)
+	assert.Equal(t, "/usr/local/bin/etcd", args[0])
 	assert.Contains(t, args, "--name=$(POD_NAME)")
 	assert.Contains(t, args, "--data-dir=/var/lib/etcd/data")
 	assert.Contains(t, args, "--initial-advertise-peer-urls=http://$(POD_NAME).etcd:2380")
@@ -60,16 +64,17 @@ func TestCluster(t *testing.T) {
 	assert.Equal(t, map[string]any{"name": "POD_NAME", "valueFrom": map[string]any{"fieldRef": map[string]any{"fieldPath": "metadata.name"}}},
 		sts.Get(t, c+"env[0]"))
 
-	// The bootstrap settings: the generated ConfigMap, as etcd's env vars.
+	// The bootstrap settings: the generated ConfigMap, as etcd's env vars;
+	// pod 0 founds the cluster, the others add themselves.
 	cm := rec.FindPrefix(t, exampletest.ConfigMap, "etcd-config-")
 	assert.Equal(t, map[string]any{
-		"ETCD_INITIAL_CLUSTER":       "etcd-0=http://etcd-0.etcd:2380,etcd-1=http://etcd-1.etcd:2380,etcd-2=http://etcd-2.etcd:2380",
+		"ETCD_INITIAL_CLUSTER":       "etcd-0=http://etcd-0.etcd:2380",
 		"ETCD_INITIAL_CLUSTER_TOKEN": "etcd",
 		"ETCD_INITIAL_CLUSTER_STATE": "new",
 	}, cm.Get(t, "data"))
 	cmName := cm.Get(t, "metadata.name")
 	env := sts.Get(t, c+"env").([]any)
-	require.Len(t, env, 4)
+	require.Len(t, env, 8)
 	for i, key := range []string{engines.EtcdKeyInitialCluster, engines.EtcdKeyInitialClusterToken, engines.EtcdKeyInitialClusterState} {
 		assert.Equal(t, map[string]any{"name": key, "valueFrom": map[string]any{"configMapKeyRef": map[string]any{"name": cmName, "key": key}}}, env[i+1])
 	}
@@ -92,7 +97,11 @@ func TestCluster(t *testing.T) {
 	assert.Equal(t, 2379.0, client.Get(t, "spec.ports[0].port"))
 	assert.Len(t, client.Get(t, "spec.ports"), 1, "only the client port is public")
 
-	assert.Empty(t, rec.ByType(exampletest.Job), "etcd needs no init Job")
+	// No init Job; the membership Job removes departing members first.
+	jobs := rec.ByType(exampletest.Job)
+	require.Len(t, jobs, 1, "etcd needs no init Job")
+	assert.Equal(t, "etcd-members-3", jobs[0].Get(t, "metadata.name"))
+	assert.Contains(t, sts.Options.Dependencies, jobs[0].URN, "the StatefulSet waits for the membership Job")
 	pvs := rec.ByType(exampletest.PV)
 	require.Len(t, pvs, 3)
 	for _, pv := range pvs {
@@ -100,7 +109,7 @@ func TestCluster(t *testing.T) {
 		assert.Equal(t, "/mnt/disks/ssd0", pv.Get(t, "spec.local.path"))
 	}
 
-	assert.Equal(t, "etcd-0=http://etcd-0.etcd:2380,etcd-1=http://etcd-1.etcd:2380,etcd-2=http://etcd-2.etcd:2380", out["initialCluster"])
+	assert.Equal(t, "etcd-0=http://etcd-0.etcd:2380", out["initialCluster"], "the founding member")
 	assert.Equal(t, "etcd-0.etcd.default.svc.cluster.local:2380,etcd-1.etcd.default.svc.cluster.local:2380,etcd-2.etcd.default.svc.cluster.local:2380", out["peerList"])
 	assert.Equal(t, "etcd", out["pdbName"])
 	assert.Equal(t, "etcd", out["statefulSetName"])
@@ -131,18 +140,20 @@ func TestConfig(t *testing.T) {
 				for _, pv := range rec.ByType(exampletest.PV) {
 					assert.Equal(t, "4Gi", pv.Get(t, "spec.capacity.storage"), "diskCapacity follows storageSize")
 				}
-				assert.Contains(t, out["initialCluster"], ",etcd-4=http://etcd-4.etcd:2380")
+				assert.Equal(t, "etcd-0=http://etcd-0.etcd:2380", out["initialCluster"], "the founding member, whatever the size")
+				assert.Equal(t, "etcd-members-5", rec.Find(t, exampletest.Job, "etcd-members").Get(t, "metadata.name"))
 				assert.Len(t, out["podFqdns"], 5)
 			},
 		},
 		{
-			name:   "the public image, another name and namespace",
-			config: map[string]string{"image": engines.DefaultEtcdImage, "name": "kv", "namespace": "infra"},
+			name:   "the public images, another name and namespace",
+			config: map[string]string{"image": engines.DefaultEtcdImage, "toolsImage": engines.DefaultEtcdToolsImage, "name": "kv", "namespace": "infra"},
 			check: func(t *testing.T, rec *ordinaltest.Recorder, out map[string]any) {
 				sts := rec.Find(t, exampletest.StatefulSet, "kv-statefulset")
 				assert.Equal(t, "infra", sts.Get(t, "metadata.namespace"))
 				assert.Equal(t, "quay.io/coreos/etcd:v3.6.16", sts.Get(t, "spec.template.spec.containers[0].image"))
-				assert.Equal(t, "kv-0=http://kv-0.kv:2380,kv-1=http://kv-1.kv:2380,kv-2=http://kv-2.kv:2380", out["initialCluster"])
+				assert.Equal(t, "busybox:1.37", sts.Get(t, "spec.template.spec.initContainers[0].image"))
+				assert.Equal(t, "kv-0=http://kv-0.kv:2380", out["initialCluster"])
 				assert.Equal(t, "kv", rec.FindPrefix(t, exampletest.ConfigMap, "kv-config-").Get(t, `data["ETCD_INITIAL_CLUSTER_TOKEN"]`))
 				assert.Equal(t, exampletest.Strings("kv-client.infra.svc.cluster.local:2379"), out["clientEndpoints"])
 			},

@@ -26,9 +26,11 @@
 //   - MySQL: a single MariaDB instance that initializes its data directory
 //     itself and whose root password comes from the component's generated
 //     Secret as a projected file, never from a literal value.
-//   - Etcd: an etcd cluster of voting peers, bootstrapped together from
-//     the generated ConfigMap's ETCD_INITIAL_* env vars, on a distroless
-//     image (plain arguments, no shell).
+//   - Etcd: an etcd cluster of voting peers on a distroless image: pod 0
+//     founds it from the generated ConfigMap's ETCD_INITIAL_* env vars,
+//     the others add themselves, and a scale-down removes members first
+//     (the membership Job); the start script runs under a busybox copied
+//     in by a "tools" init container.
 //
 // # Containers, ports, config files and claims
 //
@@ -36,8 +38,10 @@
 // keys of components.DatabaseClusterArgs.Images and what image patches
 // (e.g. a strategic merge patch of spec.template.spec.containers) match on;
 // "job" is the container of the init Job, whose image is overridden under
-// the same name (cluster.InitContainerName). No profile has init
-// containers. A port's role is its Client and Peer flags (network.Port):
+// the same name (cluster.InitContainerName); "members" is the container
+// of the membership Job (cluster.MembershipJob), named the same. Etcd
+// alone has an init container ("tools"). A port's role is its Client and
+// Peer flags (network.Port):
 // every port is on the headless Service; client ports are also on the
 // client Service (and open to clients under a NetworkPolicy); peer ports
 // are those the members use among themselves (PeerList names the first);
@@ -84,7 +88,9 @@
 //	MySQL      config     config                         /etc/ordinal/mysql          also in the init Job (with Database)
 //	MySQL      file       mysql-root-password                                        SecretData key MySQLRootPasswordKey, required; mode 0440
 //	Etcd       image      quay.io/coreos/etcd:v3.6.16                                DefaultEtcdImage
-//	Etcd       container  etcd                                                       the member, in every pod
+//	Etcd       init-container  tools                                                 copies busybox into the pod (the image has no shell)
+//	Etcd       container  etcd                                                       the member, in every pod; its start script joins
+//	Etcd       members    init                                                       the membership Job: etcdctl member remove
 //	Etcd       port       client                         2379 client                 clients, /readyz
 //	Etcd       port       peer                           2380 peer                   raft between members
 //	Etcd       port       metrics                        2381 none                   /livez, /metrics
@@ -129,13 +135,13 @@
 //     CockroachJoinList); only the StatefulSet's replicas change.
 //   - MySQL: a single instance; its template does not depend on the
 //     replica count either.
+//   - Etcd: never. Members join and leave through their start script and
+//     the membership Job (below); the generated ConfigMap names the
+//     founding member alone.
 //   - ZooKeeper: deliberately. zoo.cfg lists every server (static
 //     membership), so a new size is a new generated ConfigMap, whose
 //     content-hash name and checksum annotation are in the pod template:
 //     every server restarts, one at a time, with the new ensemble.
-//   - Etcd: the same mechanism (ETCD_INITIAL_CLUSTER is in the generated
-//     ConfigMap), but etcd's membership is fixed at creation: do not
-//     change the replicas of a running cluster (see Etcd).
 //
 // TestScalingKeepsThePodTemplate holds every profile to exactly this.
 //
@@ -143,27 +149,37 @@
 //
 // A lower replica count deletes the highest ordinals' pods (their claims
 // stay: see cluster.ClaimRetention); a higher one starts new pods on new
-// claims. What the database does about it, and what is yours to do, per
-// profile (ordinal does not yet run membership changes for you):
+// claims, or on the claims such pods left. What happens to the database's
+// membership, per profile:
 //
+//   - Etcd: carried out by `up`. Before the StatefulSet loses a pod, the
+//     membership Job (cluster.MembershipJob, "<name>-members-<replicas>")
+//     removes the departing members, highest ordinal first, with
+//     `etcdctl member remove`, and waits until the member list confirms
+//     each removal; the StatefulSet depends on it, so `up` shrinks it only
+//     then. The Job refuses (and `up` fails, the StatefulSet untouched)
+//     when a member that stays does not answer, or when etcd refuses the
+//     removal; after a fix, the next `up` runs it again. A new member adds
+//     itself from its start script (`etcdctl member add`, retried: etcd
+//     takes one unstarted member at a time) and starts with the member
+//     list as its initial cluster. A pod that comes back on the claim of
+//     a removed member keeps that data as "data.removed-<time>" and joins
+//     anew. See etcd_membership.go for the whole contract.
+//   - ZooKeeper: static membership; the rolling restart with the new
+//     zoo.cfg is the join and the leave (each server restarts knowing the
+//     new ensemble). Keep an odd size and never remove more than a
+//     minority in one change. Dynamic reconfig is off. With ZooKeeper 3.8
+//     the roll can stall on a server that keeps a restarted peer's old
+//     address (see ZooKeeper).
 //   - Cockroach: a new node joins through the --join list by itself. A
 //     departing node must be decommissioned first (`cockroach node
 //     decommission <id>`, wait until it holds no replicas), one node at a
 //     time, never below the replication factor; only then lower replicas.
-//     Lowering replicas without it takes those nodes' replicas away at
-//     once.
-//   - ZooKeeper: static membership; the rolling restart with the new
-//     zoo.cfg is the join and the leave (each server restarts knowing the
-//     new ensemble). Keep an odd size and never remove more than a
-//     minority in one change. Dynamic reconfig is off.
-//   - Etcd: fixed at creation. A new pod would try to bootstrap a cluster
-//     of its own and fail; a departing pod stays a member that no longer
-//     answers (five members cut to three pods still need three votes of
-//     five, and lose the quorum at the next failure). Membership changes
-//     are `etcdctl member remove` before the pod goes and `etcdctl member
-//     add` before a new one starts with ETCD_INITIAL_CLUSTER_STATE
-//     =existing: plan them as a migration.
-//   - MySQL: one instance; there is no other member to join or leave.
+//     ordinal does not run that for you yet (no CockroachDB binary runs
+//     in this project's test cluster to prove it): lowering replicas
+//     without it takes those nodes' replicas away at once.
+//   - MySQL: one instance; there is no other member to join or leave, and
+//     replicas cannot go below 1 (spec.replicas).
 //
 // tests/realpods' data-safety suite records what each operation does to
 // the members (RELIABILITY.md).

@@ -107,6 +107,11 @@ func docFacts(t *testing.T, p docProfile) []string {
 			add("job", c.Name, "")
 		}
 	}
+	if plan.MembershipJob != nil {
+		for _, c := range plan.MembershipJob.Spec.Template.Spec.Containers {
+			add("members", c.Name, "")
+		}
+	}
 	if plan.ConfigMap != nil {
 		for k := range plan.ConfigMap.Data {
 			add("file", k, "")
@@ -162,7 +167,7 @@ func docTable(t *testing.T) map[string][]string {
 		}
 		require.GreaterOrEqual(t, len(f), 3, "row %q: profile, kind, name", row)
 		n, known := valueFields[f[1]]
-		if !known && !slices.Contains([]string{"image", "container", "init-container", "job", "file"}, f[1]) {
+		if !known && !slices.Contains([]string{"image", "container", "init-container", "job", "members", "file"}, f[1]) {
 			t.Fatalf("row %q: unknown kind %q", row, f[1])
 		}
 		require.GreaterOrEqual(t, len(f), 3+n, "row %q: a %s row has %d value fields", row, f[1], n)
@@ -235,7 +240,7 @@ func TestReadmeTable(t *testing.T) {
 				switch kind := parts[0]; kind {
 				case "image":
 					want["image"] = append(want["image"], parts[1])
-				case "container", "init-container", "job":
+				case "container", "init-container", "job", "members":
 					want["containers"] = append(want["containers"], parts[1])
 				case "port":
 					want["ports"] = append(want["ports"], strings.Join(parts[1:], " "))

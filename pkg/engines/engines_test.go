@@ -678,9 +678,12 @@ func TestEtcdSpec(t *testing.T) {
 	assert.Equal(t, "quay.io/coreos/etcd:v3.6.16", main.Image)
 	assert.Equal(t, "v3.6.16", plan.Identity.Version)
 
-	// No shell: the binary with plain arguments, $(POD_NAME) expanded by Kubernetes.
-	assert.Equal(t, []string{"/usr/local/bin/etcd"}, main.Command)
+	// The start script runs under the busybox the tools init container
+	// copies (the image has no shell) and execs etcd's own command line:
+	// the binary with plain arguments, $(POD_NAME) expanded by Kubernetes.
+	assert.Equal(t, []string{"/ordinal/tools/bin/sh", "-c", engines.EtcdStartScript(), "etcd-start"}, main.Command)
 	assert.Equal(t, []string{
+		"/usr/local/bin/etcd",
 		"--name=$(POD_NAME)",
 		"--data-dir=/var/lib/etcd/data",
 		"--listen-peer-urls=http://0.0.0.0:2380",
@@ -693,25 +696,39 @@ func TestEtcdSpec(t *testing.T) {
 		"--quota-backend-bytes=536870912",
 		"--log-level=warn",
 	}, main.Args)
+	assert.Contains(t, main.Command[2], `exec "$@"`, "the script ends in etcd's command line")
 	for _, a := range main.Args {
 		assert.NotContains(t, a, "--config-file", "etcd ignores flags and env with a config file")
 		assert.NotContains(t, a, "--initial-cluster", "the initial cluster comes from env vars")
 	}
+	require.Len(t, pod.InitContainers, 1)
+	tools := pod.InitContainers[0]
+	assert.Equal(t, engines.EtcdToolsContainer, tools.Name)
+	assert.Equal(t, engines.DefaultEtcdToolsImage, tools.Image)
+	assert.Equal(t, []corev1.VolumeMount{{Name: "tools", MountPath: "/ordinal/tools"}}, tools.VolumeMounts)
+	assert.Contains(t, main.VolumeMounts, corev1.VolumeMount{Name: "tools", MountPath: "/ordinal/tools"})
+	assert.Contains(t, pod.Volumes, corev1.Volume{Name: "tools", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
 
-	// The cluster-wide settings: etcd's own env vars from the ConfigMap.
+	// The founding member alone bootstraps; every other member adds itself.
 	require.NotNil(t, plan.ConfigMap)
 	assert.Equal(t, map[string]string{
-		"ETCD_INITIAL_CLUSTER":       "etcd-0=http://etcd-0.etcd:2380,etcd-1=http://etcd-1.etcd:2380,etcd-2=http://etcd-2.etcd:2380",
+		"ETCD_INITIAL_CLUSTER":       "etcd-0=http://etcd-0.etcd:2380",
 		"ETCD_INITIAL_CLUSTER_TOKEN": "etcd",
 		"ETCD_INITIAL_CLUSTER_STATE": "new",
 	}, plan.ConfigMap.Data)
-	require.Len(t, main.Env, 4)
+	require.Len(t, main.Env, 8)
 	assert.Equal(t, cluster.FieldEnv("POD_NAME", "metadata.name"), main.Env[0], "$(POD_NAME) comes from the downward API")
-	for _, e := range main.Env[1:] {
+	for _, e := range main.Env[1:4] {
 		require.NotNil(t, e.ValueFrom.ConfigMapKeyRef, e.Name)
 		assert.Equal(t, plan.ConfigMap.Name, e.ValueFrom.ConfigMapKeyRef.Name)
 		assert.Equal(t, e.Name, e.ValueFrom.ConfigMapKeyRef.Key, "the key is the env var's name")
 	}
+	assert.Equal(t, []corev1.EnvVar{
+		{Name: "ORDINAL_ETCD_PEER_URL", Value: "http://$(POD_NAME).etcd:2380"},
+		{Name: "ORDINAL_ETCD_ENDPOINTS", Value: "http://etcd:2379"},
+		{Name: "PATH", Value: "/ordinal/tools/bin:/usr/local/bin:/usr/bin:/bin"},
+		{Name: "ORDINAL_ETCDCTL", Value: "/usr/local/bin/etcdctl"},
+	}, main.Env[4:])
 	// Every $(VAR) in the arguments is defined before use.
 	defined := map[string]bool{}
 	for _, e := range main.Env {
@@ -742,6 +759,17 @@ func TestEtcdSpec(t *testing.T) {
 	require.Len(t, plan.Network.ClientService.Spec.Ports, 1)
 	assert.Equal(t, int32(2379), plan.Network.ClientService.Spec.Ports[0].Port)
 	assert.Nil(t, plan.InitJob)
+
+	// The membership Job: the etcd image's etcdctl under the same busybox.
+	require.NotNil(t, plan.MembershipJob)
+	assert.Equal(t, "etcd-members-3", plan.MembershipJob.Name)
+	job := plan.MembershipJob.Spec.Template.Spec
+	require.Len(t, job.Containers, 1)
+	assert.Equal(t, "quay.io/coreos/etcd:v3.6.16", job.Containers[0].Image, "etcdctl of the etcd image")
+	assert.Equal(t, []string{"/ordinal/tools/bin/sh", "-c", engines.EtcdMembershipScript(), "etcd-membership"}, job.Containers[0].Command)
+	assert.Equal(t, []corev1.VolumeMount{{Name: "tools", MountPath: "/ordinal/tools"}}, job.Containers[0].VolumeMounts)
+	require.Len(t, job.InitContainers, 1)
+	assert.Equal(t, tools.Command, job.InitContainers[0].Command, "the same tools")
 }
 
 func TestEtcdQuota(t *testing.T) {
@@ -773,7 +801,7 @@ func TestEtcdQuota(t *testing.T) {
 func TestEtcdTokenAndSizes(t *testing.T) {
 	spec := engines.Etcd("kv", engines.EtcdOptions{Replicas: 5, ClusterToken: "kv-prod-1"})
 	assert.Equal(t, "kv-prod-1", spec.Config.Data[engines.EtcdKeyInitialClusterToken])
-	assert.Equal(t, engines.EtcdInitialCluster("kv", "kv", 5), spec.Config.Data[engines.EtcdKeyInitialCluster])
+	assert.Equal(t, engines.EtcdInitialCluster("kv", "kv", 1), spec.Config.Data[engines.EtcdKeyInitialCluster], "the founding member alone, whatever the size")
 	// Hard anti-affinity with local volumes: three members need three nodes.
 	_, err := cluster.New("etcd", engines.Etcd("etcd", engines.EtcdOptions{}), cluster.Options{Pool: twoNodePool(t)})
 	require.Error(t, err)

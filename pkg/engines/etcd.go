@@ -57,20 +57,23 @@ const (
 // cluster.ConfigEnv), so the ConfigMap reads like etcd's own
 // configuration.
 const (
-	// EtcdKeyInitialCluster is the bootstrap membership,
-	// "<name>-0=http://<name>-0.<svc>:2380,..." (see EtcdInitialCluster).
+	// EtcdKeyInitialCluster is the founding member,
+	// "<name>-0=http://<name>-0.<svc>:2380" (see EtcdInitialCluster); the
+	// others join it.
 	EtcdKeyInitialCluster = "ETCD_INITIAL_CLUSTER"
 	// EtcdKeyInitialClusterToken tells this cluster's bootstrap apart from
 	// others; default the cluster's name.
 	EtcdKeyInitialClusterToken = "ETCD_INITIAL_CLUSTER_TOKEN"
-	// EtcdKeyInitialClusterState is "new": the members bootstrap together.
+	// EtcdKeyInitialClusterState is "new": the founding member bootstraps
+	// the cluster (a joining member's start script sets "existing").
 	EtcdKeyInitialClusterState = "ETCD_INITIAL_CLUSTER_STATE"
 )
 
 // EtcdOptions shape the etcd profile. Zero values take the documented
 // defaults.
 type EtcdOptions struct {
-	// Replicas is the number of members; default 3. Use an odd number.
+	// Replicas is the number of members; default 3. Use an odd number. A
+	// change of a running cluster adds or removes members (see Etcd).
 	Replicas int32
 	// Image defaults to DefaultEtcdImage.
 	Image string
@@ -87,6 +90,12 @@ type EtcdOptions struct {
 	StorageSize string
 	// ClusterToken is ETCD_INITIAL_CLUSTER_TOKEN; default the cluster's name.
 	ClusterToken string
+	// ToolsImage is an image with a busybox binary on its PATH, which the
+	// "tools" init container copies into the pods and the membership Job
+	// (etcd's image has no shell); default DefaultEtcdToolsImage.
+	ToolsImage string
+	// Etcdctl is etcdctl in the etcd image; default DefaultEtcdctl.
+	Etcdctl string
 	// ExtraArgs are appended to etcd's arguments (e.g. "--log-level=debug").
 	// The initial-cluster settings come from env vars: do not repeat them
 	// as flags (etcd refuses a setting given both ways), and never pass
@@ -94,7 +103,7 @@ type EtcdOptions struct {
 	ExtraArgs []string
 }
 
-// EtcdInitialCluster is the bootstrap membership of replicas members named
+// EtcdInitialCluster is the membership of replicas members named
 // "<name>-<i>" behind the governing Service service:
 // "db-0=http://db-0.db:2380,db-1=http://db-1.db:2380,...". Host names are
 // qualified by the Service only: they resolve through the pods' DNS search
@@ -111,9 +120,12 @@ func EtcdInitialCluster(name, service string, replicas int32) string {
 // Etcd returns the spec of an etcd cluster named name in which every
 // member is a voting peer.
 //
-// The image is distroless (no shell), so the container runs the etcd
-// binary with plain arguments that Kubernetes expands from the pod's env:
+// The image is distroless (no shell). A "tools" init container copies
+// busybox (from ToolsImage) into an emptyDir, under which the member's
+// start script (EtcdStartScript) runs and then execs etcd with plain
+// arguments that Kubernetes expands from the pod's env:
 //
+//	/usr/local/bin/etcd
 //	--name=$(POD_NAME)
 //	--data-dir=/var/lib/etcd/data
 //	--listen-peer-urls=http://0.0.0.0:2380
@@ -125,24 +137,21 @@ func EtcdInitialCluster(name, service string, replicas int32) string {
 //	--auto-compaction-retention=1h
 //	--quota-backend-bytes=<half the claim, at most 8 GiB>
 //
-// with POD_NAME from the downward API (metadata.name). The cluster-wide
+// with POD_NAME from the downward API (metadata.name). The bootstrap
 // settings are the generated ConfigMap's keys, delivered as etcd's own env
-// vars: ETCD_INITIAL_CLUSTER (EtcdInitialCluster),
-// ETCD_INITIAL_CLUSTER_TOKEN and ETCD_INITIAL_CLUSTER_STATE=new.
+// vars: ETCD_INITIAL_CLUSTER (EtcdInitialCluster of the founding member,
+// pod 0, alone), ETCD_INITIAL_CLUSTER_TOKEN and
+// ETCD_INITIAL_CLUSTER_STATE=new.
 //
-// "new" is right for the initial members, which bootstrap the cluster
-// together on their first start. On every later start etcd ignores the
-// initial-* settings, because its data directory on the claim already
-// holds a member: restarts, rescheduling and image upgrades keep the
-// cluster. The membership is therefore fixed at creation: a member added
-// later must be announced with `etcdctl member add` and started with
-// ETCD_INITIAL_CLUSTER_STATE=existing, and a removed one needs `etcdctl
-// member remove`. Scaling is future day-2 work; do not change Replicas of
-// a running cluster (new members would try to bootstrap a cluster of their
-// own and fail). A change of Replicas also rolls every member: the initial
-// cluster is in the generated ConfigMap, whose content-hash name and
-// checksum annotation the pod template carries (nothing else in the
-// template depends on Replicas).
+// Membership (etcd_membership.go): pod 0 founds the cluster when no
+// member answers; every other member adds itself (`etcdctl member add`,
+// one at a time as etcd requires) and starts with state "existing"; a
+// member that restarts with its data directory just starts (etcd ignores
+// the initial-* settings then). Before a lower Replicas reaches the
+// StatefulSet, the membership Job "<name>-members-<replicas>" removes the
+// departing members, highest ordinal first, and `up` waits for it. So a
+// change of Replicas is a membership change that `up` carries out, and
+// touches nothing in the pod template: no member restarts.
 //
 // Readiness is an httpGet of /readyz on the client port: the member
 // serves clients, reads locally and through the quorum, and has no
@@ -150,10 +159,10 @@ func EtcdInitialCluster(name, service string, replicas int32) string {
 // etcd serves its client port only once the member has joined a quorum,
 // but the metrics port from the start, so a member that waits for its
 // peers is not killed for it. A startup probe (the same /livez) gives
-// opening a large data directory up to 5 minutes. Pod management is
-// Parallel: the members must start together to form the first quorum, and
-// with OrderedReady member 0 would never become Ready alone. The rest:
-// hard anti-affinity on the hostname, the cluster's default PDB
+// opening a large data directory, or waiting to join, up to 5 minutes.
+// Pod management is Parallel: with OrderedReady a member that waits for
+// a quorum would hold back the pods it needs. The rest: hard
+// anti-affinity on the hostname, the cluster's default PDB
 // (cluster.DefaultBudget: a quorum, or maxUnavailable 1 for 1 or 2
 // members, whose quorum is every member, so that a drain is never
 // blocked), the restricted security profile as uid/gid/fsGroup 1000, a
@@ -179,17 +188,23 @@ func Etcd(name string, o EtcdOptions) cluster.Spec {
 		args = append(args, "--quota-backend-bytes="+strconv.FormatInt(quota, 10))
 	}
 	args = append(args, o.ExtraArgs...)
+	clientSvc := cmp.Or(o.ClientServiceName, name+"-client")
+	tools := cmp.Or(o.ToolsImage, DefaultEtcdToolsImage)
+	etcdctl := cmp.Or(o.Etcdctl, DefaultEtcdctl)
 	etcd := corev1.Container{
 		Name:    "etcd",
 		Image:   image,
-		Command: []string{cmp.Or(o.Binary, DefaultEtcdBinary)},
-		Args:    args,
-		Env: []corev1.EnvVar{
+		Command: etcdShell(EtcdStartScript(), "etcd-start"),
+		Args:    append([]string{cmp.Or(o.Binary, DefaultEtcdBinary)}, args...),
+		Env: append([]corev1.EnvVar{
 			cluster.FieldEnv("POD_NAME", "metadata.name"),
 			cluster.ConfigEnv(EtcdKeyInitialCluster, EtcdKeyInitialCluster),
 			cluster.ConfigEnv(EtcdKeyInitialClusterToken, EtcdKeyInitialClusterToken),
 			cluster.ConfigEnv(EtcdKeyInitialClusterState, EtcdKeyInitialClusterState),
-		},
+			{Name: "ORDINAL_ETCD_PEER_URL", Value: "http://" + naming.HostPort("$(POD_NAME)."+svc, EtcdPeerPort)},
+			{Name: "ORDINAL_ETCD_ENDPOINTS", Value: "http://" + naming.HostPort(svc, EtcdClientPort)},
+		}, etcdScriptEnv(etcdctl)...),
+		VolumeMounts: []corev1.VolumeMount{etcdToolsMount()},
 		Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{
 			corev1.ResourceCPU:    resource.MustParse("100m"),
 			corev1.ResourceMemory: resource.MustParse("256Mi"),
@@ -211,16 +226,19 @@ func Etcd(name string, o EtcdOptions) cluster.Spec {
 		},
 		Network: cluster.Network{
 			ServiceName: svc,
-			Client:      &network.ClientService{Name: cmp.Or(o.ClientServiceName, name+"-client")},
+			Client:      &network.ClientService{Name: clientSvc},
 		},
-		Containers: []corev1.Container{etcd},
+		InitContainers: []corev1.Container{etcdToolsInit(tools)},
+		Containers:     []corev1.Container{etcd},
+		Volumes:        []corev1.Volume{etcdToolsVolume()},
+		Membership:     etcdMembership(tools, etcdctl),
 		Claims: []cluster.Claim{{
 			Name: DataClaimName, Size: size, MountPath: EtcdDataDir,
 		}},
 		Config: &cluster.Config{
 			MountPath: EtcdConfigDir,
 			Data: map[string]string{
-				EtcdKeyInitialCluster:      EtcdInitialCluster(name, svc, replicas),
+				EtcdKeyInitialCluster:      EtcdInitialCluster(name, svc, 1),
 				EtcdKeyInitialClusterToken: cmp.Or(o.ClusterToken, name),
 				EtcdKeyInitialClusterState: "new",
 			},

@@ -103,15 +103,17 @@ func ExampleEtcd() {
 		panic(err)
 	}
 	etcd := plan.StatefulSet.Spec.Template.Spec.Containers[0]
-	fmt.Println(etcd.Command[0], etcd.Args[0])
-	fmt.Println(etcd.Args[5])
+	fmt.Println(etcd.Command[0], etcd.Args[0], etcd.Args[1])
+	fmt.Println(etcd.Args[6])
 	fmt.Println(plan.ConfigMap.Data[engines.EtcdKeyInitialCluster])
 	fmt.Println(plan.ConfigMap.Data[engines.EtcdKeyInitialClusterState], plan.StatefulSet.Spec.PodManagementPolicy, "minAvailable", plan.PDB.Spec.MinAvailable.String())
 	fmt.Println(etcd.ReadinessProbe.HTTPGet.Path, etcd.ReadinessProbe.HTTPGet.Port.StrVal, etcd.LivenessProbe.HTTPGet.Path, etcd.LivenessProbe.HTTPGet.Port.StrVal)
+	fmt.Println(plan.MembershipJob.Name)
 	// Output:
-	// /usr/local/bin/etcd --name=$(POD_NAME)
+	// /ordinal/tools/bin/sh /usr/local/bin/etcd --name=$(POD_NAME)
 	// --initial-advertise-peer-urls=http://$(POD_NAME).etcd:2380
-	// etcd-0=http://etcd-0.etcd:2380,etcd-1=http://etcd-1.etcd:2380,etcd-2=http://etcd-2.etcd:2380
+	// etcd-0=http://etcd-0.etcd:2380
 	// new Parallel minAvailable 2
 	// /readyz client /livez metrics
+	// etcd-members-3
 }

@@ -62,7 +62,7 @@ func scalingCases() []scalingCase {
 			spec: func(n int32) cluster.Spec { return engines.ZooKeeper("zk", engines.ZooKeeperOptions{Replicas: n}) },
 		},
 		{
-			name: "etcd", cluster: "etcd", replicas: []int32{3, 4, 2, 5}, membershipInConfig: true,
+			name: "etcd", cluster: "etcd", replicas: []int32{3, 4, 2, 5},
 			spec: func(n int32) cluster.Spec { return engines.Etcd("etcd", engines.EtcdOptions{Replicas: n}) },
 		},
 	}
@@ -71,9 +71,11 @@ func scalingCases() []scalingCase {
 // TestScalingKeepsThePodTemplate plans every profile at several sizes: a
 // change of replicas alone must change nothing in the StatefulSet but
 // spec.replicas, or the controller restarts every running pod (issue 16:
-// Cockroach's join list held min(replicas, 5) hosts). ZooKeeper and etcd
-// keep their member list in the generated ConfigMap, so exactly its name
-// and checksum change (documented on the profiles).
+// Cockroach's join list held min(replicas, 5) hosts). ZooKeeper keeps its
+// member list in the generated ConfigMap, so exactly its name and
+// checksum change (documented on the profile). etcd's members join and
+// leave through the membership Job and their start script: its template
+// does not depend on the size.
 func TestScalingKeepsThePodTemplate(t *testing.T) {
 	for _, tc := range scalingCases() {
 		t.Run(tc.name, func(t *testing.T) {

@@ -87,12 +87,9 @@ var (
 		configDir:     "/etc/ordinal/etcd",
 		config: func(t *testing.T, name string, c corev1.Container, data map[string]string, out map[string]any) {
 			t.Helper()
-			members := make([]string, 3)
-			for i := range members {
-				members[i] = fmt.Sprintf("%[1]s-%[2]d=http://%[1]s-%[2]d.%[1]s:2380", name, i)
-			}
+			// The founding member alone; the others add themselves.
 			assert.Equal(t, map[string]string{
-				"ETCD_INITIAL_CLUSTER":       strings.Join(members, ","),
+				"ETCD_INITIAL_CLUSTER":       fmt.Sprintf("%[1]s-0=http://%[1]s-0.%[1]s:2380", name),
 				"ETCD_INITIAL_CLUSTER_TOKEN": name,
 				"ETCD_INITIAL_CLUSTER_STATE": "new",
 			}, data, "ConfigMap data")

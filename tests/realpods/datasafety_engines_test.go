@@ -4,6 +4,7 @@ package realpods
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -13,18 +14,30 @@ import (
 )
 
 // TestEtcdDataSafety runs the day-2 operations and faults of the
-// data-safety suite on a three-member etcd cluster of real pods in a
-// restricted namespace: no record is lost, every member stays a member,
-// one leader after each, every pod on its first claim and volume.
+// data-safety suite on an etcd cluster of real pods in a restricted
+// namespace, first its membership changes (3 → 5 → 3 → 4 → 3, a
+// scale-down refused while a member is frozen, one whose `up` is
+// SIGKILLed while the membership Job runs), then the rest on three
+// members: no record is lost, every expected member is a member, one
+// leader after each, every pod on its claim and volume.
 func TestEtcdDataSafety(t *testing.T) {
 	ns := restrictedNamespace(t, "rp-safety-etcd")
 	const name = "sfetcd"
 	s := safetyStack(t, ns, name, etcdSafetySpec, nil)
-	store := etcdStore{ns: ns, name: name, replicas: 3}
-	r := &safetyRun{t: t, engine: "etcd", ns: ns, name: name, replicas: 3, stack: s, store: store}
+	r := &safetyRun{t: t, engine: "etcd", ns: ns, name: name, replicas: 3, stack: s}
+	store := etcdStore{ns: ns, name: name, replicas: &r.replicas}
+	r.store = store
 	leader := func(r *safetyRun) string { return store.leaderPod(r.t) }
 	member1 := func(r *safetyRun) string { return name + "-1" }
 	ops := []safetyOp{
+		scale(3, 5),
+		scale(5, 3),
+		scale(3, 4),
+		scale(4, 3),
+		refusedScaleDown(3, 2, name+"-1"),
+		scale(2, 3),
+		killedScaleDown(3, 2),
+		scale(2, 3),
 		podDelete("the leader", leader),
 		nodeRestart(member1),
 		rollingChange("config change that rolls pods (etcd flag)", map[string]string{"extraArgs": "--snapshot-count=20000"}),
@@ -40,7 +53,8 @@ func TestEtcdDataSafety(t *testing.T) {
 }
 
 // TestMariaDBDataSafety runs the operations that apply to a single
-// MariaDB primary (no election, no phased rollout over one pod).
+// MariaDB primary (no election, no phased rollout over one pod, no member
+// to add or remove: zero replicas are refused).
 func TestMariaDBDataSafety(t *testing.T) {
 	ns := restrictedNamespace(t, "rp-safety-mariadb")
 	const name, password = "sfmaria", "safety-pw"
@@ -49,6 +63,7 @@ func TestMariaDBDataSafety(t *testing.T) {
 		store: mariadbStore{ns: ns, name: name, password: password}}
 	primary := func(r *safetyRun) string { return name + "-0" }
 	ops := []safetyOp{
+		refusedScaleToZero(),
 		podDelete("the primary", primary),
 		nodeRestart(primary),
 		rollingChange("config change that rolls pods (server flag)", map[string]string{"extraArgs": "--max-connections=200"}),
@@ -82,12 +97,17 @@ func safetyStack(t *testing.T, ns, name string, build safetySpec, secret map[str
 	return s
 }
 
+// disksPerNode is how many volumes expandableDisks makes on each node:
+// enough for a five-member cluster on the three nodes.
+const disksPerNode = 2
+
 // expandableDisks makes what the data-safety suites' claims use in place
 // of a pool, so that they can grow: a no-provisioner StorageClass named
-// class that allows volume expansion, and a 4Gi local PV of it at
-// diskPath on each real node, labelled like a pool's (wipeDisks deletes
-// them). A LocalVolumePool refuses growth: its volumes are fixed-size
-// disks; these are directories, and nothing resizes them.
+// class that allows volume expansion, and disksPerNode 4Gi local PVs of
+// it in directories of diskPath on each real node, labelled like a
+// pool's (wipeDisks deletes them). A LocalVolumePool refuses growth: its
+// volumes are fixed-size disks; these are directories, and nothing
+// resizes them.
 func expandableDisks(t *testing.T, class, diskPath string) {
 	t.Helper()
 	var b strings.Builder
@@ -100,11 +120,15 @@ volumeBindingMode: WaitForFirstConsumer
 reclaimPolicy: Retain
 allowVolumeExpansion: true
 `, class, label)
-	for i := 0; i < realNodes; i++ {
+	for i := 0; i < realNodes*disksPerNode; i++ {
+		node, dir := i%realNodes, fmt.Sprintf("%s/v%d", diskPath, i/realNodes)
+		host, err := hostPath(fmt.Sprintf("node-%d", node), dir)
+		require.NoError(t, err)
+		require.NoError(t, os.MkdirAll(host, 0o755))
 		fmt.Fprintf(&b, `---
 apiVersion: v1
 kind: PersistentVolume
-metadata: {name: %[1]s-node-%[2]d, labels: {%[3]s}}
+metadata: {name: %[1]s-%[5]d, labels: {%[3]s}}
 spec:
   capacity: {storage: 4Gi}
   accessModes: [ReadWriteOnce]
@@ -116,7 +140,7 @@ spec:
     required:
       nodeSelectorTerms:
       - matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [node-%[2]d]}]
-`, class, i, label, diskPath)
+`, class, node, label, dir, i)
 	}
 	_, err := env.KubectlIn([]byte(b.String()), "apply", "-f", "-")
 	require.NoError(t, err)

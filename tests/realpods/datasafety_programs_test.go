@@ -19,7 +19,7 @@ import (
 
 // safetyConfig is what the data-safety programs read from the stack's
 // config: the examples' keys (namespace, name, diskPath, image) and the
-// knobs the operations turn: "extraArgs" (space-separated server flags: a
+// knobs the operations turn: "replicas" (spec.replicas), "extraArgs" (space-separated server flags: a
 // change rolls every pod), "claimLabel" ("key=value" on the data claim
 // template: a change replaces the StatefulSet), "claimSize" (a larger one
 // grows the claims) and "partition". With "storageClass" the claims use
@@ -34,11 +34,15 @@ type safetyConfig struct {
 // generated Secret's data (nil for none).
 type safetySpec func(c safetyConfig) (spec cluster.Spec, secret map[string]pulumi.StringInput)
 
-// etcdSafetySpec is examples/etcd's cluster: three members.
+// etcdSafetySpec is examples/etcd's cluster of three members ("replicas"
+// scales it). Five members on three nodes need the soft anti-affinity.
 func etcdSafetySpec(c safetyConfig) (cluster.Spec, map[string]pulumi.StringInput) {
-	return engines.Etcd(c.Name, engines.EtcdOptions{
-		Image: cmp.Or(c.Image, etcd.DefaultImage), StorageSize: "1Gi", ExtraArgs: c.ExtraArgs,
-	}), nil
+	spec := engines.Etcd(c.Name, engines.EtcdOptions{
+		Image: cmp.Or(c.Image, etcd.DefaultImage), ToolsImage: etcd.DefaultToolsImage,
+		StorageSize: "1Gi", ExtraArgs: c.ExtraArgs,
+	})
+	spec.Scheduling.AntiAffinity = cluster.AntiAffinitySoft
+	return spec, nil
 }
 
 // mariadbSafetySpec is examples/mysql's server with database "app".
@@ -80,6 +84,9 @@ func safetyProgram(build safetySpec) pulumi.RunFunc {
 		}
 		if size := cfg.Get("claimSize"); size != "" {
 			spec.Claims[0].Size = size
+		}
+		if n := cfg.Get("replicas"); n != "" {
+			spec.Replicas = int32(cfg.GetInt("replicas"))
 		}
 		spec.UpdateStrategy.Partition = int32(cfg.GetInt("partition"))
 		_, err := components.NewDatabaseCluster(ctx, c.Name, &components.DatabaseClusterArgs{

@@ -13,9 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
 
-	"github.com/ordinal-dev/ordinal/pkg/engines"
 	"github.com/ordinal-dev/ordinal/tests/internal/harness"
 )
 
@@ -62,7 +60,10 @@ type safetyRun struct {
 	store    recordStore
 	written  []string
 	claims   map[string]claimIDs
-	rows     []safetyRow
+	// retired are the claims of pods a scale-down removed: kept, and
+	// taken again when the pods come back.
+	retired map[string]claimIDs
+	rows    []safetyRow
 }
 
 // podClaims maps each pod to its data claim's and volume's identity.
@@ -70,11 +71,7 @@ func (r *safetyRun) podClaims() map[string]claimIDs {
 	out := map[string]claimIDs{}
 	for i := 0; i < r.replicas; i++ {
 		pod := fmt.Sprintf("%s-%d", r.name, i)
-		var pvc corev1.PersistentVolumeClaim
-		env.GetJSON(r.t, &pvc, "pvc", "-n", r.ns, engines.DataClaimName+"-"+pod)
-		var pv corev1.PersistentVolume
-		env.GetJSON(r.t, &pv, "pv", pvc.Spec.VolumeName)
-		out[pod] = claimIDs{PVC: string(pvc.UID), PV: pv.Name, PVUID: string(pv.UID)}
+		out[pod] = r.claimOf(pod)
 	}
 	return out
 }
@@ -84,6 +81,7 @@ func (r *safetyRun) podClaims() map[string]claimIDs {
 func (r *safetyRun) start() {
 	waitPodsReady(r.t, r.ns, r.name, r.replicas)
 	r.claims = r.podClaims()
+	r.retired = map[string]claimIDs{}
 	keys := recordKeys("initial", recordsPerOperation)
 	r.store.write(r.t, keys)
 	r.written = append(r.written, keys...)

@@ -69,10 +69,11 @@ type recordStore interface {
 }
 
 // etcdStore writes through etcdctl to the client Service and asks every
-// member's endpoint for its status.
+// member's endpoint for its status. replicas follows the run's member
+// count (a scale changes it).
 type etcdStore struct {
 	ns, name string
-	replicas int
+	replicas *int
 }
 
 // etcdPrefix is the suite's keyspace in etcd.
@@ -84,7 +85,7 @@ func (e etcdStore) clientURL() string {
 
 func (e etcdStore) memberURLs() []string {
 	var out []string
-	for i := 0; i < e.replicas; i++ {
+	for i := 0; i < *e.replicas; i++ {
 		out = append(out, fmt.Sprintf("http://%s:%d", fqdn(fmt.Sprintf("%s-%d", e.name, i), e.name, e.ns), engines.EtcdClientPort))
 	}
 	return out
@@ -105,7 +106,7 @@ func (e etcdStore) inPod(t *testing.T, what string, cmd ...string) string {
 	var out string
 	harness.Eventually(t, 2*time.Minute, what, func() (bool, string) {
 		var failed []string
-		for i := 0; i < e.replicas; i++ {
+		for i := 0; i < *e.replicas; i++ {
 			pod := fmt.Sprintf("%s-%d", e.name, i)
 			o, err := env.Exec(e.ns, pod, "etcd", cmd...)
 			if err == nil {

@@ -555,6 +555,16 @@ func badInputs() []badInput {
 		}),
 		db("app name that is no label value", "spec.appName", "becomes the label app.kubernetes.io/name", func(a *components.DatabaseClusterArgs) { a.Spec.AppName = "My App" }),
 		db("version that is no label value", "spec.version", "becomes the label app.kubernetes.io/version", func(a *components.DatabaseClusterArgs) { a.Spec.Version = "1.0+build" }),
+		// --- membership Job ---
+		db("membership Job without command", "spec.membership.command", "takes the departing members out", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Membership = &cluster.MembershipJob{}
+		}),
+		db("membership Job env the Job sets itself", "spec.membership.env[0].name", "is set by the membership Job itself", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Membership = &cluster.MembershipJob{InitJob: cluster.InitJob{Command: []string{"leave"}, Env: []corev1.EnvVar{{Name: "ORDINAL_REPLICAS", Value: "1"}}}}
+		}),
+		db("membership Job mount of no volume", "spec.membership.volumeMounts[0].name", "names no volume of spec.membership.volumes", func(a *components.DatabaseClusterArgs) {
+			a.Spec.Membership = &cluster.MembershipJob{InitJob: cluster.InitJob{Command: []string{"leave"}}, VolumeMounts: []corev1.VolumeMount{{Name: "tools", MountPath: "/tools"}}}
+		}),
 		// --- init Job ---
 		db("init Job without command", "spec.init.command", "give the bootstrap command", func(a *components.DatabaseClusterArgs) { a.Spec.Init = &cluster.InitJob{} }),
 		db("init Job negative backoff", "spec.init.backoffLimit", "must be >= 0", func(a *components.DatabaseClusterArgs) {

@@ -25,10 +25,20 @@ import (
 // `up` with its pods' last message and the StatefulSet keeps its replicas;
 // the next `up` replaces the failed Job (pulumi.com/replaceUnready) and
 // runs it again. An `up` killed while the Job runs leaves it running: the
-// next `up` applies the same object again (server-side apply adopts it)
-// and waits for it. Unlike the init Job, a new image re-runs it: the
+// next `up` applies the same object again (server-side apply adopts it,
+// pulumi.com/patchForce takes over the killed run's fields) and waits for
+// it. Unlike the init Job, a new image re-runs it: the
 // membership Job must be idempotent, and must not keep an image the
 // registry may have dropped.
+
+// MembershipJobAnnotations are the provider annotations of the membership
+// Job: the init Job's (replaceUnready, the await timeout) and patchForce.
+// An `up` killed after it created the Job leaves its fields owned by a
+// field manager the next `up` does not have; that `up` applies the same
+// Job again, and must take them over instead of failing on a conflict.
+func MembershipJobAnnotations(timeout int) map[string]string {
+	return labels.Merge(InitJobAnnotations(timeout), map[string]string{annotationPatchForce: "true"})
+}
 
 // membershipResourceName is the membership Job's resource name.
 func membershipResourceName(name string) string { return naming.Child(name, "members") }
@@ -47,6 +57,6 @@ func registerMembership(ctx *pulumi.Context, name string, plan *cluster.Plan, de
 		return nil, childError(kubetypes.Job, res, err)
 	}
 	meta := plan.MembershipJob.ObjectMeta
-	meta.Annotations = labels.Merge(meta.Annotations, InitJobAnnotations(timeout))
+	meta.Annotations = labels.Merge(meta.Annotations, MembershipJobAnnotations(timeout))
 	return registerJob(ctx, res, meta, spec, ns, opts...)
 }

@@ -38,7 +38,8 @@ func TestMembershipJob(t *testing.T) {
 			assert.Equal(t, map[string]any{
 				"pulumi.com/replaceUnready": "true",
 				"pulumi.com/timeoutSeconds": "600",
-			}, job.Get(t, "metadata.annotations"), "a failed Job runs again on the next up")
+				"pulumi.com/patchForce":     "true",
+			}, job.Get(t, "metadata.annotations"), "a failed Job runs again on the next up; a killed up's Job is taken over")
 			assert.Empty(t, job.Options.IgnoreChanges, "a new image re-runs it: it never keeps an image the registry may drop")
 			assert.Equal(t, "membership", job.Get(t, `spec.template.metadata.labels["app.kubernetes.io/component"]`))
 			assert.Equal(t, "Never", job.Get(t, "spec.template.spec.restartPolicy"))

@@ -129,7 +129,10 @@ import (
 //     is a new Job, completed before the StatefulSet (which depends on it) is updated; one
 //     attempt (backoffLimit 0), because the provider's Job await only recognises the
 //     BackoffLimitExceeded and DeadlineExceeded failures; a failed Job is replaced (re-run) on
-//     the next `up` (pulumi.com/replaceUnready). A new image re-runs it: it is idempotent.
+//     the next `up` (pulumi.com/replaceUnready); the `up` after a killed one applies the same
+//     Job again and takes over the killed run's fields (pulumi.com/patchForce; without it:
+//     "Server-Side Apply field conflict", seen on real pods). A new image re-runs it: it is
+//     idempotent.
 //
 // What each object waits for besides its own await: the StatefulSet, the init Job and the
 // membership Job depend on the network's Services, the config objects, the pool's StorageClass

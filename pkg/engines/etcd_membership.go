@@ -30,6 +30,9 @@ package engines
 //     member removed while its pod still runs (the moment between the
 //     Job and the StatefulSet's scale-down) waits to be deleted instead of
 //     joining again: the pod's emptyDir remembers that it ran a member.
+//     If the scale-down is abandoned after the Job ran (an `up` killed,
+//     then replicas set back), that pod keeps waiting and is not Ready:
+//     delete it, and its replacement joins anew.
 //
 // The etcd image is distroless (no shell), so both scripts run under a
 // busybox that the "tools" init container copies into an emptyDir

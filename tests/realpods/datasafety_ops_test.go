@@ -117,18 +117,26 @@ func (r *safetyRun) rollInBackground(what string, config map[string]string) <-ch
 func killedUp(config map[string]string) safetyOp {
 	return safetyOp{name: "SIGKILL of `up` mid-rollout, then `up`", run: func(r *safetyRun) string {
 		upErr := r.rollInBackground("to be killed mid-rollout", config)
-		killed := harness.KillPulumiCLI(r.t)
-		require.NotEmpty(r.t, killed, "no pulumi CLI to kill")
-		select {
-		case err := <-upErr:
-			require.Error(r.t, err, "the killed up reports a failure")
-		case <-time.After(2 * time.Minute):
-			require.FailNow(r.t, "the killed up did not return within 2m")
-		}
+		killed := r.killUp(upErr)
 		pending := r.stack.Recover("after the SIGKILL")
 		r.stack.Up("after the killed up")
 		return fmt.Sprintf("%d processes killed; %d pending operations cleared", len(killed), len(pending))
 	}}
+}
+
+// killUp SIGKILLs the pulumi CLI and its plugins, by PID, and waits for
+// the killed `up` (its error on upErr) to report a failure; it returns the
+// PIDs killed.
+func (r *safetyRun) killUp(upErr <-chan error) []int {
+	killed := harness.KillPulumiCLI(r.t)
+	require.NotEmpty(r.t, killed, "no pulumi CLI to kill")
+	select {
+	case err := <-upErr:
+		require.Error(r.t, err, "the killed up reports a failure")
+	case <-time.After(2 * time.Minute):
+		require.FailNow(r.t, "the killed up did not return within 2m")
+	}
+	return killed
 }
 
 // apiServerRestart restarts kube-apiserver while an `up` that applies

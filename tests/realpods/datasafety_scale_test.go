@@ -205,14 +205,7 @@ func killedScaleDown(from, to int) safetyOp {
 			uid = strings.TrimSpace(string(out))
 			return err == nil && uid != "", fmt.Sprint(err)
 		})
-		killed := harness.KillPulumiCLI(r.t)
-		require.NotEmpty(r.t, killed, "no pulumi CLI to kill")
-		select {
-		case err := <-upErr:
-			require.Error(r.t, err, "the killed up reports a failure")
-		case <-time.After(2 * time.Minute):
-			require.FailNow(r.t, "the killed up did not return within 2m")
-		}
+		killed := r.killUp(upErr)
 		assert.Equal(r.t, int32(from), *r.statefulSet().Spec.Replicas, "the StatefulSet did not shrink before the Job completed")
 		pending := r.stack.Recover("after the SIGKILL")
 		r.stack.Up("after the killed scale-down")

@@ -23,7 +23,11 @@ package engines
 //     initial cluster. When nobody answers it bootstraps with the
 //     generated ConfigMap's settings: that is the cluster's creation.
 //   - A member that restarts with its data directory just starts: etcd
-//     ignores the initial-* settings then.
+//     ignores the initial-* settings then. A member whose data directory
+//     is gone (a new claim) while the others answer is removed and added
+//     anew. Pod 0 on a new claim while no other member answers founds a
+//     new, empty cluster: after losing pod 0's volume, bring the other
+//     members back before its pod starts again.
 //   - A pod that comes back on a claim whose member was removed (scale
 //     3→5→3→5: pods 3 and 4 find their old claims) keeps the old data
 //     directory as "data.removed-<time>" on its claim and joins anew. A

@@ -128,6 +128,11 @@ func Cluster(p *cluster.Plan, ns string, d cluster.Deployed) []Object {
 		out = append(out, r.ServiceAccount.DeepCopy(), r.Role.DeepCopy(), rb)
 	}
 	out = append(out, Network(p.Network, ns)...)
+	// The membership Job before the StatefulSet, as `up` orders them
+	// (kubectl apply does not wait for it).
+	if m := p.ResolveMembershipJob(d); m != nil {
+		out = append(out, m)
+	}
 	out = append(out, sts)
 	if p.PDB != nil {
 		out = append(out, p.PDB.DeepCopy())

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -193,6 +194,27 @@ func TestClusterManifestOrder(t *testing.T) {
 		"PodDisruptionBudget/crdb",
 		"Job/crdb-init",
 	}, got)
+}
+
+// TestMembershipJobBeforeTheStatefulSet: a cluster with a membership Job
+// renders it, resolved, before the StatefulSet that `up` orders after it.
+func TestMembershipJobBeforeTheStatefulSet(t *testing.T) {
+	spec := clusterSpec()
+	spec.Membership = &cluster.MembershipJob{InitJob: cluster.InitJob{Command: []string{"leave"}}}
+	p, err := cluster.New("crdb", spec, cluster.Options{SecretKeys: []string{"password"}})
+	require.NoError(t, err)
+	b, err := render.YAML(render.Cluster(p, "prod", cluster.Deployed{SecretName: "crdb-secret-7f3a9c", Images: map[string]string{"init": "leave:1"}})...)
+	require.NoError(t, err)
+	var kinds []string
+	for _, d := range documents(t, b) {
+		kinds = append(kinds, d["kind"].(string)+"/"+d["metadata"].(map[string]any)["name"].(string))
+		if d["kind"] == "Job" && strings.Contains(kinds[len(kinds)-1], "members") {
+			assert.Contains(t, string(b), "image: leave:1", "resolved with the deploy-time image")
+		}
+	}
+	members := slices.Index(kinds, "Job/crdb-members-3")
+	require.NotEqual(t, -1, members, "%v", kinds)
+	assert.Less(t, members, slices.Index(kinds, "StatefulSet/crdb"), "%v", kinds)
 }
 
 func TestPoolIsClusterScoped(t *testing.T) {

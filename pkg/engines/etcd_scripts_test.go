@@ -1,6 +1,8 @@
 package engines_test
 
 import (
+	"cmp"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,18 +76,12 @@ func runEtcdScript(t *testing.T, dir, script string, limit time.Duration, env ..
 	t.Helper()
 	fakeEtcd := filepath.Join(dir, "etcd")
 	writeExe(t, fakeEtcd, `echo "etcd started: $ETCD_INITIAL_CLUSTER_STATE $ETCD_INITIAL_CLUSTER"`)
-	cmd := exec.Command("sh", "-c", localized(script, dir), "etcd-start", fakeEtcd, "--name=kv-3")
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "sh", "-c", localized(script, dir), "etcd-start", fakeEtcd, "--name=kv-3")
 	cmd.Env = append([]string{"PATH=" + dir + ":" + os.Getenv("PATH"), "ORDINAL_ETCDCTL=" + filepath.Join(dir, "etcdctl")}, env...)
-	done := make(chan struct{})
-	var out []byte
-	var err error
-	go func() { out, err = cmd.CombinedOutput(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(limit):
-		_ = cmd.Process.Kill()
-		<-done
-	}
+	cmd.WaitDelay = time.Second // a child the killed shell left must not hold the output open
+	out, err := cmd.CombinedOutput()
 	return string(out), err
 }
 
@@ -215,7 +211,7 @@ func TestEtcdMembershipScript(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := etcdScriptDir(t, tc.members...)
-			dns := cmpOr(tc.dns, "Server: 10.96.0.10\n\nName: kv.ns.svc.cluster.local\nAddress: 10.88.1.2")
+			dns := cmp.Or(tc.dns, "Server: 10.96.0.10\n\nName: kv.ns.svc.cluster.local\nAddress: 10.88.1.2")
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "dns"), []byte(dns+"\n"), 0o644))
 			writeExe(t, filepath.Join(dir, "nslookup"), `cat "$(dirname "$0")/dns"; grep -q '^Name:' "$(dirname "$0")/dns"`)
 			if tc.refuse != "" {
@@ -250,11 +246,4 @@ func TestEtcdMembershipScript(t *testing.T) {
 			}
 		})
 	}
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

@@ -2,6 +2,7 @@ package engines_test
 
 import (
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -106,6 +107,10 @@ func TestZooKeeperStartScript(t *testing.T) {
 		command  string // what the fake `hostname` prints
 		jvmflags string
 		noData   bool // zoo.cfg has no dataDir
+		// stale is how many times DNS still gives the server's name the
+		// old pod's address (0: the new one at once, -1: never).
+		stale    int
+		wantWait string
 		wantMyID string
 		wantJVM  string
 		wantErr  string
@@ -117,13 +122,28 @@ func TestZooKeeperStartScript(t *testing.T) {
 		{name: "own JVMFLAGS come last and win", hostname: "zk-1", jvmflags: "-Xmx1G -Dfoo=bar", wantMyID: "2", wantJVM: "-Xms512M -Xmx512M -Xmx1G -Dfoo=bar"},
 		{name: "no ordinal in the host name", hostname: "zookeeper", wantErr: "cannot derive myid from host name zookeeper"},
 		{name: "no dataDir in zoo.cfg", hostname: "zk-0", noData: true, wantErr: "no dataDir in"},
+		{name: "waits until DNS gives its new address", hostname: "zk-1", stale: 3, wantMyID: "2", wantJVM: "-Xms512M -Xmx512M",
+			wantWait: "waiting until zk-1.zk-hs resolves to this pod's address 10.0.0.2"},
+		{name: "starts anyway after two minutes", hostname: "zk-1", stale: -1, wantMyID: "2", wantJVM: "-Xms512M -Xmx512M",
+			wantWait: "zk-1.zk-hs still does not resolve to this pod's address 10.0.0.2 after 120 s: starting anyway"},
 	}
 	for _, sh := range shells(t) {
 		for _, tc := range tests {
 			t.Run(strings.Join(sh, " ")+"/"+tc.name, func(t *testing.T) {
+				if tc.stale < 0 && sh[0] == "busybox" {
+					t.Skip("busybox sh runs its own sleep applet, not the fake: 120 real seconds")
+				}
 				bin, conf, data := t.TempDir(), t.TempDir(), filepath.Join(t.TempDir(), "zk", "data")
 				writeExe(t, filepath.Join(bin, "hostname"), "echo "+tc.command)
 				writeExe(t, filepath.Join(bin, "zkServer.sh"), `echo "zkServer $* cfgdir=$ZOOCFGDIR jvm=$JVMFLAGS"`)
+				// getent: the host name is in /etc/hosts (10.0.0.2); the
+				// server's name in zoo.cfg gives the old pod's address
+				// (10.0.0.1) the first tc.stale times.
+				writeExe(t, filepath.Join(bin, "getent"), fmt.Sprintf(`d=$(dirname "$0")
+case "$2" in *.*) ;; *) echo "10.0.0.2 $2"; exit 0 ;; esac
+n=$(($(cat "$d/lookups" 2>/dev/null || echo 0) + 1)); echo $n > "$d/lookups"
+if [ %[1]d -lt 0 ] || [ $n -le %[1]d ]; then echo "10.0.0.1 $2"; else echo "10.0.0.2 $2"; fi`, tc.stale))
+				writeExe(t, filepath.Join(bin, "sleep"), "exit 0")
 				settings := map[string]string{"dataDir": data}
 				if tc.noData {
 					settings["dataDir"] = ""
@@ -150,6 +170,18 @@ func TestZooKeeperStartScript(t *testing.T) {
 				}
 				require.NoError(t, err, string(out))
 				assert.Contains(t, string(out), "zkServer start-foreground cfgdir="+conf+" jvm="+tc.wantJVM+"\n")
+				lookups, _ := os.ReadFile(filepath.Join(bin, "lookups"))
+				switch {
+				case tc.wantWait == "":
+					assert.NotContains(t, string(out), "waiting until")
+					assert.Equal(t, "1", strings.TrimSpace(string(lookups)), "one lookup of its name")
+				case tc.stale > 0:
+					assert.Contains(t, string(out), tc.wantWait)
+					assert.Contains(t, string(out), fmt.Sprintf("zk-1.zk-hs resolves to 10.0.0.2 after %d s", tc.stale))
+					assert.Equal(t, fmt.Sprint(tc.stale+1), strings.TrimSpace(string(lookups)), "looked up until the new address came")
+				default:
+					assert.Contains(t, string(out), tc.wantWait)
+				}
 
 				myid, err := os.ReadFile(filepath.Join(data, "myid"))
 				require.NoError(t, err, "myid is written into zoo.cfg's dataDir")

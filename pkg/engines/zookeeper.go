@@ -207,21 +207,27 @@ func ZooKeeperConfig(name, service string, replicas int32, settings map[string]s
 //
 // The membership is static: zoo.cfg lists the servers from Replicas, so
 // scaling means calling the profile again with the new size (every server
-// gets the new zoo.cfg and restarts, one at a time). This is deliberate and
+// gets the new zoo.cfg and restarts, one at a time). The membership Job
+// (zookeeper_membership.go) lets a change of Replicas through only when it
+// is safe: every server that stays serves, a scale-down keeps a majority
+// of the old servers, a scale-up adds fewer servers than a majority of the
+// new list; otherwise `up` fails and names the size to go to first. This is deliberate and
 // the only way a change of Replicas reaches the pod template: zoo.cfg is
 // in the generated ConfigMap, whose content-hash name and checksum
 // annotation the template carries, and a server reads its ensemble only
 // when it starts (reconfigEnabled=false). Nothing else in the template
 // depends on Replicas.
 //
-// Known limitation, seen on real nodes with ZooKeeper 3.8.0 (Debian's, the
-// local image): in a rolling restart a restarted server gets a new pod IP,
-// and a server that is not restarted after it may keep connecting its
-// election channel to the old IP (NoRouteToHostException in its log); the
-// restarted server then stays out of the quorum, not Ready, and the roll
-// stops. Restarting the server that holds the stale address (delete its
-// pod) lets it rejoin. Prefer a ZooKeeper release whose election
-// connections re-resolve peer names (3.9 and later).
+// Restarts and new pod IPs: a server announces its election address to
+// the peers it dials as an IP, resolved from its own name in zoo.cfg when
+// it starts, and a peer with a higher id connects back to that IP. A
+// restarted pod has a new IP, and for a few seconds DNS may still give
+// the old pod's: a server started then announces an address nobody
+// answers at, stays out of the quorum (not Ready) until restarted, and
+// the roll stops (seen on real nodes with ZooKeeper 3.8.0: "Cannot open
+// channel to 2 at election address /<old IP>:3888" in the peers' logs).
+// The start script therefore waits until its name resolves to its own
+// address before it starts the server.
 func ZooKeeper(name string, o ZooKeeperOptions) cluster.Spec {
 	replicas := cmp.Or(o.Replicas, 3)
 	image := cmp.Or(o.Image, DefaultZooKeeperImage)
@@ -257,6 +263,7 @@ func ZooKeeper(name string, o ZooKeeperOptions) cluster.Spec {
 			Client:      &network.ClientService{Name: cmp.Or(o.ClientServiceName, name+"-cs")},
 		},
 		Containers: []corev1.Container{zk},
+		Membership: zooKeeperMembership(),
 		Claims: []cluster.Claim{{
 			Name: DataClaimName, Size: cmp.Or(o.StorageSize, "20Gi"), MountPath: ZooKeeperDataDir,
 		}},
@@ -279,10 +286,17 @@ func ZooKeeper(name string, o ZooKeeperOptions) cluster.Spec {
 	}
 }
 
+// zooKeeperDNSWait bounds, in seconds, the start script's wait for the
+// server's own name to resolve to its pod's address.
+const zooKeeperDNSWait = 120
+
 // ZooKeeperStartScript is the server's start script (run by sh). It
 // derives myid from the pod's ordinal ($HOSTNAME, or `hostname`, whose
 // numeric suffix + 1 is the id: zk-0 is server.1), writes it to
-// <dataDir>/myid where dataDir is read from $ZOOCFGDIR/zoo.cfg, sizes the
+// <dataDir>/myid where dataDir is read from $ZOOCFGDIR/zoo.cfg, waits (up
+// to two minutes) until the server's name in zoo.cfg resolves to the
+// pod's own address (`getent hosts`: the kubelet's /etc/hosts has the
+// pod's address under its host name), sizes the
 // JVM heap with -Xms/-Xmx from $ZK_HEAP_SIZE (prepended to any JVMFLAGS,
 // so an explicit -Xmx there wins), and execs `zkServer.sh
 // start-foreground`, which reads $ZOOCFGDIR/zoo.cfg. It fails, rather than
@@ -300,6 +314,21 @@ func ZooKeeperStartScript() string {
 		`if [ -z "$data" ]; then echo "zookeeper: no dataDir in $ZOOCFGDIR/zoo.cfg" >&2; exit 1; fi`,
 		`mkdir -p "$data"`,
 		`echo "$myid" > "$data/myid"`,
+		// The address a server announces to its peers is its own name
+		// from zoo.cfg, resolved once when it starts; a restarted pod has
+		// a new IP, and until DNS has it that name still gives the old
+		// pod's. Wait (bounded) until it gives this pod's address, which
+		// the kubelet's /etc/hosts holds under the host name.
+		`self=$(sed -n "s/^server\.$myid=\([^:;]*\).*/\1/p" "$ZOOCFGDIR/zoo.cfg" | tail -n 1)`,
+		`own=$(getent hosts "$host" | awk '{ print $1; exit }')`,
+		`n=0`,
+		`while [ -n "$self" ] && [ -n "$own" ] && [ "$(getent hosts "$self" | awk '{ print $1; exit }')" != "$own" ]; do`,
+		`  if [ "$n" -ge ` + strconv.Itoa(zooKeeperDNSWait) + ` ]; then echo "zookeeper: $self still does not resolve to this pod's address $own after $n s: starting anyway" >&2; break; fi`,
+		`  if [ "$n" -eq 0 ]; then echo "zookeeper: waiting until $self resolves to this pod's address $own (the address the peers connect back to)"; fi`,
+		`  n=$((n + 1))`,
+		`  sleep 1`,
+		`done`,
+		`if [ "$n" -gt 0 ] && [ "$n" -lt ` + strconv.Itoa(zooKeeperDNSWait) + ` ]; then echo "zookeeper: $self resolves to $own after $n s"; fi`,
 		`export JVMFLAGS="-Xms$ZK_HEAP_SIZE -Xmx$ZK_HEAP_SIZE${JVMFLAGS:+ $JVMFLAGS}"`,
 		`echo "zookeeper: $host is server.$myid, config $ZOOCFGDIR/zoo.cfg, heap $ZK_HEAP_SIZE"`,
 		`exec zkServer.sh start-foreground`,

@@ -78,7 +78,12 @@ func TestEnsemble(t *testing.T) {
 	assert.Equal(t, 2181.0, client.Get(t, "spec.ports[0].port"))
 	assert.Len(t, client.Get(t, "spec.ports"), 1, "only the client port is public")
 
-	assert.Empty(t, rec.ByType(exampletest.Job), "ZooKeeper needs no init Job")
+	// No init Job; the membership Job checks a change of the ensemble first.
+	jobs := rec.ByType(exampletest.Job)
+	require.Len(t, jobs, 1, "ZooKeeper needs no init Job")
+	assert.Equal(t, "zk-members-3", jobs[0].Get(t, "metadata.name"))
+	assert.Equal(t, "localhost/zookeeper:1", jobs[0].Get(t, "spec.template.spec.containers[0].image"), "the Job runs the servers' image")
+	assert.Contains(t, sts.Options.Dependencies, jobs[0].URN, "the StatefulSet waits for the membership Job")
 	require.Len(t, rec.ByType(exampletest.PV), 3)
 
 	assert.Equal(t, "zk-0.zk-hs;zk-1.zk-hs;zk-2.zk-hs", out["ensemble"])

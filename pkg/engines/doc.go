@@ -71,6 +71,7 @@
 //	Cockroach  file       client.root.key                                            TLS.ClientSecret, key ClientKeyKey (tls.key); optional
 //	ZooKeeper  image      zookeeper:3.8                                              DefaultZooKeeperImage
 //	ZooKeeper  container  zookeeper                                                  the server, in every pod
+//	ZooKeeper  members    init                                                       the membership Job: refuses unsafe steps
 //	ZooKeeper  port       client                         2181 client                 clients, srvr/ruok probes
 //	ZooKeeper  port       server                         2888 peer                   followers to the leader
 //	ZooKeeper  port       leader-election                3888 peer                   leader election
@@ -167,10 +168,14 @@
 //     anew. See etcd_membership.go for the whole contract.
 //   - ZooKeeper: static membership; the rolling restart with the new
 //     zoo.cfg is the join and the leave (each server restarts knowing the
-//     new ensemble). Keep an odd size and never remove more than a
-//     minority in one change. Dynamic reconfig is off. With ZooKeeper 3.8
-//     the roll can stall on a server that keeps a restarted peer's old
-//     address (see ZooKeeper).
+//     new ensemble). Dynamic reconfig is off. The membership Job lets a
+//     change through only when it is safe: every server that stays
+//     serves, a scale-down from C keeps at least C/2+1 servers, a
+//     scale-up from C goes to at most 2·C; otherwise `up` fails, the
+//     StatefulSet untouched, naming the size to go to first. See
+//     zookeeper_membership.go for the contract. A restarted server waits
+//     until its name resolves to its new address before it starts (see
+//     ZooKeeper).
 //   - Cockroach: a new node joins through the --join list by itself. A
 //     departing node must be decommissioned first (`cockroach node
 //     decommission <id>`, wait until it holds no replicas), one node at a

@@ -162,16 +162,10 @@ func apiServerRestart(config map[string]string) safetyOp {
 func statefulSetReplacement(config map[string]string) safetyOp {
 	return safetyOp{name: "StatefulSet replacement (claim-template label)", run: func(r *safetyRun) string {
 		before := r.statefulSet().UID
-		pods := map[string]string{}
-		for n, p := range clusterPods(r.t, r.ns, r.name) {
-			pods[n] = string(p.UID)
-		}
+		pods := r.podUIDs()
 		r.upAndWait("claim-template label", config)
 		assert.NotEqual(r.t, before, r.statefulSet().UID, "the StatefulSet was replaced")
-		after := map[string]string{}
-		for n, p := range clusterPods(r.t, r.ns, r.name) {
-			after[n] = string(p.UID)
-		}
+		after := r.podUIDs()
 		assert.Equal(r.t, pods, after, "the new StatefulSet adopted the running pods")
 		return "pods adopted, none restarted"
 	}}
@@ -185,10 +179,7 @@ func statefulSetReplacement(config map[string]string) safetyOp {
 func claimGrowth(size string) safetyOp {
 	return safetyOp{name: "claim growth to " + size, run: func(r *safetyRun) string {
 		before := r.statefulSet().UID
-		pods := map[string]string{}
-		for n, p := range clusterPods(r.t, r.ns, r.name) {
-			pods[n] = string(p.UID)
-		}
+		pods := r.podUIDs()
 		r.upAndWait("claim size "+size, map[string]string{"claimSize": size})
 		sts := r.statefulSet()
 		assert.NotEqual(r.t, before, sts.UID, "the StatefulSet was re-created with the new template")
@@ -198,10 +189,7 @@ func claimGrowth(size string) safetyOp {
 			env.GetJSON(r.t, &pvc, "pvc", "-n", r.ns, fmt.Sprintf("%s-%s-%d", sts.Spec.VolumeClaimTemplates[0].Name, r.name, i))
 			assert.Equal(r.t, size, pvc.Spec.Resources.Requests.Storage().String(), "claim %s grew", pvc.Name)
 		}
-		after := map[string]string{}
-		for n, p := range clusterPods(r.t, r.ns, r.name) {
-			after[n] = string(p.UID)
-		}
+		after := r.podUIDs()
 		assert.Equal(r.t, pods, after, "no pod restarted")
 		return fmt.Sprintf("%d claims grown in place, pods kept", r.replicas)
 	}}

@@ -12,6 +12,7 @@ import (
 	"github.com/ordinal-dev/ordinal/components"
 	"github.com/ordinal-dev/ordinal/examples/etcd"
 	"github.com/ordinal-dev/ordinal/examples/mysql"
+	"github.com/ordinal-dev/ordinal/examples/zookeeper"
 	"github.com/ordinal-dev/ordinal/pkg/cluster"
 	"github.com/ordinal-dev/ordinal/pkg/engines"
 	"github.com/ordinal-dev/ordinal/pkg/localpv"
@@ -28,6 +29,8 @@ type safetyConfig struct {
 	Name, Namespace, DiskPath, Image string
 	ExtraArgs                        []string
 	Password                         pulumi.StringOutput
+	// Replicas is "replicas", 0 when unset (the profile's default).
+	Replicas int32
 }
 
 // safetySpec builds an engine's spec from the config; secret is the
@@ -40,6 +43,24 @@ func etcdSafetySpec(c safetyConfig) (cluster.Spec, map[string]pulumi.StringInput
 	spec := engines.Etcd(c.Name, engines.EtcdOptions{
 		Image: cmp.Or(c.Image, etcd.DefaultImage), ToolsImage: etcd.DefaultToolsImage,
 		StorageSize: "1Gi", ExtraArgs: c.ExtraArgs,
+	})
+	spec.Scheduling.AntiAffinity = cluster.AntiAffinitySoft
+	return spec, nil
+}
+
+// zooKeeperSafetySpec is examples/zookeeper's ensemble of three servers
+// ("replicas" sizes it and its server list; "extraArgs" are zoo.cfg
+// settings, "key=value" each). Five servers on three nodes need the soft
+// anti-affinity.
+func zooKeeperSafetySpec(c safetyConfig) (cluster.Spec, map[string]pulumi.StringInput) {
+	settings := map[string]string{}
+	for _, kv := range c.ExtraArgs {
+		k, v, _ := strings.Cut(kv, "=")
+		settings[k] = v
+	}
+	spec := engines.ZooKeeper(c.Name, engines.ZooKeeperOptions{
+		Replicas: c.Replicas, Image: cmp.Or(c.Image, zookeeper.DefaultImage), StorageSize: "1Gi", Heap: "256M",
+		Settings: settings,
 	})
 	spec.Scheduling.AntiAffinity = cluster.AntiAffinitySoft
 	return spec, nil
@@ -64,6 +85,7 @@ func safetyProgram(build safetySpec) pulumi.RunFunc {
 			Image:     cfg.Get("image"),
 			ExtraArgs: strings.Fields(cfg.Get("extraArgs")),
 			Password:  cfg.GetSecret("password"),
+			Replicas:  int32(cfg.GetInt("replicas")),
 		}
 		var pool *components.LocalVolumePool
 		var class pulumi.StringInput

@@ -108,10 +108,7 @@ func refusedScaleDown(from, to int, frozen string) safetyOp {
 			}
 		}
 		defer resume()
-		pods := map[string]string{}
-		for n, p := range clusterPods(r.t, r.ns, r.name) {
-			pods[n] = string(p.UID)
-		}
+		pods := r.podUIDs()
 		r.stack.SetConfig(map[string]string{"replicas": fmt.Sprint(to)})
 		start := time.Now()
 		_, err := r.stack.TryUp("refused scale-down")
@@ -120,10 +117,7 @@ func refusedScaleDown(from, to int, frozen string) safetyOp {
 		assert.Contains(r.t, err.Error(), "no member leaves while one that stays is down", "up shows the refusal")
 		sts := r.statefulSet()
 		assert.Equal(r.t, int32(from), *sts.Spec.Replicas, "the StatefulSet keeps its replicas")
-		after := map[string]string{}
-		for n, p := range clusterPods(r.t, r.ns, r.name) {
-			after[n] = string(p.UID)
-		}
+		after := r.podUIDs()
 		assert.Equal(r.t, pods, after, "no pod was deleted")
 		resume()
 		waitPodsReady(r.t, r.ns, r.name, from)
@@ -160,20 +154,14 @@ func etcdHostPID(t *testing.T, pod string) int {
 // its data to), naming the field, and the pod keeps running.
 func refusedScaleToZero() safetyOp {
 	return safetyOp{name: "scale 1 → 0 refused before any change", run: func(r *safetyRun) string {
-		pods := map[string]string{}
-		for n, p := range clusterPods(r.t, r.ns, r.name) {
-			pods[n] = string(p.UID)
-		}
+		pods := r.podUIDs()
 		r.stack.SetConfig(map[string]string{"replicas": "0"})
 		_, err := r.stack.TryUp("zero replicas")
 		require.Error(r.t, err, "zero replicas are refused")
 		assert.Contains(r.t, err.Error(), "spec.replicas")
 		assert.Contains(r.t, err.Error(), "must be >= 1")
 		assert.Equal(r.t, int32(r.replicas), *r.statefulSet().Spec.Replicas, "the StatefulSet keeps its replicas")
-		after := map[string]string{}
-		for n, p := range clusterPods(r.t, r.ns, r.name) {
-			after[n] = string(p.UID)
-		}
+		after := r.podUIDs()
 		assert.Equal(r.t, pods, after, "the pod keeps running")
 		r.stack.SetConfig(map[string]string{"replicas": fmt.Sprint(r.replicas)})
 		msg := err.Error()

@@ -76,6 +76,16 @@ func (r *safetyRun) podClaims() map[string]claimIDs {
 	return out
 }
 
+// podUIDs maps each pod of the cluster to its UID: a pod that was
+// deleted or re-created has another one.
+func (r *safetyRun) podUIDs() map[string]string {
+	out := map[string]string{}
+	for n, p := range clusterPods(r.t, r.ns, r.name) {
+		out[n] = string(p.UID)
+	}
+	return out
+}
+
 // start writes the first batch and records the claims every later
 // operation must keep.
 func (r *safetyRun) start() {

@@ -8,7 +8,7 @@
 // and on the local volume's host directory.
 //
 // The data-safety suite (datasafety_*_test.go) runs day-2 operations and
-// faults in sequence on etcd and MariaDB: before each it writes records
+// faults in sequence on etcd, ZooKeeper and MariaDB: before each it writes records
 // through the database's own client, after it reads every record back and
 // asks the members who they are; RELIABILITY.md's table is its report.
 //

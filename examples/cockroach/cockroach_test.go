@@ -87,6 +87,15 @@ func TestDefaultStack(t *testing.T) {
 	assert.Contains(t, script, "already been initialized")
 	assert.Equal(t, "OnFailure", job.Get(t, "spec.template.spec.restartPolicy"))
 
+	// The membership Job decommissions departing nodes before the
+	// StatefulSet shrinks; it runs the node image with the same flags.
+	members := rec.Find(t, jobType, "cockroachdb-members")
+	assert.Equal(t, "cockroachdb-members-3", members.Get(t, "metadata.name"))
+	assert.Contains(t, members.Get(t, "spec.template.spec.containers[0].command[2]"), "node decommission $ids --wait=all")
+	assert.Contains(t, members.Get(t, "spec.template.spec.containers[0].env"),
+		map[string]any{"name": "ORDINAL_COCKROACH_FLAGS", "value": "--insecure"})
+	assert.Contains(t, sts.Options.Dependencies, members.URN, "the StatefulSet waits for the membership Job")
+
 	assert.Empty(t, rec.ByType(provType), "no explicit provider unless render is set")
 
 	assert.Equal(t, map[string]any{

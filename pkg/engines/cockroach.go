@@ -69,6 +69,11 @@ type CockroachOptions struct {
 	ExtraArgs []string
 	// TLS runs a secure cluster; nil runs in insecure (demo) mode.
 	TLS *CockroachTLS
+	// MinNodes is the fewest nodes the membership Job lets a scale-down
+	// leave: the replication factor of the ranges; default
+	// DefaultCockroachMinNodes (3) when 0 or less. Use 5 when the zones
+	// keep 5 replicas.
+	MinNodes int32
 }
 
 // CockroachTLS mounts certificates from existing Secrets (for example made
@@ -124,8 +129,12 @@ func CockroachJoinList(name, service string) string {
 //
 // Scaling (Replicas) changes only the StatefulSet's replicas: nothing in
 // the pod template depends on the replica count, so a scale never restarts
-// running nodes. Decommission a node (`cockroach node decommission`)
-// before scaling it away.
+// running nodes. Before a scale-down, the membership Job
+// (cockroach_membership.go) decommissions the departing nodes and waits
+// until their replicas have moved; it refuses to leave fewer than MinNodes
+// nodes. The Job runs the node image's /bin/sh with awk, sort, wc and
+// getent; give it another image (components.DatabaseClusterArgs.Images
+// under "init") that has them and the binary if yours lacks them.
 //
 // Unlike the other profiles, this one is not runnable in the project's
 // local development cluster: no CockroachDB (or KaiwuDB) binary can be
@@ -203,6 +212,11 @@ func Cockroach(name string, o CockroachOptions) cluster.Spec {
 	if o.TLS != nil {
 		spec.Config = cockroachCerts(*o.TLS)
 	}
+	minNodes := o.MinNodes
+	if minNodes < 1 {
+		minNodes = DefaultCockroachMinNodes
+	}
+	spec.Membership = cockroachMembership(binary, security, minNodes, spec.Config)
 	return spec
 }
 

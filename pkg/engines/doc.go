@@ -60,6 +60,7 @@
 //	Cockroach  image      cockroachdb/cockroach:v24.3.6                              DefaultCockroachImage
 //	Cockroach  container  db                                                         the node, in every pod
 //	Cockroach  job        init                                                       cockroach init, retried until pod 0 answers
+//	Cockroach  members    init                                                       the membership Job: cockroach node decommission
 //	Cockroach  port       grpc                           26257 client+peer           SQL and inter-node gRPC
 //	Cockroach  port       http                           8080 client                 admin UI, /health
 //	Cockroach  claim      datadir                        /cockroach/cockroach-data   the store; 10Gi
@@ -176,13 +177,17 @@
 //     zookeeper_membership.go for the contract. A restarted server waits
 //     until its name resolves to its new address before it starts (see
 //     ZooKeeper).
-//   - Cockroach: a new node joins through the --join list by itself. A
-//     departing node must be decommissioned first (`cockroach node
-//     decommission <id>`, wait until it holds no replicas), one node at a
-//     time, never below the replication factor; only then lower replicas.
-//     ordinal does not run that for you yet (no CockroachDB binary runs
-//     in this project's test cluster to prove it): lowering replicas
-//     without it takes those nodes' replicas away at once.
+//   - Cockroach: a new node joins through the --join list by itself.
+//     Before the StatefulSet loses a pod, the membership Job decommissions
+//     the departing nodes (`cockroach node decommission <ids>
+//     --wait=all`, highest ordinal first, in one call) and checks that
+//     CockroachDB reports each one decommissioned; it refuses to leave
+//     fewer live nodes than CockroachOptions.MinNodes (the replication
+//     factor, 3) or to go on while a node that stays is down. A pod that
+//     comes back on a decommissioned node's claim does not start: delete
+//     that claim before scaling up again. See cockroach_membership.go;
+//     tested against a fake cockroach binary only (no CockroachDB binary
+//     runs in this project's test clusters).
 //   - MySQL: one instance; there is no other member to join or leave, and
 //     replicas cannot go below 1 (spec.replicas).
 //

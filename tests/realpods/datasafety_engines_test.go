@@ -48,6 +48,7 @@ func TestEtcdDataSafety(t *testing.T) {
 		statefulSetReplacement(map[string]string{"claimLabel": "tier=gold"}),
 		claimGrowth("2Gi"),
 		destroyThenUp(),
+		nodeLoss(name+"-disks", member1),
 	}
 	r.run(ops)
 }
@@ -121,27 +122,34 @@ reclaimPolicy: Retain
 allowVolumeExpansion: true
 `, class, label)
 	for i := 0; i < realNodes*disksPerNode; i++ {
-		node, dir := i%realNodes, fmt.Sprintf("%s/v%d", diskPath, i/realNodes)
-		host, err := hostPath(fmt.Sprintf("node-%d", node), dir)
-		require.NoError(t, err)
-		require.NoError(t, os.MkdirAll(host, 0o755))
-		fmt.Fprintf(&b, `---
+		b.WriteString(localDisk(t, class, fmt.Sprintf("%s-%d", class, i), i%realNodes, fmt.Sprintf("%s/v%d", diskPath, i/realNodes)))
+	}
+	_, err := env.KubectlIn([]byte(b.String()), "apply", "-f", "-")
+	require.NoError(t, err)
+}
+
+// localDisk is the manifest of a 4Gi local PV named name of class on real
+// node node, in directory dir of the node (made here), labelled like a
+// pool's (wipeDisks deletes it).
+func localDisk(t *testing.T, class, name string, node int, dir string) string {
+	t.Helper()
+	host, err := hostPath(fmt.Sprintf("node-%d", node), dir)
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(host, 0o755))
+	return fmt.Sprintf(`---
 apiVersion: v1
 kind: PersistentVolume
-metadata: {name: %[1]s-%[5]d, labels: {%[3]s}}
+metadata: {name: %[1]s, labels: {app.kubernetes.io/instance: %[2]s}}
 spec:
   capacity: {storage: 4Gi}
   accessModes: [ReadWriteOnce]
   persistentVolumeReclaimPolicy: Retain
-  storageClassName: %[1]s
+  storageClassName: %[2]s
   volumeMode: Filesystem
   local: {path: %[4]s}
   nodeAffinity:
     required:
       nodeSelectorTerms:
-      - matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [node-%[2]d]}]
-`, class, node, label, dir, i)
-	}
-	_, err := env.KubectlIn([]byte(b.String()), "apply", "-f", "-")
-	require.NoError(t, err)
+      - matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [node-%[3]d]}]
+`, name, class, node, dir)
 }

@@ -41,6 +41,7 @@ func TestZooKeeperDataSafety(t *testing.T) {
 		statefulSetReplacement(map[string]string{"claimLabel": "tier=gold"}),
 		claimGrowth("2Gi"),
 		destroyThenUp(),
+		nodeLoss(name+"-disks", server1),
 	}
 	r.run(ops)
 }

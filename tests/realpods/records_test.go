@@ -68,6 +68,13 @@ type recordStore interface {
 	quorum(t *testing.T) quorum
 }
 
+// memberReader is a store that can read the records one member holds
+// itself, not through the cluster: a member that joined anew must have
+// every record.
+type memberReader interface {
+	readMember(t *testing.T, pod string) map[string]string
+}
+
 // etcdStore writes through etcdctl to the client Service and asks every
 // member's endpoint for its status. replicas follows the run's member
 // count (a scale changes it).
@@ -147,7 +154,19 @@ func (e etcdStore) write(t *testing.T, keys []string) {
 
 func (e etcdStore) read(t *testing.T) map[string]string {
 	t.Helper()
-	out := e.ctl(t, "--endpoints="+e.clientURL(), "get", etcdPrefix, "--prefix")
+	return e.parse(e.ctl(t, "--endpoints="+e.clientURL(), "get", etcdPrefix, "--prefix"))
+}
+
+// readMember reads the records pod's member holds (a serializable read,
+// answered from its own copy).
+func (e etcdStore) readMember(t *testing.T, pod string) map[string]string {
+	t.Helper()
+	url := fmt.Sprintf("http://%s:%d", fqdn(pod, e.name, e.ns), engines.EtcdClientPort)
+	return e.parse(e.ctl(t, "--endpoints="+url, "get", etcdPrefix, "--prefix", "--consistency=s"))
+}
+
+// parse reads the key and value lines of `etcdctl get`.
+func (e etcdStore) parse(out string) map[string]string {
 	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
 	got := map[string]string{}
 	for i := 0; i+1 < len(lines); i += 2 {

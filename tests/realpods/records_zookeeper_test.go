@@ -31,8 +31,13 @@ const zkPrefix = "/safety"
 // while servers restart; ok says whether the output is complete.
 func (z zkStore) cli(t *testing.T, what string, commands []string, ok func(out string) (bool, string)) string {
 	t.Helper()
+	return z.cliTo(t, fmt.Sprintf("%s-cs:%d", z.name, engines.ZooKeeperClientPort), what, commands, ok)
+}
+
+// cliTo is cli against server (host:port).
+func (z zkStore) cliTo(t *testing.T, server, what string, commands []string, ok func(out string) (bool, string)) string {
+	t.Helper()
 	var out string
-	server := fmt.Sprintf("%s-cs:%d", z.name, engines.ZooKeeperClientPort)
 	script := strings.Join(commands, "\n") + "\nquit\n"
 	harness.Eventually(t, 2*time.Minute, what, func() (bool, string) {
 		var failed []string
@@ -81,8 +86,21 @@ var zkRecord = regexp.MustCompile(`(?m)^([A-Za-z0-9-]+):[0-9a-f]{24}$`)
 
 func (z zkStore) read(t *testing.T) map[string]string {
 	t.Helper()
+	return z.readFrom(t, fmt.Sprintf("%s-cs:%d", z.name, engines.ZooKeeperClientPort))
+}
+
+// readMember reads the znodes pod's server holds: a ZooKeeper server
+// answers reads from its own copy.
+func (z zkStore) readMember(t *testing.T, pod string) map[string]string {
+	t.Helper()
+	return z.readFrom(t, fmt.Sprintf("%s.%s-hs:%d", pod, z.name, engines.ZooKeeperClientPort))
+}
+
+// readFrom reads every znode under zkPrefix through server.
+func (z zkStore) readFrom(t *testing.T, server string) map[string]string {
+	t.Helper()
 	var children []string
-	z.cli(t, "listing the znodes", []string{"ls " + zkPrefix}, func(out string) (bool, string) {
+	z.cliTo(t, server, "listing the znodes", []string{"ls " + zkPrefix}, func(out string) (bool, string) {
 		m := zkChildren.FindStringSubmatch(out)
 		if m == nil {
 			return false, "no children list"
@@ -95,7 +113,7 @@ func (z zkStore) read(t *testing.T) map[string]string {
 		cmds = append(cmds, "get "+zkPrefix+"/"+c)
 	}
 	got := map[string]string{}
-	z.cli(t, fmt.Sprintf("reading %d znodes", len(cmds)), cmds, func(out string) (bool, string) {
+	z.cliTo(t, server, fmt.Sprintf("reading %d znodes", len(cmds)), cmds, func(out string) (bool, string) {
 		for _, m := range zkRecord.FindAllStringSubmatch(out, -1) {
 			got[m[1]] = m[0]
 		}

@@ -207,16 +207,16 @@ func ZooKeeperConfig(name, service string, replicas int32, settings map[string]s
 //
 // The membership is static: zoo.cfg lists the servers from Replicas, so
 // scaling means calling the profile again with the new size (every server
-// gets the new zoo.cfg and restarts, one at a time). The membership Job
-// (zookeeper_membership.go) lets a change of Replicas through only when it
-// is safe: every server that stays serves, a scale-down keeps a majority
-// of the old servers, a scale-up adds fewer servers than a majority of the
-// new list; otherwise `up` fails and names the size to go to first. This is deliberate and
+// gets the new zoo.cfg and restarts, one at a time). This is deliberate and
 // the only way a change of Replicas reaches the pod template: zoo.cfg is
 // in the generated ConfigMap, whose content-hash name and checksum
 // annotation the template carries, and a server reads its ensemble only
 // when it starts (reconfigEnabled=false). Nothing else in the template
-// depends on Replicas.
+// depends on Replicas. The membership Job (zookeeper_membership.go) lets
+// a change of Replicas through only when it is safe: every server that
+// stays serves, a scale-down keeps a majority of the old servers, a
+// scale-up adds fewer servers than a majority of the new list; otherwise
+// `up` fails and names the size to go to first.
 //
 // Restarts and new pod IPs: a server announces its election address to
 // the peers it dials as an IP, resolved from its own name in zoo.cfg when

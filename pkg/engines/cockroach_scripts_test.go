@@ -3,6 +3,7 @@ package engines_test
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -133,13 +134,7 @@ func TestCockroachMembershipScript(t *testing.T) {
 				} else {
 					require.NoError(t, err, "%v: %s", sh, out)
 				}
-				last := -1
-				for _, w := range tc.wantOut {
-					i := strings.Index(out, w)
-					require.GreaterOrEqual(t, i, 0, "%v: %q in:\n%s", sh, w, out)
-					assert.Greater(t, i, last, "%v: %q comes after the lines before it:\n%s", sh, w, out)
-					last = i
-				}
+				assertInOrder(t, fmt.Sprint(sh), out, tc.wantOut)
 				calls, _ := os.ReadFile(filepath.Join(dir, "calls"))
 				var decommissions []string
 				for _, c := range strings.Split(strings.TrimSpace(string(calls)), "\n") {

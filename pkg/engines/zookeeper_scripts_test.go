@@ -141,13 +141,20 @@ func TestZooKeeperMembershipScript(t *testing.T) {
 			} else {
 				require.NoError(t, err, out)
 			}
-			last := -1
-			for _, w := range tc.wantOut {
-				i := strings.Index(out, w)
-				require.GreaterOrEqual(t, i, 0, "%q in:\n%s", w, out)
-				assert.Greater(t, i, last, "%q comes after the lines before it:\n%s", w, out)
-				last = i
-			}
+			assertInOrder(t, "bash", out, tc.wantOut)
 		})
+	}
+}
+
+// assertInOrder checks that out, the output of a script run with shell,
+// holds every one of wants, in that order.
+func assertInOrder(t *testing.T, shell, out string, wants []string) {
+	t.Helper()
+	last := -1
+	for _, w := range wants {
+		i := strings.Index(out, w)
+		require.GreaterOrEqual(t, i, 0, "%s: %q in:\n%s", shell, w, out)
+		assert.Greater(t, i, last, "%s: %q comes after the lines before it:\n%s", shell, w, out)
+		last = i
 	}
 }

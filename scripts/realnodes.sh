@@ -525,7 +525,21 @@ nodePortAddresses: ["${RN_GW}/32"]
 iptables: {masqueradeAll: false, localhostNodePorts: false}
 conntrack: {maxPerCore: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
 EOF2
-  rn_pid kube-proxy >/dev/null || rn_start kube-proxy "${BIN}/kube-proxy" --config "${STATE}/kube-proxy.yaml" --v 1
+  # Supervised, as a node's service manager or DaemonSet restarts it:
+  # kube-proxy exits when the Node it is named after (node-0) is deleted
+  # or changes its addresses (its NodeManager, by design), and a node lost
+  # for good is deleted. Unsupervised, Services made after that loss never
+  # got rules: the client Service of the next cluster was unreachable.
+  # The rules in place stay while it restarts; after a restart it waits up
+  # to 30 s for its Node before it syncs.
+  rn_pid kube-proxy >/dev/null || rn_start kube-proxy bash -c \
+    'trap "kill -TERM \$child 2>/dev/null; wait \$child; exit 0" TERM INT
+while :; do
+  "$1" --config "$2" --v 1 & child=$!
+  wait $child; rc=$?
+  echo "ordinal: kube-proxy exited ($rc); restarting in 1s"
+  sleep 1
+done' kube-proxy-supervisor "${BIN}/kube-proxy" "${STATE}/kube-proxy.yaml"
   local deadline=$(($(date +%s) + 30))
   until curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:${ready}/ready"; do
     rn_pid coredns >/dev/null || fail_with_log coredns "coredns exited"

@@ -132,6 +132,20 @@ run_e2e() {
     # tests and packages, a TestMain's own "<suite>: FAIL: ..." lines (with
     # the script output they quote), and panics.
     section "what failed"
+    # Each failing top-level test's own output, its last 80 lines (its
+    # failure messages come before its "--- FAIL" line, continued on lines
+    # the filter above drops; parallel tests' lines are told apart by go
+    # test's "=== CONT"/"=== NAME" markers).
+    awk '/^=== (RUN|CONT|NAME) / { cur = $3; sub(/\/.*/, "", cur); next }
+      /^=== PAUSE / { next }
+      /^--- FAIL: Test/ {
+        name = $3
+        print "---- output of " name " (last 80 lines) ----"
+        for (i = (n[name] > 80 ? n[name] - 80 : 0); i < n[name]; i++) print line[name, i]
+        print $0
+        next
+      }
+      cur != "" { line[cur, n[cur]++] = $0 }' "${ORDINAL_TOOLS_DIR}/e2e.log" | tail -n 400 >&2 || true
     grep -n -E -A60 '^(--- FAIL|FAIL|panic)|^[a-z0-9_-]+: FAIL' "${ORDINAL_TOOLS_DIR}/e2e.log" | tail -n 200 >&2 || true
     die "end-to-end suite failed (exit ${status}); full log: ${ORDINAL_TOOLS_DIR}/e2e.log"
   fi

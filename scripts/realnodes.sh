@@ -39,7 +39,7 @@ RN_GW="${RN_POD_NET}.0.1"
 RN_SVC_CIDR="10.96.0.0/16"
 RN_DNS_IP="10.96.0.10"
 RN_CNI_BIN="${ORDINAL_CNI_BIN:-/usr/lib/cni}"
-RN_MAX=8
+RN_MAX=9
 # Directories every node gets under its /mnt/disks (an admin's disks).
 RN_DISKS=(${ORDINAL_NODE_DISKS:-ssd0 ssd1 ssd2 ssd3 www data})
 # Host paths each node gets a private copy of (see above).
@@ -405,16 +405,16 @@ rn_node_start() {
 # --- certificates ----------------------------------------------------------
 
 rn_pki() {
-  [[ -f "${PKI}/.realnodes" ]] && return 0
   local client="basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=clientAuth" i
-  sign kube-proxy "/CN=system:kube-proxy" "$client"
-  sign coredns "/CN=ordinal:coredns" "$client"
+  # What an earlier up of this cluster directory signed stays (a cluster
+  # directory may be reused with more nodes).
+  [[ -f "${PKI}/kube-proxy.crt" ]] || sign kube-proxy "/CN=system:kube-proxy" "$client"
+  [[ -f "${PKI}/coredns.crt" ]] || sign coredns "/CN=ordinal:coredns" "$client"
   for ((i = 0; i < RN_MAX; i++)); do
-    sign "node-${i}" "/O=system:nodes/CN=system:node:node-${i}" "$client"
+    [[ -f "${PKI}/node-${i}.crt" ]] || sign "node-${i}" "/O=system:nodes/CN=system:node:node-${i}" "$client"
   done
-  touch "${PKI}/.realnodes"
 }
 
 # write_component_kubeconfig NAME PORT FILE: a kubeconfig with NAME's certificate.

@@ -129,6 +129,25 @@ func (s *Stack) Recover(what string) []string {
 // returns the pids it killed.
 func KillPulumiCLI(t testing.TB) []int {
 	t.Helper()
+	return killPulumiCLI(t, func(int) bool { return true })
+}
+
+// KillCLI is KillPulumiCLI for this stack's CLI only (the one running in
+// its workspace directory): tests that run side by side keep theirs.
+func (s *Stack) KillCLI(t testing.TB) []int {
+	t.Helper()
+	dir, err := filepath.EvalSymlinks(s.stack.Workspace().WorkDir())
+	require.NoError(t, err)
+	return killPulumiCLI(t, func(pid int) bool {
+		cwd, err := os.Readlink(filepath.Join("/proc", strconv.Itoa(pid), "cwd"))
+		return err == nil && cwd == dir
+	})
+}
+
+// killPulumiCLI kills the pulumi CLIs this process started that match
+// wants, with their descendants, by pid.
+func killPulumiCLI(t testing.TB, wants func(pid int) bool) []int {
+	t.Helper()
 	entries, err := os.ReadDir("/proc")
 	require.NoError(t, err)
 	children := map[int][]int{}
@@ -163,7 +182,7 @@ func KillPulumiCLI(t testing.TB) []int {
 		}
 	}
 	for _, pid := range children[os.Getpid()] {
-		if exe, err := os.Readlink(filepath.Join("/proc", strconv.Itoa(pid), "exe")); err == nil && filepath.Base(exe) == "pulumi" {
+		if exe, err := os.Readlink(filepath.Join("/proc", strconv.Itoa(pid), "exe")); err == nil && filepath.Base(exe) == "pulumi" && wants(pid) {
 			walk(pid)
 		}
 	}

@@ -7,7 +7,7 @@
 #   scripts/test.sh fuzz    (make fuzz)      every fuzz target for ORDINAL_FUZZTIME (default 2000x: a number of inputs, not a duration,
 #                                            so a slow start on a loaded machine cannot hit a deadline)
 #   scripts/test.sh e2e     (make test-e2e)  the end-to-end suites (./tests/..., tag e2e): real Pulumi engine, real
-#                                            kube-apiserver; tests/realpods on three real nodes running
+#                                            kube-apiserver; tests/realpods on nine real nodes running
 #                                            real containers, the others on kwok fake nodes (each package
 #                                            starts and stops its own local cluster)
 #

@@ -9,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/ordinal-dev/ordinal/tests/internal/harness"
 )
 
 // TestEtcdDataSafety runs the day-2 operations and faults of the
@@ -21,10 +19,10 @@ import (
 // members: no record is lost, every expected member is a member, one
 // leader after each, every pod on its claim and volume.
 func TestEtcdDataSafety(t *testing.T) {
-	ns := restrictedNamespace(t, "rp-safety-etcd")
-	const name = "sfetcd"
-	s := safetyStack(t, ns, name, etcdSafetySpec, nil)
-	r := &safetyRun{t: t, engine: "etcd", ns: ns, name: name, replicas: 3, stack: s}
+	r := &safetyRun{t: t, engine: "etcd", name: "sfetcd", replicas: 3, group: useNodeGroup(t, etcdGroup)}
+	r.ns = restrictedNamespace(t, "rp-safety-etcd")
+	r.deploy(etcdSafetySpec, nil)
+	ns, name := r.ns, r.name
 	store := etcdStore{ns: ns, name: name, replicas: &r.replicas}
 	r.store = store
 	leader := func(r *safetyRun) string { return store.leaderPod(r.t) }
@@ -57,11 +55,12 @@ func TestEtcdDataSafety(t *testing.T) {
 // MariaDB primary (no election, no phased rollout over one pod, no member
 // to add or remove: zero replicas are refused).
 func TestMariaDBDataSafety(t *testing.T) {
-	ns := restrictedNamespace(t, "rp-safety-mariadb")
-	const name, password = "sfmaria", "safety-pw"
-	s := safetyStack(t, ns, name, mariadbSafetySpec, map[string]string{"password": password})
-	r := &safetyRun{t: t, engine: "MariaDB", ns: ns, name: name, replicas: 1, stack: s,
-		store: mariadbStore{ns: ns, name: name, password: password}}
+	const password = "safety-pw"
+	r := &safetyRun{t: t, engine: "MariaDB", name: "sfmaria", replicas: 1, group: useNodeGroup(t, examplesGroup)}
+	r.ns = restrictedNamespace(t, "rp-safety-mariadb")
+	r.deploy(mariadbSafetySpec, map[string]string{"password": password})
+	name := r.name
+	r.store = mariadbStore{ns: r.ns, name: name, password: password}
 	primary := func(r *safetyRun) string { return name + "-0" }
 	ops := []safetyOp{
 		refusedScaleToZero(),
@@ -78,38 +77,42 @@ func TestMariaDBDataSafety(t *testing.T) {
 	r.run(ops)
 }
 
-// safetyDisk is the node path the data-safety suites' volumes live on.
+// safetyDisk is the node path under which the data-safety suites'
+// volumes live, a directory per suite.
 const safetyDisk = "/mnt/disks/ssd3"
 
-// safetyStack deploys the cluster build makes, named name, in ns, on
-// expandableDisks (wiped when the test ends), with secret as the stack's
-// secret config: the first `up` of a data-safety suite.
-func safetyStack(t *testing.T, ns, name string, build safetySpec, secret map[string]string) *harness.Stack {
+// deploy makes r's stack: the cluster build makes, named r.name, in r.ns,
+// on expandableDisks of r's node group (wiped when the test ends), its
+// pods and Jobs on that group, with secret as the stack's secret config;
+// then the first `up` of a data-safety suite.
+func (r *safetyRun) deploy(build safetySpec, secret map[string]string) {
+	t := r.t
 	t.Helper()
-	class := name + "-disks"
-	wipeDisks(t, class, safetyDisk)
-	expandableDisks(t, class, safetyDisk)
-	s := env.InlineStack(t, "safety-"+name, safetyProgram(build))
-	s.SetConfig(map[string]string{"namespace": ns, "name": name, "diskPath": safetyDisk, "storageClass": class})
+	class := r.name + "-disks"
+	r.diskPath = safetyDisk + "/" + r.name
+	wipeDisks(t, class, r.diskPath)
+	expandableDisks(t, class, r.diskPath, r.group)
+	r.stack = env.InlineStack(t, "safety-"+r.name, safetyProgram(build))
+	r.stack.SetConfig(map[string]string{"namespace": r.ns, "name": r.name, "diskPath": r.diskPath, "storageClass": class,
+		"nodeGroup": r.group.value()})
 	if secret != nil {
-		s.SetSecretConfig(secret)
+		r.stack.SetSecretConfig(secret)
 	}
-	s.Up("first")
-	return s
+	r.stack.Up("first")
 }
 
 // disksPerNode is how many volumes expandableDisks makes on each node:
-// enough for a five-member cluster on the three nodes.
+// enough for a five-member cluster on a group's three nodes.
 const disksPerNode = 2
 
 // expandableDisks makes what the data-safety suites' claims use in place
 // of a pool, so that they can grow: a no-provisioner StorageClass named
 // class that allows volume expansion, and disksPerNode 4Gi local PVs of
-// it in directories of diskPath on each real node, labelled like a
+// it in directories of diskPath on each node of group g, labelled like a
 // pool's (wipeDisks deletes them). A LocalVolumePool refuses growth: its
 // volumes are fixed-size disks; these are directories, and nothing
 // resizes them.
-func expandableDisks(t *testing.T, class, diskPath string) {
+func expandableDisks(t *testing.T, class, diskPath string, g nodeGroup) {
 	t.Helper()
 	var b strings.Builder
 	label := "app.kubernetes.io/instance: " + class
@@ -121,8 +124,9 @@ volumeBindingMode: WaitForFirstConsumer
 reclaimPolicy: Retain
 allowVolumeExpansion: true
 `, class, label)
-	for i := 0; i < realNodes*disksPerNode; i++ {
-		b.WriteString(localDisk(t, class, fmt.Sprintf("%s-%d", class, i), i%realNodes, fmt.Sprintf("%s/v%d", diskPath, i/realNodes)))
+	n := len(g.indices)
+	for i := 0; i < n*disksPerNode; i++ {
+		b.WriteString(localDisk(t, class, fmt.Sprintf("%s-%d", class, i), g.indices[i%n], fmt.Sprintf("%s/v%d", diskPath, i/n)))
 	}
 	_, err := env.KubectlIn([]byte(b.String()), "apply", "-f", "-")
 	require.NoError(t, err)

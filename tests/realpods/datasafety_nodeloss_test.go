@@ -50,9 +50,9 @@ func nodeLoss(class string, pick func(r *safetyRun) string) safetyOp {
 
 		// Spare volumes on the nodes that are left.
 		var spare strings.Builder
-		for i := 0; i < realNodes; i++ {
+		for _, i := range r.group.indices {
 			if fmt.Sprint(i) != index {
-				spare.WriteString(localDisk(t, class, fmt.Sprintf("%s-spare-%d", class, i), i, safetyDisk+"/spare"))
+				spare.WriteString(localDisk(t, class, fmt.Sprintf("%s-spare-%d", class, i), i, r.diskPath+"/spare"))
 			}
 		}
 		_, err := env.KubectlIn([]byte(spare.String()), "apply", "-f", "-")
@@ -107,6 +107,8 @@ func nodeLoss(class string, pick func(r *safetyRun) string) safetyOp {
 			out, err := env.Kubectl("get", "node", node, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}")
 			return err == nil && strings.TrimSpace(string(out)) == "True", string(out)
 		})
+		// Registered anew, the node lost the group's label and taint.
+		r.group.mark(t)
 		return fmt.Sprintf("%s lost with %s; after `delete node`, `delete pvc`, `delete pod`: %s Ready on %s on a new claim in %s, "+
 			"holding all %d records itself; 10 records written while the node was gone; the lost volume %s kept (Released)",
 			node, pod, pod, p.Spec.NodeName, back.Round(time.Second), held, old.PV)

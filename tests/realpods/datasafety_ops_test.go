@@ -10,8 +10,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
-
-	"github.com/ordinal-dev/ordinal/tests/internal/harness"
 )
 
 // The operations of the data-safety suite, each usable with any engine.
@@ -124,11 +122,12 @@ func killedUp(config map[string]string) safetyOp {
 	}}
 }
 
-// killUp SIGKILLs the pulumi CLI and its plugins, by PID, and waits for
+// killUp SIGKILLs the stack's pulumi CLI and its plugins, by PID (not the
+// CLIs of the suites running beside it), and waits for
 // the killed `up` (its error on upErr) to report a failure; it returns the
 // PIDs killed.
 func (r *safetyRun) killUp(upErr <-chan error) []int {
-	killed := harness.KillPulumiCLI(r.t)
+	killed := r.stack.KillCLI(r.t)
 	require.NotEmpty(r.t, killed, "no pulumi CLI to kill")
 	select {
 	case err := <-upErr:
@@ -143,7 +142,7 @@ func (r *safetyRun) killUp(upErr <-chan error) []int {
 // config waits for its rollout; when that `up` fails, a second one
 // finishes (the note says which happened).
 func apiServerRestart(config map[string]string) safetyOp {
-	return safetyOp{name: "API-server restart mid-`up`", run: func(r *safetyRun) string {
+	return safetyOp{name: "API-server restart mid-`up`", exclusive: true, run: func(r *safetyRun) string {
 		upErr := r.rollInBackground("API server restarted under it", config)
 		clusterScript(r.t, "restart-apiserver")
 		if err := <-upErr; err != nil {

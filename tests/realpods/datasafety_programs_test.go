@@ -8,6 +8,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/ordinal-dev/ordinal/components"
 	"github.com/ordinal-dev/ordinal/examples/etcd"
@@ -24,7 +25,8 @@ import (
 // change rolls every pod), "claimLabel" ("key=value" on the data claim
 // template: a change replaces the StatefulSet), "claimSize" (a larger one
 // grows the claims) and "partition". With "storageClass" the claims use
-// that class (made by the test, expandableDisks) instead of a pool.
+// that class (made by the test, expandableDisks) instead of a pool; with
+// "nodeGroup" the pods and Jobs run on that node group only.
 type safetyConfig struct {
 	Name, Namespace, DiskPath, Image string
 	ExtraArgs                        []string
@@ -111,6 +113,18 @@ func safetyProgram(build safetySpec) pulumi.RunFunc {
 			spec.Replicas = int32(cfg.GetInt("replicas"))
 		}
 		spec.UpdateStrategy.Partition = int32(cfg.GetInt("partition"))
+		if g := cfg.Get("nodeGroup"); g != "" {
+			onGroup := map[string]string{nodeGroupLabel: g}
+			tolerate := []corev1.Toleration{{Key: nodeGroupLabel, Operator: corev1.TolerationOpEqual, Value: g,
+				Effect: corev1.TaintEffectNoSchedule}}
+			spec.Scheduling.NodeSelector, spec.Scheduling.Tolerations = onGroup, tolerate
+			if spec.Init != nil {
+				spec.Init.NodeSelector, spec.Init.Tolerations = onGroup, tolerate
+			}
+			if spec.Membership != nil {
+				spec.Membership.NodeSelector, spec.Membership.Tolerations = onGroup, tolerate
+			}
+		}
 		_, err := components.NewDatabaseCluster(ctx, c.Name, &components.DatabaseClusterArgs{
 			Namespace: pulumi.String(c.Namespace), Spec: spec, Pool: pool, StorageClassName: class, SecretData: secret,
 		})

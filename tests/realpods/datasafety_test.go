@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,10 +31,13 @@ import (
 const recordsPerOperation = 100
 
 // safetyOp is one operation of the sequence; run returns a note for the
-// report ("" when there is nothing to add).
+// report ("" when there is nothing to add). An exclusive one disturbs the
+// whole cluster (the API server): it runs while the suites beside it wait
+// between two operations (nodegroups_test.go).
 type safetyOp struct {
-	name string
-	run  func(r *safetyRun) string
+	name      string
+	exclusive bool
+	run       func(r *safetyRun) string
 }
 
 // safetyRow is one line of the report.
@@ -56,6 +60,10 @@ type safetyRun struct {
 	engine   string
 	ns, name string
 	replicas int
+	// group is the suite's node group; diskPath the node directory its
+	// volumes live in.
+	group    nodeGroup
+	diskPath string
 	stack    *harness.Stack
 	store    recordStore
 	written  []string
@@ -110,6 +118,7 @@ func (r *safetyRun) run(ops []safetyOp) {
 // do runs one operation as a row of the report.
 func (r *safetyRun) do(i int, op safetyOp) {
 	t := r.t
+	betweenOperations()
 	t.Logf("=== data safety, %s: %s", r.engine, op.name)
 	keys := recordKeys(fmt.Sprintf("op%02d", i), recordsPerOperation)
 	r.store.write(t, keys)
@@ -117,7 +126,12 @@ func (r *safetyRun) do(i int, op safetyOp) {
 	before := r.store.quorum(t)
 
 	start := time.Now()
-	note := op.run(r)
+	var note string
+	if op.exclusive {
+		alone(func() { note = op.run(r) })
+	} else {
+		note = op.run(r)
+	}
 	waitPodsReady(t, r.ns, r.name, r.replicas)
 	after := r.store.quorum(t)
 	took := time.Since(start)
@@ -154,6 +168,9 @@ func (r *safetyRun) report() {
 	}
 	r.t.Logf("data safety report:\n%s%s", header, rows.String())
 	if path := os.Getenv("ORDINAL_DATASAFETY_REPORT"); path != "" {
+		// Suites run side by side: one header, whole tables.
+		reportMu.Lock()
+		defer reportMu.Unlock()
 		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 		require.NoError(r.t, err)
 		defer f.Close()
@@ -167,6 +184,9 @@ func (r *safetyRun) report() {
 		require.NoError(r.t, err)
 	}
 }
+
+// reportMu serializes the suites' appends to the report file.
+var reportMu sync.Mutex
 
 func yesNo(b bool) string {
 	if b {

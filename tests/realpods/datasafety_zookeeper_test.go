@@ -19,11 +19,11 @@ import (
 // (3 → 5 → 3: the static server list, rolled through every server), then
 // the operations and faults of the other engines on three servers.
 func TestZooKeeperDataSafety(t *testing.T) {
-	ns := restrictedNamespace(t, "rp-safety-zk")
-	const name = "sfzk"
-	s := safetyStack(t, ns, name, zooKeeperSafetySpec, nil)
-	r := &safetyRun{t: t, engine: "ZooKeeper", ns: ns, name: name, replicas: 3, stack: s}
-	store := zkStore{ns: ns, name: name, replicas: &r.replicas}
+	r := &safetyRun{t: t, engine: "ZooKeeper", name: "sfzk", replicas: 3, group: useNodeGroup(t, zooKeeperGroup)}
+	r.ns = restrictedNamespace(t, "rp-safety-zk")
+	r.deploy(zooKeeperSafetySpec, nil)
+	name := r.name
+	store := zkStore{ns: r.ns, name: name, replicas: &r.replicas}
 	r.store = store
 	leader := func(r *safetyRun) string { return store.leaderPod(r.t) }
 	server1 := func(r *safetyRun) string { return name + "-1" }

@@ -1,6 +1,6 @@
 // Package realpods is the end-to-end suite on real pods (build tag e2e):
-// a local cluster with three real nodes (kubelet + containerd each, CoreDNS,
-// kube-proxy; scripts/cluster.sh with ORDINAL_REAL_NODES=3), images built
+// a local cluster with nine real nodes (kubelet + containerd each, CoreDNS,
+// kube-proxy; scripts/cluster.sh with ORDINAL_REAL_NODES=9), images built
 // from Debian packages (scripts/images.sh), every runnable example deployed
 // through the real Pulumi engine into a namespace that enforces Pod Security
 // "restricted", and every check made from inside the cluster: the
@@ -11,6 +11,10 @@
 // faults in sequence on etcd, ZooKeeper and MariaDB: before each it writes records
 // through the database's own client, after it reads every record back and
 // asks the members who they are; RELIABILITY.md's table is its report.
+// The tests run side by side, each on a node group of three nodes
+// (nodegroups_test.go): the examples and then the MariaDB suite on
+// node-0..2, one at a time; the etcd suite on node-3..5; the ZooKeeper
+// suite on node-6..8.
 //
 // TestMain also proves the cluster leaves nothing on the machine: it
 // captures the host's state (links, iptables, mounts, cgroups, netns,

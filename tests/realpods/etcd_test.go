@@ -31,6 +31,7 @@ func etcdctl(t *testing.T, ns, pod string, endpoints []string, args ...string) s
 // DNS names resolving to the pods, and each member's data on its node's
 // disk. Rolls, restarts and faults are TestEtcdDataSafety's.
 func TestEtcdCluster(t *testing.T) {
+	useNodeGroup(t, examplesGroup)
 	ns := restrictedNamespace(t, "rp-etcd")
 	const name, disk = "etcd", "/mnt/disks/ssd1"
 	wipeDisks(t, name+"-disks", disk)

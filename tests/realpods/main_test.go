@@ -3,6 +3,7 @@
 package realpods
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -16,8 +17,9 @@ import (
 	"github.com/ordinal-dev/ordinal/tests/internal/localcluster"
 )
 
-// realNodes is how many real nodes the suite's cluster has.
-const realNodes = 3
+// realNodes is how many real nodes the suite's cluster has: a node group
+// for each data-safety suite that runs at a time (nodegroups_test.go).
+const realNodes = nodeGroups * nodeGroupSize
 
 var env harness.Env
 
@@ -46,6 +48,17 @@ func fail(format string, args ...any) int {
 }
 
 func runSuite(m *testing.M) int {
+	// Every test is parallel and waits for its node group
+	// (nodegroups_test.go), and one that waits holds one of the -parallel
+	// slots (GOMAXPROCS by default: 2 here): with that default, two
+	// examples waiting for group 0 would keep the data-safety suites
+	// from starting. Unless -test.parallel is given, all of them start.
+	flag.Parse()
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		_ = flag.Set("test.parallel", "16")
+	}
 	root, err := localcluster.RepoRoot()
 	if err != nil {
 		return fail("%v", err)
@@ -80,7 +93,7 @@ func runSuite(m *testing.M) int {
 	}
 
 	// A cluster with real nodes that is already up (scripts/cluster.sh with
-	// ORDINAL_REAL_NODES=3 and this ORDINAL_CLUSTER_DIR): no cleanup checks.
+	// ORDINAL_REAL_NODES=9, see realNodes, and this ORDINAL_CLUSTER_DIR): no cleanup checks.
 	if dir := os.Getenv("ORDINAL_REALPODS_CLUSTER_DIR"); dir != "" {
 		clusterDir = dir
 		env.Kubeconfig = filepath.Join(dir, "kubeconfig")

@@ -24,6 +24,7 @@ import (
 // generated password over the Service's DNS name and refuses a wrong one,
 // the password is in no pod spec, and the data files are on the node's disk.
 func TestMariaDB(t *testing.T) {
+	useNodeGroup(t, examplesGroup)
 	ns := restrictedNamespace(t, "rp-mysql")
 	const name, disk, password = "mysql", "/mnt/disks/ssd2", `s3cr3t-'quoted'-$x`
 	wipeDisks(t, name+"-disks", disk)

@@ -18,6 +18,7 @@ import (
 // in millicores, and the ConfigMap item at its path; the directory is
 // read-only.
 func TestProjectedDirectory(t *testing.T) {
+	useNodeGroup(t, examplesGroup)
 	ns := restrictedNamespace(t, "rp-projected")
 	s := env.InlineStack(t, "projected", projectedconfig.Program)
 	s.SetConfig(map[string]string{"namespace": ns, "configValue": "log-level=debug"})

@@ -17,6 +17,7 @@ import (
 // the ensemble checked from inside (checkZooKeeperEnsemble), a second up
 // that changes nothing, destroy (pods gone, claims kept).
 func TestRootProject(t *testing.T) {
+	useNodeGroup(t, examplesGroup)
 	ns := restrictedNamespace(t, "rp-root")
 	const name, disk = "zkroot", "/mnt/disks/data"
 	wipeDisks(t, name+"-disks", disk)

@@ -20,6 +20,7 @@ import (
 // every pod's stable DNS name reaches that pod (nginx answers with its own
 // name), and that a file put on a pod's local volume is served by it.
 func TestWebServesPodNames(t *testing.T) {
+	useNodeGroup(t, examplesGroup)
 	ns := restrictedNamespace(t, "rp-web")
 	const disk = "/mnt/disks/www"
 	wipeDisks(t, "web-disks", disk)

@@ -103,12 +103,7 @@ func nodeLoss(class string, pick func(r *safetyRun) string) safetyOp {
 
 		clusterScript(t, "node-start", index)
 		repaired = true
-		harness.Eventually(t, 2*time.Minute, node+" registered again and Ready", func() (bool, string) {
-			out, err := env.Kubectl("get", "node", node, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}")
-			return err == nil && strings.TrimSpace(string(out)) == "True", string(out)
-		})
-		// Registered anew, the node lost the group's label and taint.
-		r.group.mark(t)
+		r.group.nodeBack(t, node)
 		return fmt.Sprintf("%s lost with %s; after `delete node`, `delete pvc`, `delete pod`: %s Ready on %s on a new claim in %s, "+
 			"holding all %d records itself; 10 records written while the node was gone; the lost volume %s kept (Released)",
 			node, pod, pod, p.Spec.NodeName, back.Round(time.Second), held, old.PV)

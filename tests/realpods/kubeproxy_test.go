@@ -66,11 +66,7 @@ func TestKubeProxyOutlivesItsNode(t *testing.T) {
 		clusterScript(t, "node-stop", "0")
 		clusterScript(t, "node-start", "0")
 		repaired = true
-		harness.Eventually(t, 2*time.Minute, "node-0 registered again and Ready", func() (bool, string) {
-			out, err := env.Kubectl("get", "node", "node-0", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}")
-			return err == nil && strings.TrimSpace(string(out)) == "True", string(out)
-		})
-		g.mark(t)
+		g.nodeBack(t, "node-0")
 		serviceGetsRules("after-node-back")
 	})
 }

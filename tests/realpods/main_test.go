@@ -17,8 +17,8 @@ import (
 	"github.com/ordinal-dev/ordinal/tests/internal/localcluster"
 )
 
-// realNodes is how many real nodes the suite's cluster has: a node group
-// for each data-safety suite that runs at a time (nodegroups_test.go).
+// realNodes is how many real nodes the suite's cluster has: its node
+// groups (nodegroups_test.go).
 const realNodes = nodeGroups * nodeGroupSize
 
 var env harness.Env
@@ -45,7 +45,8 @@ func clusterEnv() []string { return nodesEnv(realNodes) }
 // childNodes is the real nodes of the cluster the SIGKILLed child starts:
 // what it proves (the guardian removes every node's processes, mounts,
 // cgroups, links and rules) needs more than one node, not all nine: up,
-// kill and cleanup took 1m57s with nine in a CI run, 36–51 s with three.
+// kill and cleanup took 1m57s with nine in a loaded CI run, 1m3s with
+// three.
 const childNodes = nodeGroupSize
 
 func nodesEnv(n int) []string { return []string{fmt.Sprintf("ORDINAL_REAL_NODES=%d", n)} }

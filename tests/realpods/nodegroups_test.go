@@ -7,6 +7,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/ordinal-dev/ordinal/tests/internal/harness"
 )
 
 // The suite's tests run side by side, each on a node group: three real
@@ -75,6 +78,18 @@ func (g nodeGroup) mark(t *testing.T) {
 		args = append([]string{"taint", "node", "--overwrite"}, g.nodes()...)
 		env.MustKubectl(t, append(args, nodeGroupLabel+"="+g.value()+":NoSchedule")...)
 	}
+}
+
+// nodeBack waits until node, deleted and registered anew by its
+// restarted kubelet, is Ready, and marks the group again: a new Node has
+// neither the label nor the taint.
+func (g nodeGroup) nodeBack(t *testing.T, node string) {
+	t.Helper()
+	harness.Eventually(t, 2*time.Minute, node+" registered again and Ready", func() (bool, string) {
+		out, err := env.Kubectl("get", "node", node, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}")
+		return err == nil && strings.TrimSpace(string(out)) == "True", string(out)
+	})
+	g.mark(t)
 }
 
 var (

@@ -29,10 +29,13 @@ const InitContainerName = "init"
 // must be idempotent all the same: a Job that failed runs again.
 type InitJob struct {
 	// Image defaults to the first container's image.
-	Image   string
+	Image string
+	// Command and Args run the bootstrap (the image's entrypoint and
+	// arguments when empty).
 	Command []string
 	Args    []string
-	Env     []corev1.EnvVar
+	// Env of the Job's container.
+	Env []corev1.EnvVar
 	// Resources of the Job's container.
 	Resources corev1.ResourceRequirements
 	// BackoffLimit is how many failed attempts are retried; default 20.

@@ -29,6 +29,8 @@ const (
 // Pod Security Standard forbids (user id 0, runAsNonRoot false, privileged,
 // allowPrivilegeEscalation, an Unconfined seccomp profile) are refused.
 type Security struct {
+	// Profile is "restricted" (the default: Pod Security Standards
+	// restricted) or "none" (nothing the spec does not set).
 	Profile SecurityProfile
 	// RunAsUser, RunAsGroup and FSGroup default to 1000 under the restricted profile.
 	RunAsUser, RunAsGroup, FSGroup *int64

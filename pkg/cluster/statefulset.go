@@ -28,8 +28,12 @@ type UpdateStrategy struct {
 
 // ClaimRetention is the StatefulSet's persistentVolumeClaimRetentionPolicy.
 type ClaimRetention struct {
+	// WhenDeleted: Retain (default) keeps the claims when the StatefulSet
+	// is deleted; Delete deletes them with it.
 	WhenDeleted appsv1.PersistentVolumeClaimRetentionPolicyType
-	WhenScaled  appsv1.PersistentVolumeClaimRetentionPolicyType
+	// WhenScaled: Retain (default) keeps the claims of pods a scale-down
+	// removes; Delete deletes them.
+	WhenScaled appsv1.PersistentVolumeClaimRetentionPolicyType
 }
 
 // statefulSet plans the StatefulSet: the workload fields here, the pod

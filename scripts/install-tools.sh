@@ -3,7 +3,7 @@
 #
 #   scripts/install-tools.sh [TOOL...]     (default: all tools)
 #
-# Tools: pulumi pulumi-language-go pulumi-resource-kubernetes kubernetes etcd etcdctl kwok coredns
+# Tools: pulumi pulumi-language-go pulumi-language-yaml pulumi-resource-kubernetes kubernetes etcd etcdctl kwok coredns
 #
 # Each tool is built from a wrapper module in scripts/tools/<tool>/ into a cache
 # outside the repository, ${ORDINAL_TOOLS_CACHE:-$HOME/.cache/ordinal-tools}/<tool>-<version>-<stamp>/,
@@ -23,11 +23,12 @@ RECIPE_REV=1
 
 # Order matters on a cold machine: kubernetes first, then what shares its
 # k8s.io build cache (coredns), one big build at a time.
-ALL_TOOLS=(pulumi pulumi-language-go pulumi-resource-kubernetes kubernetes coredns etcd etcdctl kwok)
+ALL_TOOLS=(pulumi pulumi-language-yaml pulumi-language-go pulumi-resource-kubernetes kubernetes coredns etcd etcdctl kwok)
 
 declare -A VERSION=(
   [pulumi]=v3.274.1
   [pulumi-language-go]=v3.66.0
+  [pulumi-language-yaml]=v1.38.1
   [pulumi-resource-kubernetes]=v4.25.0
   [kubernetes]=v1.37.2
   [etcd]=v3.6.16
@@ -57,6 +58,13 @@ build_pulumi-language-go() {
   go build -trimpath \
     -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${v}" \
     -o "$2/bin/pulumi-language-go" github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go
+}
+
+build_pulumi-language-yaml() {
+  local v=${VERSION[pulumi-language-yaml]}
+  go build -trimpath \
+    -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=${v}" \
+    -o "$2/bin/pulumi-language-yaml" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
 }
 
 build_pulumi-resource-kubernetes() {

@@ -98,6 +98,18 @@ use_pulumi() {
   mkdir -p "${ORDINAL_ROOT}/.pulumi-state"
 }
 
+# use_package: a project in another language than Go (runtime yaml) uses
+# the ordinal component package: build its plugin, pulumi-resource-ordinal,
+# from this checkout into .tools/bin (the CLI finds plugins on PATH) and the
+# YAML language host.
+use_package() {
+  grep -q '^runtime: yaml' "${PROJECT_DIR}/Pulumi.yaml" || return 0
+  scripts/install-tools.sh pulumi-language-yaml >&2
+  log "building pulumi-resource-ordinal into ${ORDINAL_TOOLS_BIN}"
+  go build -o "${ORDINAL_TOOLS_BIN}/pulumi-resource-ordinal" ./provider/cmd/pulumi-resource-ordinal
+  export PATH="${ORDINAL_TOOLS_BIN}:${PATH}"
+}
+
 # use_cluster points KUBECONFIG at the user's cluster or a local one.
 use_cluster() {
   if [[ -n ${KUBECONFIG:-} && ${KUBECONFIG} != "${LOCAL_CLUSTER_KUBECONFIG}" ]]; then
@@ -176,6 +188,7 @@ kubectl_cmd() {
 cmd_up() {
   refuse_render_only
   use_pulumi
+  use_package
   use_cluster
   select_stack "$STACK"
   local start
@@ -220,6 +233,7 @@ show_quorum() {
 
 cmd_preview() {
   use_pulumi
+  use_package
   use_cluster
   select_stack "$STACK"
   pl preview --non-interactive --stack "$STACK"
@@ -227,6 +241,7 @@ cmd_preview() {
 
 cmd_down() {
   use_pulumi
+  use_package
   if pl stack select "$STACK" --non-interactive >/dev/null 2>&1; then
     if [[ -z ${KUBECONFIG:-} && -f ${LOCAL_CLUSTER_KUBECONFIG} ]] && scripts/cluster.sh status >/dev/null 2>&1; then
       export KUBECONFIG="${LOCAL_CLUSTER_KUBECONFIG}"
@@ -249,6 +264,9 @@ cmd_down() {
 }
 
 cmd_render() {
+  if grep -q '^runtime: yaml' "${PROJECT_DIR}/Pulumi.yaml"; then
+    die "$(what) is a Pulumi YAML program: render is a feature of the Go components (package components/render); render the Go example it mirrors instead"
+  fi
   use_pulumi
   local s="${STACK}-render" out="${ORDINAL_ROOT}/render${EXAMPLE:+/${EXAMPLE}}"
   # A fresh stack every time: with old state, an unchanged program would

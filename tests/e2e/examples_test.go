@@ -134,10 +134,17 @@ func TestExampleEtcd(t *testing.T) {
 
 func testExample(t *testing.T, ex example, ns, name string) {
 	namespace(t, ns, ex.nsLabels)
-	pool := name + "-disks"
-	deletePoolVolumes(t, pool)
+	deletePoolVolumes(t, name+"-disks")
 	s := newInlineStack(t, name, ex.program)
 	s.setConfig(map[string]string{"namespace": ns, "name": name})
+	checkExample(t, ex, s, ns, name)
+}
+
+// checkExample deploys the example of stack s, a cluster name in namespace
+// ns (which exists) on pool name-disks, checks what the API server holds,
+// then runs `up` again unchanged.
+func checkExample(t *testing.T, ex example, s *stack, ns, name string) {
+	pool := name + "-disks"
 
 	done := step(t, "first up")
 	upAdmitted(t, s, ns, "first")

@@ -24,6 +24,10 @@ type Env struct {
 	Kubeconfig string
 	// PulumiHome isolates the CLI's home (plugins, workspaces).
 	PulumiHome string
+	// Providers are resource plugins the stacks' projects load from a
+	// directory (Pulumi.yaml plugins.providers), by package name: how the
+	// CLI finds a plugin built from this repository without downloading.
+	Providers map[string]string
 }
 
 // Kubectl runs .tools/bin/kubectl against the cluster under test, bounded

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -65,6 +67,12 @@ func (e *Env) InlineStack(t testing.TB, name string, program pulumi.RunFunc) *St
 		Name:    tokens.PackageName("ordinal-e2e"),
 		Runtime: workspace.NewProjectRuntimeInfo("go", nil),
 		Backend: &workspace.ProjectBackend{URL: "file://" + backend},
+	}
+	for _, name := range slices.Sorted(maps.Keys(e.Providers)) {
+		if project.Plugins == nil {
+			project.Plugins = &workspace.Plugins{}
+		}
+		project.Plugins.Providers = append(project.Plugins.Providers, workspace.PluginOptions{Name: name, Path: e.Providers[name]})
 	}
 	s, err := auto.UpsertStackInlineSource(ctx, name, "ordinal-e2e", program,
 		auto.Project(project), auto.Pulumi(cmd), auto.PulumiHome(e.PulumiHome),

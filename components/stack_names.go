@@ -55,31 +55,46 @@ type ordinalRange struct {
 type poolUse struct {
 	volumes int
 	owners  []string
+	// by is each owner's share of volumes.
+	by map[string]int
 }
+
+// weakContext keys the registries by context without keeping the context
+// alive.
+type weakContext = weak.Pointer[pulumi.Context]
+
+func weakOf(ctx *pulumi.Context) weakContext { return weak.Make(ctx) }
 
 var stacks struct {
 	sync.Mutex
-	m map[weak.Pointer[pulumi.Context]]*stackNames
+	m map[weakContext]*stackNames
 }
 
 // namesOf returns the registry of ctx's stack; the caller holds stacks.
 // An entry goes when its context is garbage collected.
 func namesOf(ctx *pulumi.Context) *stackNames {
-	key := weak.Make(ctx)
+	key := weakOf(ctx)
 	if r, ok := stacks.m[key]; ok {
 		return r
 	}
 	if stacks.m == nil {
-		stacks.m = map[weak.Pointer[pulumi.Context]]*stackNames{}
+		stacks.m = map[weakContext]*stackNames{}
 	}
 	r := &stackNames{objects: map[objectKey]string{}, claims: map[objectKey][]ordinalRange{}, pools: map[*localpv.Plan]*poolUse{}}
+	track(ctx, r)
+	return r
+}
+
+// track makes r ctx's registry until ctx is garbage collected; the caller
+// holds stacks.
+func track(ctx *pulumi.Context, r *stackNames) {
+	key := weakOf(ctx)
 	stacks.m[key] = r
-	runtime.AddCleanup(ctx, func(k weak.Pointer[pulumi.Context]) {
+	runtime.AddCleanup(ctx, func(k weakContext) {
 		stacks.Lock()
 		defer stacks.Unlock()
 		delete(stacks.m, k)
 	}, key)
-	return r
 }
 
 // defaultNamespace is the registry's key for the provider's default
@@ -123,6 +138,7 @@ func reserve(ctx *pulumi.Context, l *validation.List, owner string, names []clai
 	stacks.Lock()
 	defer stacks.Unlock()
 	r := namesOf(ctx)
+	r.forget(owner)
 	reported := map[string]bool{} // one problem per field
 	for _, n := range names {
 		if other, ok := r.objects[n.key]; ok && !reported[n.field.String()] {
@@ -160,11 +176,12 @@ func reserve(ctx *pulumi.Context, l *validation.List, owner string, names []clai
 	if pool != nil && poolVolumes > 0 {
 		u := r.pools[pool]
 		if u == nil {
-			u = &poolUse{}
+			u = &poolUse{by: map[string]int{}}
 			r.pools[pool] = u
 		}
 		u.volumes += poolVolumes
 		u.owners = append(u.owners, owner)
+		u.by[owner] = poolVolumes
 	}
 }
 

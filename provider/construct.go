@@ -24,6 +24,10 @@ import (
 // Construct is the plugin's construct function: it builds the component
 // typ named name from inputs.
 func Construct(ctx *pulumi.Context, typ, name string, inputs pprovider.ConstructInputs, opts pulumi.ResourceOption) (*pprovider.ConstructResult, error) {
+	// The engine runs one plugin process per deployment, so the stack's
+	// components, each constructed in a context of its own, are checked
+	// against each other as in a Go program (components.ShareStackNames).
+	components.ShareStackNames(ctx, ctx.Project()+"/"+ctx.Stack())
 	switch typ {
 	case components.DatabaseClusterType:
 		return constructCluster(ctx, name, inputs, opts)
@@ -34,6 +38,22 @@ func Construct(ctx *pulumi.Context, typ, name string, inputs pprovider.Construct
 	}
 	return nil, fmt.Errorf("unknown resource type %q: this provider serves %s, %s and %s", typ,
 		components.DatabaseClusterType, components.LocalVolumePoolType, components.HeadlessNetworkType)
+}
+
+// knownNamespace is the plain value of a namespace input known now: the
+// components compare generated names only between namespaces they know
+// while planning. A known value carries no pending dependency: the
+// program resolved every input before it asked for the component.
+type knownNamespace struct {
+	Namespace *string `pulumi:"namespace"`
+}
+
+func namespaceInput(inputs pprovider.ConstructInputs, in pulumi.StringInput) pulumi.StringInput {
+	var known knownNamespace
+	if err := inputs.CopyTo(&known); err == nil && known.Namespace != nil && *known.Namespace != "" {
+		return pulumi.String(*known.Namespace)
+	}
+	return in
 }
 
 // clusterInputs are DatabaseCluster's inputs as the engine sends them.
@@ -83,7 +103,7 @@ func constructCluster(ctx *pulumi.Context, name string, inputs pprovider.Constru
 		return nil, err
 	}
 	args := &components.DatabaseClusterArgs{
-		Namespace:           in.Namespace,
+		Namespace:           namespaceInput(inputs, in.Namespace),
 		Spec:                spec,
 		Image:               in.Image,
 		Images:              in.Images,
@@ -161,7 +181,7 @@ func constructNetwork(ctx *pulumi.Context, name string, inputs pprovider.Constru
 	if err := l.Err(); err != nil {
 		return nil, err
 	}
-	n, err := components.NewHeadlessNetwork(ctx, name, &components.HeadlessNetworkArgs{Namespace: in.Namespace, Spec: spec}, opts)
+	n, err := components.NewHeadlessNetwork(ctx, name, &components.HeadlessNetworkArgs{Namespace: namespaceInput(inputs, in.Namespace), Spec: spec}, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -114,8 +114,9 @@ type remotePool struct {
 }
 
 // remoteProgram is clusterProgram through the plugin: the same pool and
-// cluster, their specs sent in the schema's names.
-func remoteProgram(p *clusterParams, spec map[string]any) pulumi.RunFunc {
+// cluster, their specs sent in the schema's names; clusters named in more
+// use the same pool and spec.
+func remoteProgram(p *clusterParams, spec map[string]any, more ...string) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
 		var pool remotePool
 		poolSpec := provider.PlainValue(poolArgs(p).Spec)
@@ -137,6 +138,17 @@ func remoteProgram(p *clusterParams, spec map[string]any) pulumi.RunFunc {
 			"awaitTimeoutSeconds": pulumi.Int(awaitTimeoutSeconds),
 		}, &c); err != nil {
 			return err
+		}
+		for _, name := range more {
+			var other remoteCluster
+			if err := ctx.RegisterRemoteComponentResource(components.DatabaseClusterType, name, pulumi.Map{
+				"namespace": pulumi.String(p.Namespace),
+				"spec":      pulumi.Any(spec),
+				"image":     pulumi.String(p.Image),
+				"pool":      pulumi.NewResourceInput(&pool),
+			}, &other); err != nil {
+				return err
+			}
 		}
 		ctx.Export("namespace", c.Namespace)
 		ctx.Export("statefulSetName", c.StatefulSetName)
@@ -208,6 +220,15 @@ func TestPackageTakesOverAGoStack(t *testing.T) {
 	_, err = s.tryUp("zero replicas")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `DatabaseCluster "pkg": spec.replicas: must be >= 1`)
+	// Checks between components, made before anything is registered as in
+	// Go: a second cluster over the 5-volume pool needs 3 more.
+	program = remoteProgram(p, provider.PlainValue(clusterSpec(p)).(map[string]any), "pkg2")
+	_, err = s.tryUp("a second cluster on the pool")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `DatabaseCluster "pkg2": pool: `)
+	assert.Contains(t, err.Error(), `the LocalVolumePool "e2e-package-pool" has 5 volumes, DatabaseCluster "pkg" already claim 3 of them, and this cluster needs 3 more`)
+	_, err = kubectl("get", "statefulset", "-n", ns, "pkg2")
+	assert.Error(t, err, "no StatefulSet pkg2")
 	var sts struct {
 		Spec struct{ Replicas int } `json:"spec"`
 	}

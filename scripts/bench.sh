@@ -20,7 +20,7 @@
 #                           of a shared machine spreads over time instead of hitting one side
 #   ORDINAL_BENCH_RUNS      measured runs of each engine case (default 5), after
 #   ORDINAL_BENCH_WARMUP    warm-up runs (default 1)
-#   ORDINAL_BENCH_SCENARIOS engine scenarios (default preview,up,policy)
+#   ORDINAL_BENCH_SCENARIOS engine scenarios (default preview,up,policy,languages)
 #   ORDINAL_BENCH_REPLICAS  replica counts of the policy scenario (default 3,5,9)
 #   ORDINAL_CLUSTER_DIR     the local cluster's directory (default .tools/bench-cluster); with
 #                           KUBECONFIG set, that cluster is used instead (it must be disposable:
@@ -145,7 +145,9 @@ cmd_engine() {
   local start started=0 kc
   start=$(now_s)
   machine engine
-  scripts/install-tools.sh pulumi pulumi-resource-kubernetes kubernetes etcd kwok >&2
+  scripts/install-tools.sh pulumi pulumi-language-yaml pulumi-resource-kubernetes kubernetes etcd kwok >&2
+  # The languages scenario runs examples/zookeeper-yaml through the plugin.
+  go build -o "${ORDINAL_TOOLS_BIN}/pulumi-resource-ordinal" ./provider/cmd/pulumi-resource-ordinal
   if [[ -n ${KUBECONFIG:-} ]]; then
     log "using the cluster of KUBECONFIG=${KUBECONFIG}"
   else
@@ -165,7 +167,7 @@ cmd_engine() {
   rm -f "${OUT}/engine.csv"
   "$bin" -out "${OUT}/engine.csv" -work "${work}/work" \
     -runs "${ORDINAL_BENCH_RUNS:-5}" -warmup "${ORDINAL_BENCH_WARMUP:-1}" \
-    -scenarios "${ORDINAL_BENCH_SCENARIOS:-preview,up,policy}" -replicas "${ORDINAL_BENCH_REPLICAS:-3,5,9}"
+    -scenarios "${ORDINAL_BENCH_SCENARIOS:-preview,up,policy,languages}" -replicas "${ORDINAL_BENCH_REPLICAS:-3,5,9}"
   rm -rf "$work"
   cmd_report_engine
   log "engine benchmarks done in $(elapsed "$start")s (cluster started here: ${started})"

@@ -48,7 +48,7 @@ func main() {
 		out       = flag.String("out", "bench/engine.csv", "CSV file to write (rows are appended as they are measured)")
 		runs      = flag.Int("runs", 5, "measured runs of each case")
 		warmups   = flag.Int("warmup", 1, "warm-up runs of each case, recorded but left out of the statistics")
-		scenarios = flag.String("scenarios", "preview,up,policy", "scenarios to run: preview, up, policy")
+		scenarios = flag.String("scenarios", "preview,up,policy", "scenarios to run: preview, up, policy, languages")
 		replicas  = flag.String("replicas", "3,5,9", "replica counts of the policy scenario (needs that many nodes)")
 		namespace = flag.String("namespace", "bench", "namespace to deploy to (created; emptied before every up)")
 		work      = flag.String("work", "", "scratch directory for state and rendered manifests (default: a new temp dir)")
@@ -92,6 +92,8 @@ func main() {
 			err = b.scenarioPolicy(total, *warmups, counts)
 		case "real":
 			err = b.scenarioReal(total, *warmups)
+		case "languages":
+			err = b.scenarioLanguages(total, *warmups)
 		case "":
 			continue
 		default:

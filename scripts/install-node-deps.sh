@@ -3,7 +3,8 @@
 # missing: containerd + runc (the nodes' runtime), the CNI plugins (bridge,
 # host-local, loopback), iptables and conntrack (kube-proxy), iproute2 (the
 # bridge), mmdebstrap and busybox-static (scripts/images.sh builds images from
-# Debian packages), openssl and curl (the cluster script).
+# Debian packages), openssl and curl (the cluster script), Node.js and npm
+# (the TypeScript example, examples/zookeeper-ts).
 #
 #   scripts/install-node-deps.sh          install what is missing (root)
 #   scripts/install-node-deps.sh --check  exit 1 and list what is missing
@@ -26,6 +27,8 @@ declare -A PROVIDES=(
   [curl]=curl
   [unshare]=util-linux
   [nsenter]=util-linux
+  [node]=nodejs
+  [npm]=npm
 )
 
 missing_packages() {

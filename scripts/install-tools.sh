@@ -3,7 +3,7 @@
 #
 #   scripts/install-tools.sh [TOOL...]     (default: all tools)
 #
-# Tools: pulumi pulumi-language-go pulumi-language-yaml pulumi-resource-kubernetes kubernetes etcd etcdctl kwok coredns
+# Tools: pulumi pulumi-language-go pulumi-language-yaml pulumi-language-nodejs pulumi-sdkgen pulumi-resource-kubernetes kubernetes etcd etcdctl kwok coredns
 #
 # Each tool is built from a wrapper module in scripts/tools/<tool>/ into a cache
 # outside the repository, ${ORDINAL_TOOLS_CACHE:-$HOME/.cache/ordinal-tools}/<tool>-<version>-<stamp>/,
@@ -23,12 +23,14 @@ RECIPE_REV=1
 
 # Order matters on a cold machine: kubernetes first, then what shares its
 # k8s.io build cache (coredns), one big build at a time.
-ALL_TOOLS=(pulumi pulumi-language-yaml pulumi-language-go pulumi-resource-kubernetes kubernetes coredns etcd etcdctl kwok)
+ALL_TOOLS=(pulumi pulumi-language-yaml pulumi-sdkgen pulumi-language-go pulumi-language-nodejs pulumi-resource-kubernetes kubernetes coredns etcd etcdctl kwok)
 
 declare -A VERSION=(
   [pulumi]=v3.274.1
   [pulumi-language-go]=v3.66.0
   [pulumi-language-yaml]=v1.38.1
+  [pulumi-language-nodejs]=v3.66.0
+  [pulumi-sdkgen]=v3.274.1
   [pulumi-resource-kubernetes]=v4.25.0
   [kubernetes]=v1.37.2
   [etcd]=v3.6.16
@@ -58,6 +60,19 @@ build_pulumi-language-go() {
   go build -trimpath \
     -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${v}" \
     -o "$2/bin/pulumi-language-go" github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go
+}
+
+build_pulumi-language-nodejs() {
+  local v=${VERSION[pulumi-language-nodejs]}
+  go build -trimpath \
+    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${v}" \
+    -o "$2/bin/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+}
+
+# pulumi-sdkgen is this repository's own main.go (scripts/tools/pulumi-sdkgen)
+# over pulumi/pkg's SDK generators, at the CLI's version.
+build_pulumi-sdkgen() {
+  go build -trimpath -ldflags "-s -w" -o "$2/bin/pulumi-sdkgen" .
 }
 
 build_pulumi-language-yaml() {

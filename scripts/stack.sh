@@ -98,16 +98,33 @@ use_pulumi() {
   mkdir -p "${ORDINAL_ROOT}/.pulumi-state"
 }
 
-# use_package: a project in another language than Go (runtime yaml) uses
-# the ordinal component package: build its plugin, pulumi-resource-ordinal,
-# from this checkout into .tools/bin (the CLI finds plugins on PATH) and the
-# YAML language host.
+# use_package: a project in another language than Go (runtime yaml or
+# nodejs) uses the ordinal component package: build its plugin,
+# pulumi-resource-ordinal, from this checkout into .tools/bin (the CLI finds
+# plugins on PATH) and the language host. A TypeScript project also gets
+# the SDK generated from the plugin's schema in sdks/ordinal (what `pulumi
+# package add` writes) and its npm packages (npm ci).
 use_package() {
-  grep -q '^runtime: yaml' "${PROJECT_DIR}/Pulumi.yaml" || return 0
-  scripts/install-tools.sh pulumi-language-yaml >&2
+  local runtime
+  runtime=$(sed -n 's/^runtime: *//p' "${PROJECT_DIR}/Pulumi.yaml")
+  case "$runtime" in
+    yaml) scripts/install-tools.sh pulumi-language-yaml >&2 ;;
+    nodejs)
+      scripts/install-node-deps.sh >&2 # node and npm
+      scripts/install-tools.sh pulumi-language-nodejs pulumi-sdkgen pulumi-resource-kubernetes >&2
+      ;;
+    *) return 0 ;;
+  esac
   log "building pulumi-resource-ordinal into ${ORDINAL_TOOLS_BIN}"
   go build -o "${ORDINAL_TOOLS_BIN}/pulumi-resource-ordinal" ./provider/cmd/pulumi-resource-ordinal
   export PATH="${ORDINAL_TOOLS_BIN}:${PATH}"
+  [[ $runtime == nodejs ]] || return 0
+  local k8s="${ORDINAL_TOOLS_DIR}/kubernetes-schema.json"
+  pulumi package get-schema "${ORDINAL_TOOLS_BIN}/pulumi-resource-kubernetes" >"${k8s}.tmp" && mv "${k8s}.tmp" "$k8s"
+  rm -rf "${PROJECT_DIR}/sdks/ordinal"
+  "${ORDINAL_TOOLS_BIN}/pulumi-sdkgen" -schema provider/schema.json -dep "kubernetes=${k8s}" -language nodejs -out "${PROJECT_DIR}/sdks/ordinal"
+  log "$(what): SDK in sdks/ordinal; npm ci"
+  (cd "${PROJECT_DIR}" && npm ci --no-audit --no-fund --loglevel=error) >&2
 }
 
 # use_cluster points KUBECONFIG at the user's cluster or a local one.
@@ -264,8 +281,8 @@ cmd_down() {
 }
 
 cmd_render() {
-  if grep -q '^runtime: yaml' "${PROJECT_DIR}/Pulumi.yaml"; then
-    die "$(what) is a Pulumi YAML program: render is a feature of the Go components (package components/render); render the Go example it mirrors instead"
+  if ! grep -q '^runtime: go' "${PROJECT_DIR}/Pulumi.yaml"; then
+    die "$(what) is not a Go program: render is a feature of the Go components (package components/render); render the Go example it mirrors instead"
   fi
   use_pulumi
   local s="${STACK}-render" out="${ORDINAL_ROOT}/render${EXAMPLE:+/${EXAMPLE}}"

@@ -78,7 +78,9 @@ func pulumiCLI(t *testing.T, args ...string) (string, error) {
 }
 
 // The CLI reads the plugin's schema (`pulumi package get-schema`): the
-// checked-in one.
+// checked-in one. It binds with the kubernetes package's schema (validated
+// against Pulumi's metaschema), and the Python SDK is generated from it
+// (Python is not run here: no package index).
 func TestPackageSchemaThroughCLI(t *testing.T) {
 	bin := filepath.Join(pluginDir(t), "pulumi-resource-ordinal")
 	out, err := pulumiCLI(t, "package", "get-schema", bin)
@@ -92,6 +94,20 @@ func TestPackageSchemaThroughCLI(t *testing.T) {
 	delete(got, "config")
 	assert.Equal(t, want, got, "the plugin serves provider/schema.json")
 
+	dir := t.TempDir()
+	run(t, env.root, 2*time.Minute, filepath.Join(env.bin, "pulumi-sdkgen"), "-schema", filepath.Join(env.root, "provider", "schema.json"),
+		"-dep", "kubernetes="+kubernetesSchemaFile(t), "-language", "python", "-out", dir)
+	for file, wants := range map[string][]string{
+		"pulumi_ordinal/database_cluster.py":  {"class DatabaseCluster(pulumi.ComponentResource)", "def pod_fqdns(self)", "engine: Optional['EngineArgs'] = None"},
+		"pulumi_ordinal/local_volume_pool.py": {"class LocalVolumePool(pulumi.ComponentResource)"},
+		"setup.py":                            {`VERSION = "` + provider.Version + `"`},
+	} {
+		src, err := os.ReadFile(filepath.Join(dir, file))
+		require.NoError(t, err)
+		for _, w := range wants {
+			assert.Contains(t, string(src), w, file)
+		}
+	}
 }
 
 // remoteCluster and remotePool are the package's components as any
@@ -255,14 +271,19 @@ func TestExampleZooKeeperYAML(t *testing.T) {
 	s := &stack{t: t, name: name, stack: hs.Auto(), h: hs}
 	s.setConfig(map[string]string{"namespace": ns})
 
+	checkExample(t, zookeeperWithoutEnsemble(), s, ns, name)
+}
+
+// zookeeperWithoutEnsemble is zookeeperExample for the programs in other
+// languages, which do not export the ensemble string the Go program
+// exports; the rest is checked as for the Go program.
+func zookeeperWithoutEnsemble() example {
 	ex := zookeeperExample
 	ex.config = func(t *testing.T, name string, c corev1.Container, data map[string]string, out map[string]any) {
 		t.Helper()
-		// The Go program also exports the ensemble string, which the YAML
-		// one leaves out; the rest is checked as for the Go program.
 		withEnsemble := maps.Clone(out)
 		withEnsemble["ensemble"] = engines.ZooKeeperEnsemble(name, name+"-hs", 3)
 		zookeeperExample.config(t, name, c, data, withEnsemble)
 	}
-	checkExample(t, ex, s, ns, name)
+	return ex
 }

@@ -28,6 +28,8 @@ type Env struct {
 	// directory (Pulumi.yaml plugins.providers), by package name: how the
 	// CLI finds a plugin built from this repository without downloading.
 	Providers map[string]string
+	// ExtraEnv is added to the environment of every engine call.
+	ExtraEnv map[string]string
 }
 
 // Kubectl runs .tools/bin/kubectl against the cluster under test, bounded

@@ -36,7 +36,7 @@ type Stack struct {
 // backend is the directory backend: isolated home and backend, no plugin
 // downloads or update checks, the provider pointed at the cluster under test.
 func (e *Env) WorkspaceEnv(backend string) map[string]string {
-	return map[string]string{
+	env := map[string]string{
 		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
 		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
 		"PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK":    "true",
@@ -45,6 +45,8 @@ func (e *Env) WorkspaceEnv(backend string) map[string]string {
 		"PULUMI_HOME":                                 e.PulumiHome,
 		"KUBECONFIG":                                  e.Kubeconfig,
 	}
+	maps.Copy(env, e.ExtraEnv)
+	return env
 }
 
 // Pulumi is the project's own CLI build in .tools/bin.

@@ -21,7 +21,8 @@ type Engine struct {
 }
 
 // profile is the spec of the chosen engine for the cluster name, and the
-// schema name of the choice; ok is false when no engine is chosen.
+// schema names of the fields set: none when no engine is chosen (the spec
+// is then empty), several when the input is invalid.
 func (e Engine) profile(name string) (spec cluster.Spec, choice []string) {
 	if e.Zookeeper != nil {
 		spec, choice = engines.ZooKeeper(name, *e.Zookeeper), append(choice, "zookeeper")

@@ -23,7 +23,10 @@ var sharedStacks = map[string]*stackNames{}
 // "<project>/<stack>"), instead of against ctx's components alone. Call it
 // before constructing anything in ctx. A component constructed again under
 // the same name (the same deployment run twice in one process) replaces
-// its own earlier claims instead of colliding with them.
+// its own earlier claims instead of colliding with them. Contexts that
+// construct at the same time are checked in the order they reserve: of
+// two colliding components, the second to reserve is refused (in one Go
+// program, the later one in the program).
 func ShareStackNames(ctx *pulumi.Context, key string) {
 	stacks.Lock()
 	defer stacks.Unlock()

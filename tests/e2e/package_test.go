@@ -28,29 +28,25 @@ import (
 // repository, the schema the CLI reads from it, and a stack that moves
 // from the Go components to the package without replacing anything.
 
-var plugin struct {
-	once sync.Once
-	dir  string
-	err  error
-}
+// buildPlugin builds pulumi-resource-ordinal once per run, as a user's `go
+// build` would, into the suite's temporary directory (which TestMain
+// removes), and returns that directory.
+var buildPlugin = sync.OnceValues(func() (string, error) {
+	dir := filepath.Join(filepath.Dir(env.pulumiHome), "plugin")
+	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "pulumi-resource-ordinal"), "./provider/cmd/pulumi-resource-ordinal")
+	cmd.Dir = env.root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", &buildError{err: err, out: string(out)}
+	}
+	return dir, nil
+})
 
-// pluginDir builds pulumi-resource-ordinal once per run, as a user's `go
-// build` would.
+// pluginDir is buildPlugin's directory; the test fails if the build did.
 func pluginDir(t *testing.T) string {
 	t.Helper()
-	plugin.once.Do(func() {
-		// In the suite's temporary directory, which TestMain removes.
-		dir := filepath.Join(filepath.Dir(env.pulumiHome), "plugin")
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "pulumi-resource-ordinal"), "./provider/cmd/pulumi-resource-ordinal")
-		cmd.Dir = env.root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			plugin.err = &buildError{err: err, out: string(out)}
-			return
-		}
-		plugin.dir = dir
-	})
-	require.NoError(t, plugin.err, "building the plugin")
-	return plugin.dir
+	dir, err := buildPlugin()
+	require.NoError(t, err, "building the plugin")
+	return dir
 }
 
 type buildError struct {
@@ -60,9 +56,9 @@ type buildError struct {
 
 func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
 
-// pulumiCLI runs the project's CLI with the suite's isolated home.
-func pulumiCLI(t *testing.T, args ...string) (string, error) {
-	t.Helper()
+// pulumiCLI runs the project's CLI with the suite's isolated home and
+// returns its standard output (its error output in the error).
+func pulumiCLI(args ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, filepath.Join(env.bin, "pulumi"), args...)
@@ -83,7 +79,7 @@ func pulumiCLI(t *testing.T, args ...string) (string, error) {
 // (Python is not run here: no package index).
 func TestPackageSchemaThroughCLI(t *testing.T) {
 	bin := filepath.Join(pluginDir(t), "pulumi-resource-ordinal")
-	out, err := pulumiCLI(t, "package", "get-schema", bin)
+	out, err := pulumiCLI("package", "get-schema", bin)
 	require.NoError(t, err)
 	var got, want map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &got))

@@ -19,29 +19,25 @@ import (
 // package add` runs), the npm packages come from the registry, and the
 // program runs under the Node.js language host.
 
-var kubernetesSchema struct {
-	once sync.Once
-	file string
-	err  error
-}
+// readKubernetesSchema reads the kubernetes package's schema once per run
+// from the provider binary the suite uses (the ordinal schema refers to
+// its types) into a file, and returns its path.
+var readKubernetesSchema = sync.OnceValues(func() (string, error) {
+	out, err := pulumiCLI("package", "get-schema", filepath.Join(env.bin, "pulumi-resource-kubernetes"))
+	if err != nil {
+		return "", err
+	}
+	file := filepath.Join(filepath.Dir(env.pulumiHome), "kubernetes-schema.json")
+	return file, os.WriteFile(file, []byte(out), 0o644)
+})
 
-// kubernetesSchemaFile is the kubernetes package's schema, read once per
-// run from the provider binary the suite uses (the ordinal schema refers
-// to its types).
+// kubernetesSchemaFile is readKubernetesSchema's file; the test fails if
+// reading it did.
 func kubernetesSchemaFile(t *testing.T) string {
 	t.Helper()
-	kubernetesSchema.once.Do(func() {
-		out, err := pulumiCLI(t, "package", "get-schema", filepath.Join(env.bin, "pulumi-resource-kubernetes"))
-		if err != nil {
-			kubernetesSchema.err = err
-			return
-		}
-		file := filepath.Join(filepath.Dir(env.pulumiHome), "kubernetes-schema.json")
-		kubernetesSchema.err = os.WriteFile(file, []byte(out), 0o644)
-		kubernetesSchema.file = file
-	})
-	require.NoError(t, kubernetesSchema.err, "reading the kubernetes schema")
-	return kubernetesSchema.file
+	file, err := readKubernetesSchema()
+	require.NoError(t, err, "reading the kubernetes schema")
+	return file
 }
 
 // run runs a command in dir, failing the test with its output.

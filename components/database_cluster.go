@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	batchv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/batch/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -66,8 +67,13 @@ type DatabaseCluster struct {
 	// Plan is the validated plan the objects were built from.
 	Plan *cluster.Plan
 	// Network holds the Services and DNS names.
-	Network     *HeadlessNetwork
+	Network *HeadlessNetwork
+	// StatefulSet runs the pods; nil when spec.workload.kind is
+	// AdvancedStatefulSet, which registers AdvancedStatefulSet instead.
 	StatefulSet *appsv1.StatefulSet
+	// AdvancedStatefulSet is OpenKruise's StatefulSet that runs the pods
+	// when spec.workload.kind is AdvancedStatefulSet; nil otherwise.
+	AdvancedStatefulSet *apiextensions.CustomResource
 	// Lifetime owns the StatefulSet: `destroy` deletes it, and with it the
 	// StatefulSet and the pods (lifetime.go); nil with DeletionOrphan.
 	Lifetime *corev1.ConfigMap
@@ -284,6 +290,9 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 	}
 	stsName := naming.Child(name, "statefulset")
 	stsSpec, err := resolveSpec(deployed, plan.StatefulSetReads(), func(d cluster.Deployed) (any, error) {
+		if plan.Spec.Workload.Advanced() {
+			return advancedSpecTree(plan.AdvancedStatefulSet(plan.ResolveStatefulSet(d)).Spec)
+		}
 		return bridge.Tree[appsv1.StatefulSetSpec](plan.ResolveStatefulSet(d).Spec)
 	})
 	if err != nil {
@@ -328,9 +337,16 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 		meta = ownedMeta(stsMeta, ns, plan, c.Lifetime)
 		lifetime = pulumi.DeletedWith(c.Lifetime)
 	}
-	c.StatefulSet, err = registerStatefulSet(ctx, stsName, meta, stsSpec, named, pulumi.DependsOn(stsDeps), claimOpts, lifetime)
-	if err != nil {
-		return err
+	if plan.Spec.Workload.Advanced() {
+		if c.AdvancedStatefulSet, err = registerAdvancedStatefulSet(ctx, stsName, meta, stsSpec, named, pulumi.DependsOn(stsDeps), claimOpts, lifetime); err != nil {
+			return err
+		}
+		c.StatefulSetName = nameOfPtr(c.AdvancedStatefulSet.Metadata)
+	} else {
+		if c.StatefulSet, err = registerStatefulSet(ctx, stsName, meta, stsSpec, named, pulumi.DependsOn(stsDeps), claimOpts, lifetime); err != nil {
+			return err
+		}
+		c.StatefulSetName = nameOf(c.StatefulSet.Metadata)
 	}
 	if plan.PDB != nil {
 		if c.PDB, err = registerPDB(ctx, naming.Child(name, "pdb"), plan.PDB, ns, named, pulumi.DependsOn(c.Network.resources())); err != nil {
@@ -355,7 +371,6 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 	}
 
 	c.Namespace = c.Network.Namespace
-	c.StatefulSetName = nameOf(c.StatefulSet.Metadata)
 	c.ServiceName = c.Network.ServiceName
 	c.PodFQDNs = c.Network.PodFQDNs
 	c.PeerList = c.Network.PeerList

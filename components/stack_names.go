@@ -233,7 +233,7 @@ func reserveCluster(ctx *pulumi.Context, name string, ns pulumi.StringInput, pla
 			claims = append(claims, claimRange{
 				field: validation.NewPath("spec").Child("claims").Index(i).Child("name"),
 				key:   objectKey{key, "PersistentVolumeClaim", c.Name + "-" + plan.StatefulSet.Name + "-"},
-				claim: c.Name, from: from, to: from + int64(plan.Spec.Replicas),
+				claim: c.Name, from: from, to: from + int64(plan.Spec.OrdinalSpan()),
 			})
 		}
 	}

@@ -21,5 +21,5 @@ func ExampleClusterArgs() {
 	fmt.Println(err)
 	// Output:
 	// 5 etcd datadir
-	// DatabaseCluster "etcd": spec.replica: is not a field of ClusterSpec; its fields are access, annotations, appName, automountServiceAccountToken, claimRetention, claims, config, containers, disruption, imagePullSecrets, init, initContainers, labels, membership, minReadySeconds, network, networkPolicy, objects, ordinalStart, partOf, podAnnotations, podLabels, podManagementPolicy, ports, priorityClassName, replicas, revisionHistoryLimit, scheduling, security, serviceAccountName, terminationGracePeriodSeconds, updateStrategy, version, volumes
+	// DatabaseCluster "etcd": spec.replica: is not a field of ClusterSpec; its fields are access, annotations, appName, automountServiceAccountToken, claimRetention, claims, config, containers, disruption, imagePullSecrets, init, initContainers, labels, membership, minReadySeconds, network, networkPolicy, objects, ordinalStart, partOf, podAnnotations, podLabels, podManagementPolicy, ports, priorityClassName, replicas, revisionHistoryLimit, scheduling, security, serviceAccountName, terminationGracePeriodSeconds, updateStrategy, version, volumes, workload
 }

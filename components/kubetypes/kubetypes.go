@@ -11,13 +11,17 @@ package kubetypes
 
 // Type tokens of the Kubernetes kinds the components register.
 const (
-	StatefulSet      = "kubernetes:apps/v1:StatefulSet"
-	Job              = "kubernetes:batch/v1:Job"
-	Service          = "kubernetes:core/v1:Service"
-	ConfigMap        = "kubernetes:core/v1:ConfigMap"
-	Secret           = "kubernetes:core/v1:Secret"
-	ServiceAccount   = "kubernetes:core/v1:ServiceAccount"
-	PersistentVolume = "kubernetes:core/v1:PersistentVolume"
+	StatefulSet = "kubernetes:apps/v1:StatefulSet"
+	// AdvancedStatefulSet is OpenKruise's StatefulSet, registered as a
+	// custom resource (pulumi-kubernetes' token for apiVersion
+	// apps.kruise.io/v1beta1, kind StatefulSet).
+	AdvancedStatefulSet = "kubernetes:apps.kruise.io/v1beta1:StatefulSet"
+	Job                 = "kubernetes:batch/v1:Job"
+	Service             = "kubernetes:core/v1:Service"
+	ConfigMap           = "kubernetes:core/v1:ConfigMap"
+	Secret              = "kubernetes:core/v1:Secret"
+	ServiceAccount      = "kubernetes:core/v1:ServiceAccount"
+	PersistentVolume    = "kubernetes:core/v1:PersistentVolume"
 	// PersistentVolumeClaimPatch declares a claim of a cluster's pod
 	// (components: claim_patches.go).
 	PersistentVolumeClaimPatch = "kubernetes:core/v1:PersistentVolumeClaimPatch"

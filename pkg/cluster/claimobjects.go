@@ -29,8 +29,9 @@ import (
 //     re-created with the larger template; what may not change is refused
 //     first (ClaimChanges, ClaimSizeChange).
 //
-// Claims of ordinals beyond the replicas (left by a scale-down) are not
-// planned: they keep what they have until a scale-up plans them again.
+// Claims of ordinals beyond the replicas (left by a scale-down) and of
+// reserved ordinals (an Advanced StatefulSet) are not planned: they keep
+// what they have until a pod uses them again.
 
 // ClaimObjects are the claims of every pod of the cluster resolved with d,
 // in template order, then ordinal order: name, labels, annotations and spec
@@ -39,7 +40,7 @@ import (
 // resource).
 func (p *Plan) ClaimObjects(d Deployed) []corev1.PersistentVolumeClaim {
 	templates := p.ResolveClaimTemplates(d)
-	ordinals := naming.Ordinals(p.Spec.OrdinalStart, p.Spec.Replicas)
+	ordinals := p.Spec.PodOrdinals()
 	out := make([]corev1.PersistentVolumeClaim, 0, len(templates)*len(ordinals))
 	for _, t := range templates {
 		for _, o := range ordinals {

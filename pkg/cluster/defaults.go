@@ -34,6 +34,7 @@ func Defaults(name string, spec Spec) Spec {
 	if spec.UpdateStrategy.Type == "" {
 		spec.UpdateStrategy.Type = appsv1.RollingUpdateStatefulSetStrategyType
 	}
+	workloadDefaults(&spec.Workload)
 	if spec.ClaimRetention.WhenDeleted == "" {
 		spec.ClaimRetention.WhenDeleted = appsv1.RetainPersistentVolumeClaimRetentionPolicyType
 	}

@@ -32,6 +32,7 @@ func (p *Plan) network(objLabels map[string]string) *network.Plan {
 		StatefulSetName: p.Name,
 		Replicas:        s.Replicas,
 		OrdinalStart:    s.OrdinalStart,
+		ReserveOrdinals: s.Workload.ReserveOrdinals,
 		Selector:        p.Identity.Selector(),
 		Ports:           s.Ports,
 		ClusterDomain:   s.Network.ClusterDomain,

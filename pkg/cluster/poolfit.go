@@ -32,6 +32,12 @@ func (v *validator) poolFit(p *validation.Path, claims []poolClaim) {
 	if pool == nil || len(claims) == 0 {
 		return
 	}
+	// Reserved ordinals of an Advanced StatefulSet keep their claims, and
+	// so their volumes: count them with the pods.
+	need, who := v.spec.OrdinalSpan(), fmt.Sprintf("%d replicas", v.spec.Replicas)
+	if r := len(v.spec.Workload.ReserveOrdinals); r > 0 {
+		who = fmt.Sprintf("%d replicas and %d reserved ordinal(s) (whose claims are kept)", v.spec.Replicas, r)
+	}
 	before := v.Len()
 	hard := v.spec.Scheduling.AntiAffinity == AntiAffinityHard && v.spec.Scheduling.AntiAffinityTopologyKey == pool.Spec.NodeLabelKey
 	for _, pc := range claims {
@@ -40,15 +46,15 @@ func (v *validator) poolFit(p *validation.Path, claims []poolClaim) {
 			continue
 		}
 		vols, nodes := pool.Fits(pc.size)
-		if int32(vols) < v.spec.Replicas {
-			v.Invalid(cp.Child("size"), pc.claim.Size, fmt.Sprintf("the LocalVolumePool %q has %d volume(s) of at least this size, but %d replicas need one each; add volumes to the pool, or lower the size or the replicas", pool.Name, vols, v.spec.Replicas))
-		} else if hard && int32(nodes) < v.spec.Replicas {
-			v.Invalid(schedulingPath().Child("antiAffinity"), string(AntiAffinityHard), fmt.Sprintf("requires one node per pod, but the LocalVolumePool %q has fitting volumes on only %d node(s) for %d replicas; add nodes to the pool, use \"soft\", or lower the replicas", pool.Name, nodes, v.spec.Replicas))
+		if int32(vols) < need {
+			v.Invalid(cp.Child("size"), pc.claim.Size, fmt.Sprintf("the LocalVolumePool %q has %d volume(s) of at least this size, but %s need one each; add volumes to the pool, or lower the size or the replicas", pool.Name, vols, who))
+		} else if hard && int32(nodes) < need {
+			v.Invalid(schedulingPath().Child("antiAffinity"), string(AntiAffinityHard), fmt.Sprintf("requires one node per pod, but the LocalVolumePool %q has fitting volumes on only %d node(s) for %s; add nodes to the pool, use \"soft\", or lower the replicas", pool.Name, nodes, who))
 		}
 	}
 	k := int32(len(claims))
-	if v.Len() == before && k > 1 && int32(len(pool.Volumes)) < k*v.spec.Replicas {
-		v.Invalid(p, k, fmt.Sprintf("claims on the LocalVolumePool %q need %d volumes (%d per pod), but the pool has %d; add volumes to the pool", pool.Name, k*v.spec.Replicas, k, len(pool.Volumes)))
+	if v.Len() == before && k > 1 && int32(len(pool.Volumes)) < k*need {
+		v.Invalid(p, k, fmt.Sprintf("claims on the LocalVolumePool %q need %d volumes (%d per pod), but the pool has %d; add volumes to the pool", pool.Name, k*need, k, len(pool.Volumes)))
 	}
 	if v.Len() > before {
 		return
@@ -66,10 +72,10 @@ func (v *validator) poolFit(p *validation.Path, claims []poolClaim) {
 		pods += n
 	}
 	switch {
-	case hard && int32(nodes) < v.spec.Replicas:
-		v.Invalid(schedulingPath().Child("antiAffinity"), string(AntiAffinityHard), fmt.Sprintf("requires one node per pod, and each pod needs its %d claim(s) on the LocalVolumePool %q on fitting volumes of its own node, but only %d node(s) have them (%s) for %d replicas; add volumes to the pool's nodes, use \"soft\", or lower the sizes or the replicas", k, pool.Name, nodes, describePerNode(perNode), v.spec.Replicas))
-	case !hard && int32(pods) < v.spec.Replicas:
-		v.Invalid(p, k, fmt.Sprintf("each pod needs its %d claim(s) on the LocalVolumePool %q on fitting volumes of one node, and the pool's nodes have room for only %d pod(s) (%s) for %d replicas; add volumes to the pool's nodes, or lower the sizes or the replicas", k, pool.Name, pods, describePerNode(perNode), v.spec.Replicas))
+	case hard && int32(nodes) < need:
+		v.Invalid(schedulingPath().Child("antiAffinity"), string(AntiAffinityHard), fmt.Sprintf("requires one node per pod, and each pod needs its %d claim(s) on the LocalVolumePool %q on fitting volumes of its own node, but only %d node(s) have them (%s) for %s; add volumes to the pool's nodes, use \"soft\", or lower the sizes or the replicas", k, pool.Name, nodes, describePerNode(perNode), who))
+	case !hard && int32(pods) < need:
+		v.Invalid(p, k, fmt.Sprintf("each pod needs its %d claim(s) on the LocalVolumePool %q on fitting volumes of one node, and the pool's nodes have room for only %d pod(s) (%s) for %s; add volumes to the pool's nodes, or lower the sizes or the replicas", k, pool.Name, pods, describePerNode(perNode), who))
 	}
 }
 

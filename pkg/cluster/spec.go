@@ -31,6 +31,10 @@ type Spec struct {
 	Replicas int32
 	// OrdinalStart numbers the pods from this ordinal instead of 0.
 	OrdinalStart int32
+	// Workload is the controller of the pods: a StatefulSet (the default)
+	// or OpenKruise's Advanced StatefulSet, which can leave ordinals out
+	// and update pods in place.
+	Workload Workload
 	// PodManagementPolicy is OrderedReady (default) or Parallel. Clustered
 	// databases that must see their peers to become Ready need Parallel.
 	PodManagementPolicy appsv1.PodManagementPolicyType

@@ -78,6 +78,7 @@ func (p *Plan) statefulSet(objLabels map[string]string) *appsv1.StatefulSet {
 func (v *validator) workload(root *validation.Path) {
 	s := &v.spec
 	network.ValidateOrdinals(v.List, root, s.Replicas, s.OrdinalStart)
+	v.workloadKind(root)
 	switch s.PodManagementPolicy {
 	case appsv1.OrderedReadyPodManagement, appsv1.ParallelPodManagement:
 	default:

@@ -3,6 +3,8 @@ package naming
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -26,6 +28,20 @@ func Ordinals(start, replicas int32) []int32 {
 	out := make([]int32, 0, max(replicas, 0))
 	for i := int32(0); i < replicas; i++ {
 		out = append(out, start+i)
+	}
+	return out
+}
+
+// OrdinalsExcept returns the ordinals of an Advanced StatefulSet's pods,
+// in order: the first replicas ordinals from start that are not in
+// reserved (OpenKruise's reserveOrdinals). With no reserved ordinals it is
+// Ordinals.
+func OrdinalsExcept(start, replicas int32, reserved []int32) []int32 {
+	out := make([]int32, 0, max(replicas, 0))
+	for o := int64(start); int32(len(out)) < replicas && o <= math.MaxInt32; o++ {
+		if !slices.Contains(reserved, int32(o)) {
+			out = append(out, int32(o))
+		}
 	}
 	return out
 }

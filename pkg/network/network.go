@@ -28,6 +28,11 @@ type Spec struct {
 	// Replicas and OrdinalStart decide the list of pod DNS names.
 	Replicas     int32
 	OrdinalStart int32
+	// ReserveOrdinals are ordinals without a pod (an Advanced
+	// StatefulSet's reserveOrdinals): the pods are the first Replicas
+	// ordinals from OrdinalStart that are not reserved, and only they get
+	// DNS names.
+	ReserveOrdinals []int32
 	// Selector selects the pods; defaults to the recommended selector
 	// labels of the component's instance.
 	Selector map[string]string
@@ -107,6 +112,7 @@ func validate(l *validation.List, name string, spec Spec) {
 		podHostnames(l, root, name, spec)
 	}
 	ValidateOrdinals(l, root, spec.Replicas, spec.OrdinalStart)
+	ValidateReserveOrdinals(l, root.Child("reserveOrdinals"), spec.Replicas, spec.OrdinalStart, spec.ReserveOrdinals)
 	for _, msg := range validation.IsDNS1123Subdomain(spec.ClusterDomain) {
 		l.Invalid(root.Child("clusterDomain"), spec.ClusterDomain, "must be a DNS domain such as \"cluster.local\" ("+msg+")")
 	}
@@ -127,7 +133,7 @@ func validate(l *validation.List, name string, spec Spec) {
 // podHostnames checks that the pods' names, "<statefulSetName>-<ordinal>",
 // are DNS labels up to the last ordinal: each is its pod's hostname.
 func podHostnames(l *validation.List, root *validation.Path, name string, spec Spec) {
-	last := int64(spec.OrdinalStart) + int64(spec.Replicas) - 1
+	last := int64(spec.OrdinalStart) + int64(spec.Replicas) + int64(len(spec.ReserveOrdinals)) - 1
 	if spec.Replicas < 1 || spec.Replicas > MaxReplicas || spec.OrdinalStart < 0 || last > math.MaxInt32 {
 		return // ValidateOrdinals reports these
 	}
@@ -163,6 +169,31 @@ func ValidateOrdinals(l *validation.List, root *validation.Path, replicas, start
 	case replicas >= 1 && int64(start)+int64(replicas)-1 > math.MaxInt32:
 		l.Invalid(root.Child("ordinalStart"), start, fmt.Sprintf("the last ordinal must be at most %d; lower ordinalStart", math.MaxInt32))
 	}
+}
+
+// ValidateReserveOrdinals checks reserved ordinals: each in [start,
+// start+replicas+len(reserved)), the span the pods and the reserved
+// ordinals take together, and none twice.
+func ValidateReserveOrdinals(l *validation.List, p *validation.Path, replicas, start int32, reserved []int32) {
+	end := int64(start) + int64(replicas) + int64(len(reserved))
+	seen := map[int32]bool{}
+	for i, o := range reserved {
+		switch {
+		case seen[o]:
+			l.Duplicate(p.Index(i), o, "each ordinal is reserved once; remove the repeated one")
+		case int64(o) < int64(start) || int64(o) >= end:
+			l.Invalid(p.Index(i), o, fmt.Sprintf("must be in [%d, %d), from ordinalStart up to ordinalStart + replicas + the number of reserved ordinals; an ordinal past every pod needs no reservation: remove it", start, end))
+		}
+		seen[o] = true
+	}
+	if len(reserved) > 0 && end-1 > math.MaxInt32 {
+		l.Invalid(p, len(reserved), fmt.Sprintf("the last ordinal (ordinalStart + replicas + reserved ordinals - 1) must be at most %d; lower ordinalStart", math.MaxInt32))
+	}
+}
+
+// Ordinals are the ordinals of the pods, in order.
+func (s *Spec) Ordinals() []int32 {
+	return naming.OrdinalsExcept(s.OrdinalStart, s.Replicas, s.ReserveOrdinals)
 }
 
 // Unchecked applies the defaults to spec and plans the Services without
@@ -204,12 +235,20 @@ func build(name string, spec Spec) *Plan {
 // PodHosts are the pods' names qualified by the governing Service
 // ("db-0.db"), resolvable from within the namespace.
 func (p *Plan) PodHosts() []string {
-	return naming.PodHosts(p.Spec.StatefulSetName, p.Spec.ServiceName, p.Spec.OrdinalStart, p.Spec.Replicas)
+	out := make([]string, 0, p.Spec.Replicas)
+	for _, o := range p.Spec.Ordinals() {
+		out = append(out, naming.PodHost(p.Spec.StatefulSetName, p.Spec.ServiceName, o))
+	}
+	return out
 }
 
 // PodFQDNs are the pods' fully qualified DNS names in namespace ns.
 func (p *Plan) PodFQDNs(ns string) []string {
-	return naming.PodFQDNs(p.Spec.StatefulSetName, p.Spec.ServiceName, ns, p.Spec.ClusterDomain, p.Spec.OrdinalStart, p.Spec.Replicas)
+	out := make([]string, 0, p.Spec.Replicas)
+	for _, o := range p.Spec.Ordinals() {
+		out = append(out, naming.PodFQDN(p.Spec.StatefulSetName, p.Spec.ServiceName, ns, p.Spec.ClusterDomain, o))
+	}
+	return out
 }
 
 // ServiceFQDN is the governing Service's DNS name in namespace ns.

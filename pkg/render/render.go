@@ -133,7 +133,11 @@ func Cluster(p *cluster.Plan, ns string, d cluster.Deployed) []Object {
 	if m := p.ResolveMembershipJob(d); m != nil {
 		out = append(out, m)
 	}
-	out = append(out, sts)
+	if p.Spec.Workload.Advanced() {
+		out = append(out, p.AdvancedStatefulSet(sts))
+	} else {
+		out = append(out, sts)
+	}
 	if p.PDB != nil {
 		out = append(out, p.PDB.DeepCopy())
 	}

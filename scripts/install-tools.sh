@@ -3,7 +3,7 @@
 #
 #   scripts/install-tools.sh [TOOL...]     (default: all tools)
 #
-# Tools: pulumi pulumi-language-go pulumi-language-yaml pulumi-language-nodejs pulumi-sdkgen pulumi-resource-kubernetes kubernetes etcd etcdctl kwok coredns
+# Tools: pulumi pulumi-language-go pulumi-language-yaml pulumi-language-nodejs pulumi-sdkgen pulumi-resource-kubernetes kubernetes etcd etcdctl kwok coredns kruise
 #
 # Each tool is built from a wrapper module in scripts/tools/<tool>/ into a cache
 # outside the repository, ${ORDINAL_TOOLS_CACHE:-$HOME/.cache/ordinal-tools}/<tool>-<version>-<stamp>/,
@@ -23,7 +23,7 @@ RECIPE_REV=1
 
 # Order matters on a cold machine: kubernetes first, then what shares its
 # k8s.io build cache (coredns), one big build at a time.
-ALL_TOOLS=(pulumi pulumi-language-yaml pulumi-sdkgen pulumi-language-go pulumi-language-nodejs pulumi-resource-kubernetes kubernetes coredns etcd etcdctl kwok)
+ALL_TOOLS=(pulumi pulumi-language-yaml pulumi-sdkgen pulumi-language-go pulumi-language-nodejs pulumi-resource-kubernetes kubernetes coredns etcd etcdctl kwok kruise)
 
 declare -A VERSION=(
   [pulumi]=v3.274.1
@@ -37,6 +37,7 @@ declare -A VERSION=(
   [etcdctl]=v3.6.16
   [coredns]=v1.15.0
   [kwok]=v0.8.0
+  [kruise]=v1.9.0
 )
 
 export GOTOOLCHAIN=local
@@ -142,6 +143,18 @@ build_kwok() {
     "$dir"/kustomize/stage/pod/fast/pod-complete.yaml \
     "$dir"/kustomize/stage/pod/fast/pod-delete.yaml \
     "$2/share/kwok-stages/"
+  chmod -R u+w "$2/share"
+}
+
+# The OpenKruise controller manager, with the CRDs and webhook
+# configurations of its release (tests/e2e runs it beside the kwok cluster).
+build_kruise() {
+  local dir
+  go build -trimpath -ldflags "-s -w" -o "$2/bin/kruise-manager" github.com/openkruise/kruise
+  dir=$(go list -m -f '{{.Dir}}' github.com/openkruise/kruise)
+  mkdir -p "$2/share/kruise/crds"
+  cp "$dir"/config/crd/bases/*.yaml "$2/share/kruise/crds/"
+  cp "$dir"/config/webhook/manifests.yaml "$2/share/kruise/webhooks.yaml"
   chmod -R u+w "$2/share"
 }
 

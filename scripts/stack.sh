@@ -53,9 +53,15 @@ STACK="${ORDINAL_STACK:-dev}"
 LOCAL_CLUSTER_KUBECONFIG="${ORDINAL_TOOLS_DIR}/cluster/kubeconfig"
 export PULUMI_SKIP_UPDATE_CHECK=true
 
-# Examples that run CockroachDB: no CockroachDB image can be built or fetched
-# for the local cluster, so `up` refuses them there.
-RENDER_ONLY_EXAMPLES=(cockroach phased-upgrade)
+# Examples whose images cannot be built or fetched for the local cluster
+# (CockroachDB; TiDB's pd, tikv and tidb): `up` refuses them there.
+RENDER_ONLY_EXAMPLES=(cockroach phased-upgrade tidb-style)
+declare -A RENDER_ONLY_RUNS=(
+  [cockroach]="CockroachDB" [phased-upgrade]="CockroachDB" [tidb-style]="TiDB (pingcap/pd, pingcap/tikv, pingcap/tidb) on OpenKruise"
+)
+declare -A RENDER_ONLY_IMAGE=(
+  [cockroach]="cockroachdb/cockroach" [phased-upgrade]="cockroachdb/cockroach" [tidb-style]="pingcap/* and runs OpenKruise"
+)
 
 # EXAMPLE is the example to run ("" for the default stack), PROJECT_DIR the
 # directory of its Pulumi.yaml.
@@ -179,10 +185,10 @@ refuse_render_only() {
   local e
   for e in "${RENDER_ONLY_EXAMPLES[@]}"; do
     if [[ $EXAMPLE == "$e" ]] && using_local_cluster; then
-      die "examples/${e} runs CockroachDB, which the local cluster cannot run (no CockroachDB image can be built or fetched here).
+      die "examples/${e} runs ${RENDER_ONLY_RUNS[$e]}, which the local cluster cannot run (no such image can be built or fetched here).
 Render it instead:      make render EXAMPLE=${e}     (plain YAML in render/${e}, no cluster)
 or preview it:          make preview EXAMPLE=${e}
-or deploy it elsewhere: KUBECONFIG=<a cluster that can pull cockroachdb/cockroach> make up EXAMPLE=${e}"
+or deploy it elsewhere: KUBECONFIG=<a cluster that can pull ${RENDER_ONLY_IMAGE[$e]}> make up EXAMPLE=${e}"
     fi
   done
 }

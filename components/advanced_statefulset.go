@@ -6,11 +6,14 @@ import (
 
 	kruise "github.com/openkruise/kruise-api/apps/v1beta1"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
+	apiextensionsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/utilities"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/ordinal-dev/ordinal/components/kubetypes"
 	"github.com/ordinal-dev/ordinal/pkg/cluster"
+	"github.com/ordinal-dev/ordinal/pkg/naming"
 )
 
 // An Advanced StatefulSet (spec.workload.kind AdvancedStatefulSet) is
@@ -19,14 +22,46 @@ import (
 //   - its await is the same pulumi.com/waitFor condition as a StatefulSet's
 //     (PartitionWaitFor): OpenKruise writes the same status fields, and the
 //     provider checks .status.observedGeneration first;
-//   - the provider reads the kind from the API server: a cluster without
-//     OpenKruise's CRD fails `preview` with the provider's "resource type
-//     apps.kruise.io/v1beta1/StatefulSet not found" (see README);
+//   - the provider previews a custom resource without asking the API
+//     server whether it serves the kind, so the component reads OpenKruise's
+//     CRD (requireKruise): reads run in `preview` too, and a cluster without
+//     OpenKruise fails it, before anything is created;
 //   - every option of the StatefulSet (names, claim hook, lifetime owner,
 //     deletion propagation, patchForce) applies unchanged: they are
 //     generic to Kubernetes objects.
 
 var advancedStatefulSetKind = kubeKind{kubetypes.AdvancedStatefulSet, cluster.AdvancedAPIVersion, cluster.AdvancedKind, nil}
+
+// KruiseCRD is the CustomResourceDefinition that serves Advanced
+// StatefulSets.
+const KruiseCRD = "statefulsets.apps.kruise.io"
+
+// requireKruise reads OpenKruise's StatefulSet CRD as the child
+// "<name>-kruise-crd" (a read: Pulumi never changes or deletes it) and
+// returns spec, which fails with what to do when the CRD is there but does
+// not serve apps.kruise.io/v1beta1. A missing CRD fails the read itself,
+// in `preview` and `up`, naming statefulsets.apps.kruise.io.
+func requireKruise(ctx *pulumi.Context, name string, spec pulumi.AnyOutput, opts ...pulumi.ResourceOption) (pulumi.AnyOutput, error) {
+	// With the SDK's version, as every child: the same default provider.
+	crd, err := apiextensionsv1.GetCustomResourceDefinition(ctx, naming.Child(name, "kruise-crd"), pulumi.ID(KruiseCRD), nil, utilities.PkgResourceDefaultOpts(opts)...)
+	if err != nil {
+		return pulumi.AnyOutput{}, childError(kubetypes.CustomResourceDefinition, naming.Child(name, "kruise-crd"), err)
+	}
+	served := crd.Spec.Versions().ApplyT(func(versions []apiextensionsv1.CustomResourceDefinitionVersion) (bool, error) {
+		var names []string
+		for _, v := range versions {
+			if v.Name == "v1beta1" && v.Served {
+				return true, nil
+			}
+			names = append(names, v.Name)
+		}
+		if len(versions) == 0 {
+			return true, nil // not known (yet): the provider checks the kind when it applies
+		}
+		return false, fmt.Errorf("%s %q: spec.workload.kind is AdvancedStatefulSet, but the cluster's %s serves %v, not v1beta1; upgrade OpenKruise (ordinal needs apps.kruise.io/v1beta1, OpenKruise >= 1.0)", cluster.Kind, name, KruiseCRD, names)
+	})
+	return pulumi.All(spec, served).ApplyT(func(v []any) any { return v[0] }).(pulumi.AnyOutput), nil
+}
 
 // registerAdvancedStatefulSet registers an Advanced StatefulSet whose spec
 // tree comes from resolveSpec (advancedSpecTree).

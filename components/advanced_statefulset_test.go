@@ -3,6 +3,7 @@ package components
 import (
 	"testing"
 
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -37,6 +38,8 @@ func TestAdvancedStatefulSetRegistration(t *testing.T) {
 	require.NotNil(t, db.AdvancedStatefulSet)
 
 	sts := rec.Find(t, kubetypes.AdvancedStatefulSet, "db-statefulset")
+	crd := rec.Find(t, kubetypes.CustomResourceDefinition, "db-kruise-crd")
+	assert.Equal(t, KruiseCRD, crd.ID, "the cluster's OpenKruise CRD is read (in preview too), never created")
 	assert.Equal(t, "apps.kruise.io/v1beta1", sts.Get(t, "apiVersion"))
 	assert.Equal(t, "StatefulSet", sts.Get(t, "kind"))
 	assert.Equal(t, "db", sts.Get(t, "metadata.name"))
@@ -79,4 +82,22 @@ func TestAdvancedStatefulSetIsRefusedBeforeRegistration(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `spec.init.command[2]: an init Job must not target a reserved ordinal; use a pod that exists, e.g. db-1.db, got "--host=db-0.db"`)
 	assert.Zero(t, rec.Count(), "nothing registered: %v", rec.Keys())
+}
+
+func TestAdvancedStatefulSetUnderARenderProvider(t *testing.T) {
+	rec := ordinaltest.Run(t, func(ctx *pulumi.Context) error {
+		p, err := kubernetes.NewProvider(ctx, "yaml", &kubernetes.ProviderArgs{RenderYamlToDirectory: pulumi.String(t.TempDir())})
+		if err != nil {
+			return err
+		}
+		MarkRenderProvider(p)
+		args := &DatabaseClusterArgs{Spec: dbSpec(), Image: pulumi.String(dbImage),
+			SecretData: map[string]pulumi.StringInput{"password": pulumi.String(secretValue)}}
+		advancedDB(args)
+		_, err = NewDatabaseCluster(ctx, "db", args, pulumi.Providers(p))
+		return err
+	})
+	rec.Find(t, kubetypes.AdvancedStatefulSet, "db-statefulset")
+	_, read := rec.Lookup(kubetypes.CustomResourceDefinition, "db-kruise-crd")
+	assert.False(t, read, "no cluster to read the CRD from: rendering skips the check")
 }

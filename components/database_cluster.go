@@ -338,6 +338,11 @@ func (c *DatabaseCluster) register(ctx *pulumi.Context, name string, args *Datab
 		lifetime = pulumi.DeletedWith(c.Lifetime)
 	}
 	if plan.Spec.Workload.Advanced() {
+		if !renders(c, kubetypes.AdvancedStatefulSet) {
+			if stsSpec, err = requireKruise(ctx, name, stsSpec, child); err != nil {
+				return err
+			}
+		}
 		if c.AdvancedStatefulSet, err = registerAdvancedStatefulSet(ctx, stsName, meta, stsSpec, named, pulumi.DependsOn(stsDeps), claimOpts, lifetime); err != nil {
 			return err
 		}

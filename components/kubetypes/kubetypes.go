@@ -16,12 +16,15 @@ const (
 	// custom resource (pulumi-kubernetes' token for apiVersion
 	// apps.kruise.io/v1beta1, kind StatefulSet).
 	AdvancedStatefulSet = "kubernetes:apps.kruise.io/v1beta1:StatefulSet"
-	Job                 = "kubernetes:batch/v1:Job"
-	Service             = "kubernetes:core/v1:Service"
-	ConfigMap           = "kubernetes:core/v1:ConfigMap"
-	Secret              = "kubernetes:core/v1:Secret"
-	ServiceAccount      = "kubernetes:core/v1:ServiceAccount"
-	PersistentVolume    = "kubernetes:core/v1:PersistentVolume"
+	// CustomResourceDefinition is read (never created) to check that the
+	// cluster serves Advanced StatefulSets.
+	CustomResourceDefinition = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition"
+	Job                      = "kubernetes:batch/v1:Job"
+	Service                  = "kubernetes:core/v1:Service"
+	ConfigMap                = "kubernetes:core/v1:ConfigMap"
+	Secret                   = "kubernetes:core/v1:Secret"
+	ServiceAccount           = "kubernetes:core/v1:ServiceAccount"
+	PersistentVolume         = "kubernetes:core/v1:PersistentVolume"
 	// PersistentVolumeClaimPatch declares a claim of a cluster's pod
 	// (components: claim_patches.go).
 	PersistentVolumeClaimPatch = "kubernetes:core/v1:PersistentVolumeClaimPatch"

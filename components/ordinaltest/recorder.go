@@ -66,12 +66,22 @@ func (rec *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource
 	}
 	r.URN = urn(r.Parent, r.Type, r.Name)
 	r.Plain = plain(resource.NewProperty(r.Inputs)).(map[string]any)
+	// The SDK's mocks mark a read (Get<Kind>) as not custom; it is.
+	if args.ReadRPC != nil {
+		r.Custom = true
+	}
 	if r.Custom {
 		r.ID = args.Name + "-id"
 		if args.ID != "" {
 			r.ID = args.ID
 		}
 		if kind, ok := kubernetesKind(r.Type); ok {
+			if args.ReadRPC != nil && args.ID != "" {
+				// A read (Get<Kind>) names the object by its ID,
+				// "<namespace>/<name>" or "<name>": the provider returns
+				// that object, with no other field the test did not give.
+				readMeta(r, args.ID)
+			}
 			r.ID = kubernetesObject(r, kind)
 		}
 	}
@@ -297,6 +307,20 @@ func kubernetesObject(r Resource, kind string) string {
 	meta["uid"] = resource.NewProperty(UID(id))
 	r.Outputs["metadata"] = resource.NewProperty(meta)
 	return id
+}
+
+// readMeta puts the name and namespace of the object a read names by id
+// into r's outputs.
+func readMeta(r Resource, id string) {
+	meta := resource.PropertyMap{}
+	ns, name, namespaced := strings.Cut(id, "/")
+	if !namespaced {
+		name = ns
+	} else {
+		meta["namespace"] = resource.NewProperty(ns)
+	}
+	meta["name"] = resource.NewProperty(name)
+	r.Outputs["metadata"] = resource.NewProperty(meta)
 }
 
 // UID is the metadata.uid the Recorder gives the Kubernetes object whose

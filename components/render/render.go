@@ -7,6 +7,8 @@ import (
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+
+	"github.com/ordinal-dev/ordinal/components"
 )
 
 // ProviderName is the name of the provider resource Options and FromConfig
@@ -38,7 +40,13 @@ func NewProvider(ctx *pulumi.Context, name, dir string, opts ...pulumi.ResourceO
 	if strings.TrimSpace(dir) == "" {
 		return nil, errors.New("render: the directory is empty; give the directory to write the YAML files to")
 	}
-	return kubernetes.NewProvider(ctx, name, ProviderArgs(dir), opts...)
+	p, err := kubernetes.NewProvider(ctx, name, ProviderArgs(dir), opts...)
+	if err != nil {
+		return nil, err
+	}
+	// The components skip what needs a cluster (a read) under it.
+	components.MarkRenderProvider(p)
+	return p, nil
 }
 
 // Options returns no options when dir is empty: the program deploys as

@@ -41,6 +41,11 @@ type Config struct {
 	// failed store's pod replaces it with a pod at a new ordinal; its
 	// claim is kept.
 	TiKVReserve []int32
+	// TiKVPartition holds the stores with the lowest ordinals on the old
+	// revision: the TiKVPartition lowest stay, the others are updated;
+	// config "tikvPartition", default 0. Lower it step by step for a
+	// phased upgrade.
+	TiKVPartition int32
 	// TiKVPodUpdatePolicy; config "tikvPodUpdatePolicy", default
 	// InPlaceIfPossible: an image change restarts TiKV's container in its
 	// pod, which keeps its node, IP and volume.
@@ -76,7 +81,7 @@ func LoadConfig(ctx *pulumi.Context) (Config, error) {
 		key string
 		def int32
 		dst *int32
-	}{{"pdReplicas", 3, &c.PDReplicas}, {"tikvReplicas", 4, &c.TiKVReplicas}, {"tidbReplicas", 2, &c.TiDBReplicas}} {
+	}{{"pdReplicas", 3, &c.PDReplicas}, {"tikvReplicas", 4, &c.TiKVReplicas}, {"tidbReplicas", 2, &c.TiDBReplicas}, {"tikvPartition", 0, &c.TiKVPartition}} {
 		if *n.dst, err = exampleconfig.Int32(cfg, n.key, n.def); err != nil {
 			return Config{}, err
 		}

@@ -61,6 +61,7 @@ func tikvSpec(name, pd string, c Config) cluster.Spec {
 		AppName: "tikv", PartOf: "tidb", Version: "v8.5.1",
 		Replicas:            c.TiKVReplicas,
 		PodManagementPolicy: appsv1.ParallelPodManagement,
+		UpdateStrategy:      cluster.UpdateStrategy{Partition: c.TiKVPartition},
 		Workload: cluster.Workload{
 			Kind:            cluster.WorkloadAdvancedStatefulSet,
 			ReserveOrdinals: c.TiKVReserve,

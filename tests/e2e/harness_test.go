@@ -205,13 +205,15 @@ func changes(m *map[string]int) map[string]int {
 	return *m
 }
 
-// onlySame reports whether an update summary holds nothing but "same".
+// onlySame reports whether an update summary holds nothing but "same"
+// (and "read": reading an object, as a DatabaseCluster on an Advanced
+// StatefulSet reads OpenKruise's CRD, changes nothing).
 func onlySame(summary *map[string]int) bool {
 	if summary == nil {
 		return false
 	}
 	for op, n := range *summary {
-		if op != "same" && n > 0 {
+		if op != "same" && op != "read" && n > 0 {
 			return false
 		}
 	}

@@ -31,7 +31,7 @@ var env suite
 // requiredTools are the binaries the suite runs itself; clusterTools are
 // the ones scripts/cluster.sh needs when the suite starts its own cluster.
 var (
-	requiredTools = []string{"pulumi", "pulumi-language-go", "pulumi-language-yaml", "pulumi-language-nodejs", "pulumi-sdkgen", "pulumi-resource-kubernetes", "kubectl"}
+	requiredTools = []string{"pulumi", "pulumi-language-go", "pulumi-language-yaml", "pulumi-language-nodejs", "pulumi-sdkgen", "pulumi-resource-kubernetes", "kubectl", "kruise-manager"}
 	clusterTools  = []string{"etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok"}
 )
 

@@ -125,6 +125,20 @@ func clusterYAML(t testing.TB) []byte {
 	return b
 }
 
+// advancedYAML is clusterSpec on an Advanced StatefulSet of 4 pods with
+// ordinal 1 reserved and in-place image updates.
+func advancedYAML(t testing.TB) []byte {
+	spec := clusterSpec()
+	spec.Replicas = 4
+	spec.Workload = cluster.Workload{Kind: cluster.WorkloadAdvancedStatefulSet, ReserveOrdinals: []int32{1}, PodUpdatePolicy: cluster.PodUpdateInPlaceIfPossible}
+	spec.Claims[0].StorageClassName = "fast"
+	p, err := cluster.New("crdb", spec, cluster.Options{SecretKeys: []string{"password"}})
+	require.NoError(t, err)
+	b, err := render.YAML(render.Cluster(p, "prod", cluster.Deployed{SecretName: "crdb-secret-7f3a9c"})...)
+	require.NoError(t, err)
+	return b
+}
+
 var goldens = []struct {
 	file   string
 	render func(t testing.TB) []byte
@@ -132,6 +146,7 @@ var goldens = []struct {
 	{"headless-network.golden.yaml", networkYAML},
 	{"local-volume-pool.golden.yaml", poolYAML},
 	{"database-cluster.golden.yaml", clusterYAML},
+	{"advanced-statefulset.golden.yaml", advancedYAML},
 }
 
 // TestGolden compares the rendered manifests byte for byte with

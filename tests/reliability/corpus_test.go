@@ -2,6 +2,7 @@ package reliability
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -840,7 +841,7 @@ func badInputs() []badInput {
 // *validation.Error with one problem that names the component, the field
 // and a fix, and nothing may be registered, not even the component.
 func TestBadInputsAreRefusedBeforeAnyRegistration(t *testing.T) {
-	corpus := append(badInputs(), limitInputs()...)
+	corpus := slices.Concat(badInputs(), limitInputs(), workloadInputs())
 	kinds := map[string]int{}
 	seen := map[string]bool{}
 	for _, c := range corpus {

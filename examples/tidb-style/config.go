@@ -46,6 +46,10 @@ type Config struct {
 	// config "tikvPartition", default 0. Lower it step by step for a
 	// phased upgrade.
 	TiKVPartition int32
+	// TiKVLogLevel is TiKV's --log-level; config "tikvLogLevel", default
+	// info. Changing it changes the pod template beyond the image: with
+	// InPlaceOnly, OpenKruise refuses it.
+	TiKVLogLevel string
 	// TiKVPodUpdatePolicy; config "tikvPodUpdatePolicy", default
 	// InPlaceIfPossible: an image change restarts TiKV's container in its
 	// pod, which keeps its node, IP and volume.
@@ -71,6 +75,7 @@ func LoadConfig(ctx *pulumi.Context) (Config, error) {
 		Nodes:               exampleconfig.List(cfg, "nodes", DefaultNodes),
 		DiskPath:            exampleconfig.String(cfg, "diskPath", "/mnt/disks/tidb"),
 		TiKVPodUpdatePolicy: cluster.PodUpdatePolicy(exampleconfig.String(cfg, "tikvPodUpdatePolicy", string(cluster.PodUpdateInPlaceIfPossible))),
+		TiKVLogLevel:        exampleconfig.String(cfg, "tikvLogLevel", "info"),
 		PDImage:             exampleconfig.String(cfg, "pdImage", DefaultPDImage),
 		TiKVImage:           exampleconfig.String(cfg, "tikvImage", DefaultTiKVImage),
 		TiDBImage:           exampleconfig.String(cfg, "tidbImage", DefaultTiDBImage),

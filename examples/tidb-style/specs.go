@@ -81,6 +81,7 @@ func tikvSpec(name, pd string, c Config) cluster.Spec {
 				fmt.Sprintf("--advertise-addr=$(POD_NAME).%s.$(POD_NAMESPACE).svc.cluster.local:%d", name, TiKVPort),
 				fmt.Sprintf("--status-addr=0.0.0.0:%d", TiKVStatusPort),
 				"--data-dir=/var/lib/tikv",
+				"--log-level=" + c.TiKVLogLevel,
 			},
 			Env:            podEnv(),
 			ReadinessProbe: httpProbe("/status", TiKVStatusPort),

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -121,6 +122,31 @@ func TestExampleTiDBStyle(t *testing.T) {
 	}
 	res = s.up("tikv image, again")
 	assert.True(t, onlySame(res.Summary.ResourceChanges), "a second up changed something: %v", changes(res.Summary.ResourceChanges))
+	done()
+
+	done = step(t, "InPlaceOnly refuses a change that is not an image")
+	s.setConfig(map[string]string{"tikvPodUpdatePolicy": "InPlaceOnly"})
+	s.up("InPlaceOnly")
+	s.setConfig(map[string]string{"tikvLogLevel": "debug"})
+	out, err := tryPreview(s)
+	require.Error(t, err, "preview of a new argument under InPlaceOnly")
+	assert.Contains(t, out, "currently only image update is allowed for InPlaceOnly", "OpenKruise's webhook refuses it in preview (a server-side dry run):\n%s", tail(out, 40))
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "InPlaceOnly strategy") {
+			t.Logf("preview refused: %s", strings.TrimSpace(line))
+			break
+		}
+	}
+	_, err = s.tryUp("log level under InPlaceOnly")
+	require.Error(t, err, "up of a new argument under InPlaceOnly")
+	kept := waitPods(t, ns, tikv, 0, 1, 2, 3)
+	for n, p := range kept {
+		assert.Equal(t, back[n].UID, p.UID, "pod %s", n)
+		assert.Contains(t, p.Spec.Containers[0].Args, "--log-level=info", "pod %s kept its arguments", n)
+	}
+	s.setConfig(map[string]string{"tikvLogLevel": "info"})
+	res = s.up("log level back")
+	assert.Zero(t, changes(res.Summary.ResourceChanges)["replace"], "nothing replaced: %v", changes(res.Summary.ResourceChanges))
 	done()
 }
 

@@ -45,9 +45,10 @@ const (
 // Workload chooses the controller of the pods and its options. The zero
 // value is a StatefulSet.
 type Workload struct {
-	// Kind is StatefulSet (default) or AdvancedStatefulSet. Changing it on a
-	// live cluster replaces the workload object; its pods are deleted and
-	// made again by the new one, on the same claims.
+	// Kind is StatefulSet (default) or AdvancedStatefulSet. Choose it when
+	// the cluster is created: changing it on a live cluster creates the new
+	// workload object beside the old one, whose pods hold the names, so the
+	// `up` cannot finish; move to a cluster of another name instead.
 	Kind WorkloadKind
 	// ReserveOrdinals (AdvancedStatefulSet only) are ordinals that get no
 	// pod: the pods are the first Replicas ordinals from OrdinalStart that
@@ -75,8 +76,9 @@ func (s *Spec) PodOrdinals() []int32 {
 }
 
 // OrdinalSpan is the number of ordinals from OrdinalStart that hold a pod
-// or a reserved ordinal: Replicas plus the reserved ordinals below the
-// last pod's. Claims of the cluster have ordinals in this span.
+// or are reserved: Replicas plus the reserved ordinals (each lies in the
+// span, see network.ValidateReserveOrdinals). The claims of the cluster's
+// pods and of its reserved ordinals have ordinals in it.
 func (s *Spec) OrdinalSpan() int32 {
 	return s.Replicas + int32(len(s.Workload.ReserveOrdinals))
 }
@@ -152,9 +154,18 @@ func (v *validator) initAvoidsReserved(p *validation.Path, in InitJob) {
 	for _, o := range s.Workload.ReserveOrdinals {
 		host := naming.PodName(v.name, o) + "." + s.Network.ServiceName
 		mentions := func(text string) bool {
-			i := strings.Index(text, host)
-			// "db-1.db" must not match inside "db-11.db".
-			return i >= 0 && (i == 0 || !isNameByte(text[i-1]))
+			// "db-1.db" must not match inside "xdb-1.db" or "db-1.dbx".
+			for from := 0; ; {
+				i := strings.Index(text[from:], host)
+				if i < 0 {
+					return false
+				}
+				start, end := from+i, from+i+len(host)
+				if (start == 0 || !isNameByte(text[start-1])) && (end == len(text) || text[end] == '.' || !isNameByte(text[end])) {
+					return true
+				}
+				from = start + 1
+			}
 		}
 		fix := "an init Job must not target a reserved ordinal; use a pod that exists"
 		if len(first) > 0 {

@@ -71,7 +71,7 @@ func TestValidateWorkload(t *testing.T) {
 		}(), want: []fieldProblem{{"spec.workload.reserveOrdinals", "the membership Job counts the members as the contiguous ordinals from ordinalStart"}}},
 		{name: "init Job targets a reserved pod", spec: func() cluster.Spec {
 			s := advancedSpec(1)
-			s.Init = &cluster.InitJob{Command: []string{"init"}, Args: []string{"--host=db-1.db:26257"}, Env: []corev1.EnvVar{{Name: "HOST", Value: "db-1.db"}, {Name: "OTHER", Value: "db-11.db"}}}
+			s.Init = &cluster.InitJob{Command: []string{"init"}, Args: []string{"--host=db-1.db:26257"}, Env: []corev1.EnvVar{{Name: "HOST", Value: "db-1.db"}, {Name: "OTHER", Value: "db-11.db,xdb-1.db,db-1.dbx"}}}
 			return s
 		}(), want: []fieldProblem{
 			{"spec.init.args[0]", "an init Job must not target a reserved ordinal; use a pod that exists, e.g. db-0.db"},

@@ -43,6 +43,11 @@ declare -A VERSION=(
 export GOTOOLCHAIN=local
 export GOFLAGS=-mod=mod
 export CGO_ENABLED=0
+# The compiler collects garbage less often: 10% less wall time for a cold
+# build of client-go (150 s -> 135 s, measured; 400 beat 100 and 1000), for
+# about 1.6x the memory per compile (670 MB at most there). The output does
+# not change, so the stamps below do not include it.
+export GOGC="${GOGC:-400}"
 
 # --- build recipes ---------------------------------------------------------
 # build_<tool> SRC OUT: SRC is a scratch copy of scripts/tools/<tool> (cwd);

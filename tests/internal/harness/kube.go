@@ -32,8 +32,9 @@ type Env struct {
 	ExtraEnv map[string]string
 }
 
-// Kubectl runs .tools/bin/kubectl against the cluster under test, bounded
-// by a minute.
+// Kubectl runs a kubectl command against the cluster under test, bounded
+// by a minute: `get` and `exec` in this process (client.go), the others
+// with .tools/bin/kubectl.
 func (e *Env) Kubectl(args ...string) ([]byte, error) {
 	return e.KubectlIn(nil, args...)
 }
@@ -42,6 +43,17 @@ func (e *Env) Kubectl(args ...string) ([]byte, error) {
 func (e *Env) KubectlIn(stdin []byte, args ...string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	if call, ok := parseKubectl(args); ok && stdin == nil {
+		c, err := client(e.Kubeconfig)
+		if err != nil {
+			return nil, err
+		}
+		out, err := c.run(ctx, call)
+		if err != nil {
+			return out, fmt.Errorf("kubectl %s: %w", strings.Join(args, " "), err)
+		}
+		return out, nil
+	}
 	cmd := exec.CommandContext(ctx, filepath.Join(e.Bin, "kubectl"), append([]string{"--kubeconfig", e.Kubeconfig}, args...)...)
 	if stdin != nil {
 		cmd.Stdin = bytes.NewReader(stdin)

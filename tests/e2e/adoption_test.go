@@ -109,8 +109,8 @@ func TestPoolRefusesAClassItDidNotMake(t *testing.T) {
 
 	done = step(t, "existingStorageClass: PVs on the admin's class, class never owned")
 	s = newInlineStack(t, "adopt-existing", poolProgram(pool, class, true, nodes))
-	res := s.up("pool on an existing class")
-	assert.Equal(t, class, res.Outputs["storageClassName"].Value)
+	s.up("pool on an existing class")
+	assert.Equal(t, class, s.outputs()["storageClassName"])
 	var pvs corev1.PersistentVolumeList
 	getJSON(t, &pvs, "pv", "-l", "app.kubernetes.io/instance="+pool)
 	require.Len(t, pvs.Items, len(nodes))

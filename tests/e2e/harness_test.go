@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
@@ -117,31 +115,27 @@ func (s *stack) upUntil(what string, abort func() string) (upResult, error) {
 		}()
 	}
 	buf, w := progress()
-	evs := make(chan events.EngineEvent)
 	steps := map[string][]string{}
 	var evLog strings.Builder
-	collected := make(chan struct{})
-	go func() {
-		defer close(collected)
-		for e := range evs {
-			if b, err := json.Marshal(e); err == nil {
-				evLog.Write(b)
-				evLog.WriteByte('\n')
-			}
-			if e.ResourcePreEvent == nil {
-				continue
-			}
-			md := e.ResourcePreEvent.Metadata
-			if md.Op == apitype.OpSame {
-				continue
-			}
-			key := md.Type + "/" + urnName(md.URN)
-			steps[key] = append(steps[key], string(md.Op))
-		}
-	}()
 	start := time.Now()
-	res, err := s.stack.Up(ctx, optup.ProgressStreams(w), optup.ErrorProgressStreams(w), optup.SuppressProgress(), optup.EventStreams(evs))
-	<-collected
+	// One CLI process (harness.Stack.UpWith): the engine's events are
+	// read from its event log when it ends.
+	res, evs, err := s.h.UpWith(ctx, w)
+	for _, e := range evs {
+		if b, err := json.Marshal(e); err == nil {
+			evLog.Write(b)
+			evLog.WriteByte('\n')
+		}
+		if e.ResourcePreEvent == nil {
+			continue
+		}
+		md := e.ResourcePreEvent.Metadata
+		if md.Op == apitype.OpSame {
+			continue
+		}
+		key := md.Type + "/" + urnName(md.URN)
+		steps[key] = append(steps[key], string(md.Op))
+	}
 	s.t.Logf("up (%s): %s, changes %v, steps %v", what, time.Since(start).Round(100*time.Millisecond), changes(res.Summary.ResourceChanges), steps)
 	out := upResult{UpResult: res, Steps: steps, Output: buf.String(), Events: evLog.String()}
 	if err != nil {

@@ -103,8 +103,7 @@ func phasedRollout(container, image string) safetyOp {
 // yields the up's error.
 func (r *safetyRun) rollInBackground(what string, config map[string]string) <-chan error {
 	rev := r.statefulSet().Status.UpdateRevision
-	r.stack.SetConfig(config)
-	upErr := r.stack.Background(what)
+	upErr := r.stack.Background(what, config)
 	r.rolloutStarted(upErr, rev)
 	return upErr
 }

@@ -155,8 +155,7 @@ func etcdHostPID(t *testing.T, pod string) int {
 func refusedScaleToZero() safetyOp {
 	return safetyOp{name: "scale 1 → 0 refused before any change", run: func(r *safetyRun) string {
 		pods := r.podUIDs()
-		r.stack.SetConfig(map[string]string{"replicas": "0"})
-		_, err := r.stack.TryUp("zero replicas")
+		_, err := r.stack.TryUp("zero replicas", map[string]string{"replicas": "0"})
 		require.Error(r.t, err, "zero replicas are refused")
 		assert.Contains(r.t, err.Error(), "spec.replicas")
 		assert.Contains(r.t, err.Error(), "must be >= 1")
@@ -180,8 +179,7 @@ func killedScaleDown(from, to int) safetyOp {
 	return safetyOp{name: fmt.Sprintf("SIGKILL of `up` while the membership Job runs (%d → %d), then `up`", from, to), run: func(r *safetyRun) string {
 		require.Equal(r.t, from, r.replicas)
 		jobName := fmt.Sprintf("%s-members-%d", r.name, to)
-		r.stack.SetConfig(map[string]string{"replicas": fmt.Sprint(to)})
-		upErr := r.stack.Background("to be killed while the membership Job runs")
+		upErr := r.stack.Background("to be killed while the membership Job runs", map[string]string{"replicas": fmt.Sprint(to)})
 		var uid string
 		harness.Eventually(r.t, 2*time.Minute, "the membership Job exists", func() (bool, string) {
 			select {

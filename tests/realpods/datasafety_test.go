@@ -198,8 +198,7 @@ func yesNo(b bool) string {
 // upAndWait applies config values and runs `up` (which waits for the
 // rollout it starts).
 func (r *safetyRun) upAndWait(what string, config map[string]string) {
-	r.stack.SetConfig(config)
-	r.stack.Up(what)
+	r.stack.Up(what, config)
 }
 
 // statefulSet reads the cluster's StatefulSet.

@@ -23,7 +23,7 @@ func TestZooKeeperDataSafety(t *testing.T) {
 	r.ns = restrictedNamespace(t, "rp-safety-zk")
 	r.deploy(zooKeeperSafetySpec, nil)
 	name := r.name
-	store := zkStore{ns: r.ns, name: name, replicas: &r.replicas}
+	store := zkStore{ns: r.ns, name: name, replicas: &r.replicas, written: &r.written}
 	r.store = store
 	leader := func(r *safetyRun) string { return store.leaderPod(r.t) }
 	server1 := func(r *safetyRun) string { return name + "-1" }
@@ -96,8 +96,7 @@ func zkRefusedScale(from, to int, want string) safetyOp {
 		require.Equal(r.t, from, r.replicas)
 		pods := r.podUIDs()
 		start := time.Now()
-		r.stack.SetConfig(map[string]string{"replicas": fmt.Sprint(to)})
-		_, err := r.stack.TryUp(fmt.Sprintf("replicas %d", to))
+		_, err := r.stack.TryUp(fmt.Sprintf("replicas %d", to), map[string]string{"replicas": fmt.Sprint(to)})
 		refusedIn := time.Since(start)
 		require.Error(r.t, err, "scaling %d → %d at once is refused", from, to)
 		assert.Contains(r.t, err.Error(), want, "up's error carries the Job's advice")
@@ -105,8 +104,7 @@ func zkRefusedScale(from, to int, want string) safetyOp {
 		after := r.podUIDs()
 		assert.Equal(r.t, pods, after, "every pod runs on")
 		r.stack.Recover("after the refused scale")
-		r.stack.SetConfig(map[string]string{"replicas": fmt.Sprint(from)})
-		r.stack.Up("replicas back")
+		r.stack.Up("replicas back", map[string]string{"replicas": fmt.Sprint(from)})
 		msg := err.Error()
 		if i := strings.Index(msg, "scaling ZooKeeper"); i >= 0 {
 			msg, _, _ = strings.Cut(msg[i:], ";")

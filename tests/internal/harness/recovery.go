@@ -15,7 +15,6 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/stretchr/testify/require"
 )
@@ -26,13 +25,15 @@ import (
 // creates, up again).
 
 // TryUp runs `pulumi up` and returns its error with the tail of the
-// engine's output instead of failing the test.
-func (s *Stack) TryUp(what string) (auto.UpResult, error) {
+// engine's output instead of failing the test. Config values given are
+// set by the same CLI process (`up --config`), saved before the update
+// runs, as SetConfig saves them.
+func (s *Stack) TryUp(what string, config ...map[string]string) (auto.UpResult, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), OpTimeout)
 	defer cancel()
 	buf, w := Progress()
 	start := time.Now()
-	res, err := s.stack.Up(ctx, optup.ProgressStreams(w), optup.ErrorProgressStreams(w), optup.SuppressProgress())
+	res, _, err := s.UpWith(ctx, w, config...)
 	s.t.Logf("up (%s): %s, changes %v", what, time.Since(start).Round(100*time.Millisecond), res.Summary.ResourceChanges)
 	if err != nil {
 		return res, fmt.Errorf("up (%s): %w\n--- engine output ---\n%s", what, err, Tail(buf.String(), 120))
@@ -40,11 +41,12 @@ func (s *Stack) TryUp(what string) (auto.UpResult, error) {
 	return res, nil
 }
 
-// Background runs `pulumi up` in a goroutine; the channel yields its error.
-func (s *Stack) Background(what string) <-chan error {
+// Background runs `pulumi up` (TryUp) in a goroutine; the channel yields
+// its error.
+func (s *Stack) Background(what string, config ...map[string]string) <-chan error {
 	done := make(chan error, 1)
 	go func() {
-		_, err := s.TryUp(what)
+		_, err := s.TryUp(what, config...)
 		done <- err
 	}()
 	return done

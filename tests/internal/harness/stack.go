@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
@@ -30,6 +29,8 @@ type Stack struct {
 	t     testing.TB
 	name  string
 	stack auto.Stack
+	// program is an inline stack's program (nil: the project's own).
+	program pulumi.RunFunc
 }
 
 // WorkspaceEnv is the environment of every engine call of a stack whose
@@ -80,7 +81,7 @@ func (e *Env) InlineStack(t testing.TB, name string, program pulumi.RunFunc) *St
 		auto.Project(project), auto.Pulumi(cmd), auto.PulumiHome(e.PulumiHome),
 		auto.SecretsProvider("passphrase"), auto.EnvVars(e.WorkspaceEnv(backend)))
 	require.NoError(t, err, "creating the inline stack")
-	st := &Stack{t: t, name: name, stack: s}
+	st := &Stack{t: t, name: name, stack: s, program: program}
 	t.Cleanup(st.cleanup)
 	return st
 }
@@ -88,7 +89,7 @@ func (e *Env) InlineStack(t testing.TB, name string, program pulumi.RunFunc) *St
 func (s *Stack) cleanup() {
 	ctx, cancel := context.WithTimeout(context.Background(), OpTimeout)
 	defer cancel()
-	if _, err := s.stack.Destroy(ctx, optdestroy.ContinueOnError()); err != nil {
+	if _, err := s.runOp(ctx, "destroy", io.Discard, "--continue-on-error"); err != nil {
 		s.t.Logf("cleanup: destroy of stack %s: %v", s.name, err)
 	}
 	_ = s.stack.Workspace().RemoveStack(ctx, s.name)
@@ -130,24 +131,24 @@ func Progress() (*bytes.Buffer, io.Writer) {
 
 // Up runs `pulumi up` and fails the test with the engine's output if it
 // fails; it logs how long it took and what changed.
-func (s *Stack) Up(what string) auto.UpResult {
+func (s *Stack) Up(what string, config ...map[string]string) auto.UpResult {
 	s.t.Helper()
-	res, err := s.TryUp(what)
+	res, err := s.TryUp(what, config...)
 	require.NoError(s.t, err)
 	return res
 }
 
-// Destroy runs `pulumi destroy`.
+// Destroy runs `pulumi destroy` (in one CLI process: runOp).
 func (s *Stack) Destroy(what string) auto.DestroyResult {
 	s.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), OpTimeout)
 	defer cancel()
 	buf, w := Progress()
 	start := time.Now()
-	res, err := s.stack.Destroy(ctx, optdestroy.ProgressStreams(w), optdestroy.ErrorProgressStreams(w), optdestroy.SuppressProgress())
+	r, err := s.runOp(ctx, "destroy", w)
 	s.t.Logf("destroy (%s): %s", what, time.Since(start).Round(100*time.Millisecond))
 	require.NoError(s.t, err, "destroy (%s)\n--- engine output ---\n%s", what, Tail(buf.String(), 120))
-	return res
+	return auto.DestroyResult{StdOut: r.stdout, StdErr: r.stderr, Summary: r.summary("destroy")}
 }
 
 // Outputs returns the stack outputs as plain values.

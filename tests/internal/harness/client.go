@@ -202,27 +202,30 @@ func (c *kubeClient) resource(arg string) (schema.GroupVersionResource, bool, er
 }
 
 func (c *kubeClient) get(ctx context.Context, call kubectlCall) ([]byte, error) {
-	gvr, namespaced, err := c.resource(call.resource)
-	if err != nil {
-		return nil, err
-	}
-	var r dynamic.ResourceInterface = c.dynamic.Resource(gvr)
-	if namespaced {
-		ns := call.namespace
-		if ns == "" {
-			ns = metav1.NamespaceDefault
-		}
-		r = c.dynamic.Resource(gvr).Namespace(ns)
-	}
 	var objects []*unstructured.Unstructured
-	var single bool
-	if call.name != "" {
-		obj, err := r.Get(ctx, call.name, metav1.GetOptions{})
+	single := call.name != ""
+	// "statefulset,service,...": every kind's objects, in that order.
+	for _, resource := range strings.Split(call.resource, ",") {
+		gvr, namespaced, err := c.resource(resource)
 		if err != nil {
-			return nil, serverError(err)
+			return nil, err
 		}
-		objects, single = []*unstructured.Unstructured{obj}, true
-	} else {
+		var r dynamic.ResourceInterface = c.dynamic.Resource(gvr)
+		if namespaced {
+			ns := call.namespace
+			if ns == "" {
+				ns = metav1.NamespaceDefault
+			}
+			r = c.dynamic.Resource(gvr).Namespace(ns)
+		}
+		if single {
+			obj, err := r.Get(ctx, call.name, metav1.GetOptions{})
+			if err != nil {
+				return nil, serverError(err)
+			}
+			objects = append(objects, obj)
+			continue
+		}
 		list, err := r.List(ctx, metav1.ListOptions{LabelSelector: call.selector})
 		if err != nil {
 			return nil, serverError(err)
@@ -233,7 +236,7 @@ func (c *kubeClient) get(ctx context.Context, call kubectlCall) ([]byte, error) 
 	}
 	// kubectl prints one object as itself and several as a List.
 	var doc any
-	if single {
+	if single && len(objects) == 1 {
 		doc = objects[0].UnstructuredContent()
 	} else {
 		items := make([]any, 0, len(objects))

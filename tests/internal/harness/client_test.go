@@ -25,6 +25,8 @@ func TestParseKubectl(t *testing.T) {
 			kubectlCall{verb: "get", resource: "job", name: "init", namespace: "ns"}, true},
 		{"resource.group", []string{"get", "statefulsets.apps.kruise.io", "-n", "ns", "-o", "json"},
 			kubectlCall{verb: "get", resource: "statefulsets.apps.kruise.io", namespace: "ns", output: "json"}, true},
+		{"several kinds", []string{"get", "statefulset,service,pdb", "-n", "ns", "-o", "json"},
+			kubectlCall{verb: "get", resource: "statefulset,service,pdb", namespace: "ns", output: "json"}, true},
 		{"exec", []string{"exec", "-n", "ns", "db-0", "-c", "etcd", "--", "etcdctl", "get", "-n", "x"},
 			kubectlCall{verb: "exec", pod: "db-0", container: "etcd", namespace: "ns", command: []string{"etcdctl", "get", "-n", "x"}}, true},
 		{"exec without a command", []string{"exec", "-n", "ns", "db-0"}, kubectlCall{}, false},

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -31,7 +32,13 @@ func YAML(objs ...Object) ([]byte, error) {
 			return nil, fmt.Errorf("render %s: %w", o.GetName(), err)
 		}
 		dropUnsetDivisors(m)
-		b, err := yaml.Marshal(m)
+		j, err := json.Marshal(m)
+		if err != nil {
+			return nil, fmt.Errorf("render %s: %w", o.GetName(), err)
+		}
+		// yaml.Marshal is json.Marshal then JSONToYAML, which reads the
+		// JSON as YAML: characters YAML cannot read raw go in escaped.
+		b, err := yaml.JSONToYAML(escapeUnreadable(j))
 		if err != nil {
 			return nil, fmt.Errorf("render %s: %w", o.GetName(), err)
 		}

@@ -333,3 +333,29 @@ func TestYAMLLeavesOutUnsetDivisors(t *testing.T) {
 		})
 	}
 }
+
+// TestYAMLCarriesUnreadableCharacters: strings the API accepts but YAML
+// cannot read raw (found by FuzzLocalVolumePool: a local path with DEL)
+// render, and read back to the same object.
+func TestYAMLCarriesUnreadableCharacters(t *testing.T) {
+	tests := []struct{ name, value string }{
+		{"DEL", "/mnt/disk\x7f"},
+		{"C1 control", "a\u0080b\u009fc"},
+		{"NEL, which YAML would fold into a space", "a\u0085b"},
+		{"line and paragraph separators", "a\u2028b\u2029c"},
+		{"noncharacters", "x\ufffey\uffff"},
+		{"tab, newline and C0 controls JSON escapes", "a\tb\nc\x01d"},
+		{"plain text stays plain", "log-level=debug"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cm := &corev1.ConfigMap{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+				ObjectMeta: metav1.ObjectMeta{Name: "c", Namespace: "ns"}, Data: map[string]string{"k": tc.value}}
+			b, err := render.YAML(cm)
+			require.NoError(t, err)
+			var back corev1.ConfigMap
+			require.NoError(t, yaml.UnmarshalStrict(b, &back), "%s", b)
+			assert.Equal(t, tc.value, back.Data["k"])
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"unicode/utf8"
 )
@@ -15,11 +16,12 @@ import (
 // stand only inside JSON strings, whose structure is printable ASCII, and
 // json.Marshal writes valid UTF-8; other text is copied unchanged.
 func escapeUnreadable(j []byte) []byte {
-	if !hasUnreadable(j) {
+	first := bytes.IndexFunc(j, unreadable)
+	if first < 0 {
 		return j
 	}
-	out := make([]byte, 0, len(j)+16)
-	for i := 0; i < len(j); {
+	out := append(make([]byte, 0, len(j)+16), j[:first]...)
+	for i := first; i < len(j); {
 		r, n := utf8.DecodeRune(j[i:])
 		if unreadable(r) {
 			out = fmt.Appendf(out, `\u%04x`, r)
@@ -29,17 +31,6 @@ func escapeUnreadable(j []byte) []byte {
 		i += n
 	}
 	return out
-}
-
-func hasUnreadable(j []byte) bool {
-	for i := 0; i < len(j); {
-		r, n := utf8.DecodeRune(j[i:])
-		if unreadable(r) {
-			return true
-		}
-		i += n
-	}
-	return false
 }
 
 // unreadable is what YAML 1.1 does not read as itself, past what JSON

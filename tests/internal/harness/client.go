@@ -16,6 +16,7 @@ package harness
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -94,6 +95,10 @@ type kubectlCall struct {
 	command        []string
 }
 
+// takesValue are the kubectl flags parseKubectl knows; each takes a value.
+var takesValue = map[string]bool{"-n": true, "--namespace": true, "-l": true, "--selector": true,
+	"-o": true, "--output": true, "-c": true, "--container": true}
+
 // parseKubectl reads args as kubectl would, for the forms the client
 // runs; ok is false for any other form.
 func parseKubectl(args []string) (call kubectlCall, ok bool) {
@@ -110,8 +115,6 @@ func parseKubectl(args []string) (call kubectlCall, ok bool) {
 			break
 		}
 		flag, value, inline := strings.Cut(a, "=")
-		takesValue := map[string]bool{"-n": true, "--namespace": true, "-l": true, "--selector": true,
-			"-o": true, "--output": true, "-c": true, "--container": true}
 		if !strings.HasPrefix(a, "-") {
 			positional = append(positional, a)
 			continue
@@ -210,13 +213,10 @@ func (c *kubeClient) get(ctx context.Context, call kubectlCall) ([]byte, error) 
 		if err != nil {
 			return nil, err
 		}
-		var r dynamic.ResourceInterface = c.dynamic.Resource(gvr)
+		all := c.dynamic.Resource(gvr)
+		var r dynamic.ResourceInterface = all
 		if namespaced {
-			ns := call.namespace
-			if ns == "" {
-				ns = metav1.NamespaceDefault
-			}
-			r = c.dynamic.Resource(gvr).Namespace(ns)
+			r = all.Namespace(cmp.Or(call.namespace, metav1.NamespaceDefault))
 		}
 		if single {
 			obj, err := r.Get(ctx, call.name, metav1.GetOptions{})
@@ -271,10 +271,7 @@ func (c *kubeClient) get(ctx context.Context, call kubectlCall) ([]byte, error) 
 // exec runs the command in the pod over the API server's WebSocket exec
 // protocol (what kubectl uses).
 func (c *kubeClient) exec(ctx context.Context, call kubectlCall) ([]byte, error) {
-	ns := call.namespace
-	if ns == "" {
-		ns = metav1.NamespaceDefault
-	}
+	ns := cmp.Or(call.namespace, metav1.NamespaceDefault)
 	q := url.Values{"stdout": {"true"}, "stderr": {"true"}, "command": call.command}
 	if call.container != "" {
 		q.Set("container", call.container)

@@ -21,8 +21,12 @@ WRAPPERS="${ORDINAL_ROOT}/scripts/tools"
 # or a wrapper module changes).
 RECIPE_REV=1
 
-# Order matters on a cold machine: kubernetes first, then what shares its
-# k8s.io build cache (coredns), one big build at a time.
+# One big build at a time. Most wrapper modules select the project's
+# versions of the modules they share (tests/toolversions), and every build
+# is static (CGO_ENABLED=0, as scripts/lib.sh sets for the project): so
+# what one build compiled (the Pulumi SDK and gRPC for pulumi, yaml and
+# sdkgen; client-go and the k8s.io libraries for kubernetes, coredns, etcd
+# and kwok) is in Go's build cache for the next, and for `make test`.
 ALL_TOOLS=(pulumi pulumi-language-yaml pulumi-sdkgen pulumi-language-go pulumi-language-nodejs pulumi-resource-kubernetes kubernetes coredns etcd etcdctl kwok kruise)
 
 declare -A VERSION=(

@@ -1,0 +1,110 @@
+package toolversions
+
+import (
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/mod/modfile"
+)
+
+const root = "../.."
+
+// aligned are the wrapper modules that select the project's versions of
+// every module they share with it and with each other.
+var aligned = []string{
+	"pulumi", "pulumi-language-yaml", "pulumi-sdkgen",
+	"kubernetes", "coredns", "etcd", "etcdctl", "kwok",
+}
+
+// apart are the wrapper modules left on versions of their own, and why.
+var apart = map[string]string{
+	"pulumi-language-go":         "built from the Pulumi SDK tree of v3.66.0, where the language host lived; its graph is another generation",
+	"pulumi-language-nodejs":     "as pulumi-language-go",
+	"pulumi-resource-kubernetes": "provider v4.25.0 is built on k8s.io v0.33 and Helm v3.18; moving them is a provider upgrade, not a pin",
+	"kruise":                     "OpenKruise's replace block pins k8s.io v0.32 and golang.org/x/sys v0.19 under everything it compiles",
+}
+
+// versions returns the version a go.mod selects for each module it names:
+// the target of a replace by version, else the required version.
+func versions(t *testing.T, path string) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	f, err := modfile.Parse(path, data, nil)
+	require.NoError(t, err)
+	out := map[string]string{}
+	for _, r := range f.Require {
+		out[r.Mod.Path] = r.Mod.Version
+	}
+	for _, r := range f.Replace {
+		if _, ok := out[r.Old.Path]; ok && r.New.Version != "" {
+			out[r.Old.Path] = r.New.Version
+		}
+	}
+	return out
+}
+
+func TestEveryToolIsAlignedOrSaysWhyNot(t *testing.T) {
+	entries, err := os.ReadDir(filepath.Join(root, "scripts", "tools"))
+	require.NoError(t, err)
+	var tools []string
+	for _, e := range entries {
+		if _, err := os.Stat(filepath.Join(root, "scripts", "tools", e.Name(), "go.mod")); err == nil {
+			tools = append(tools, e.Name())
+		}
+	}
+	require.NotEmpty(t, tools)
+	for _, tool := range tools {
+		_, isApart := apart[tool]
+		require.Truef(t, slices.Contains(aligned, tool) != isApart,
+			"scripts/tools/%s: list it in exactly one of aligned or apart (with the reason) in tests/toolversions", tool)
+	}
+	for _, tool := range append(slices.Clone(aligned), slices.Collect(maps.Keys(apart))...) {
+		require.Containsf(t, tools, tool, "tests/toolversions names %s, which scripts/tools does not have", tool)
+	}
+}
+
+func TestSharedModulesHaveOneVersion(t *testing.T) {
+	byModule := map[string]map[string]string{} // module -> go.mod -> version
+	add := func(name, path string) {
+		for mod, v := range versions(t, path) {
+			if byModule[mod] == nil {
+				byModule[mod] = map[string]string{}
+			}
+			byModule[mod][name] = v
+		}
+	}
+	add("go.mod", filepath.Join(root, "go.mod"))
+	for _, tool := range aligned {
+		add("scripts/tools/"+tool+"/go.mod", filepath.Join(root, "scripts", "tools", tool, "go.mod"))
+	}
+	shared := 0
+	for _, mod := range slices.Sorted(maps.Keys(byModule)) {
+		seen := byModule[mod]
+		if len(seen) < 2 {
+			continue
+		}
+		shared++
+		distinct := map[string]bool{}
+		var lines []string
+		for _, name := range slices.Sorted(maps.Keys(seen)) {
+			distinct[seen[name]] = true
+			lines = append(lines, name+": "+seen[name])
+		}
+		if len(distinct) > 1 {
+			t.Errorf("%s has %d versions:\n  %s\nraise the lower ones to the highest (go mod edit -require=%s@VERSION, then build or go list the tool with -mod=mod so go.sum follows)",
+				mod, len(distinct), strings.Join(lines, "\n  "), mod)
+		}
+	}
+	// The check must see the graph it is about: the Pulumi SDK, gRPC and
+	// client-go among a few hundred shared modules.
+	require.Greater(t, shared, 100, "modules named by two or more of the go.mod files")
+	for _, mod := range []string{"github.com/pulumi/pulumi/sdk/v3", "google.golang.org/grpc", "k8s.io/client-go", "golang.org/x/sys"} {
+		require.GreaterOrEqualf(t, len(byModule[mod]), 2, "%s should be shared", mod)
+	}
+}

@@ -21,6 +21,35 @@ var aligned = []string{
 	"kubernetes", "coredns", "etcd", "etcdctl", "kwok",
 }
 
+// main names the module each wrapper builds its tool from: it must select
+// the version scripts/install-tools.sh declares for the tool, whatever the
+// alignment asks of the modules around it. (Raising every shared module
+// once moved etcd's wrapper to etcd server v3.7.0 as a side effect: built
+// without a complaint, reporting "3.6.16", while etcdctl v3.6.16 no longer
+// compiled against client v3.7.2.)
+var main = map[string]string{
+	"pulumi":                     "github.com/pulumi/pulumi/pkg/v3",
+	"pulumi-language-go":         "github.com/pulumi/pulumi/sdk/v3",
+	"pulumi-language-nodejs":     "github.com/pulumi/pulumi/sdk/v3",
+	"pulumi-language-yaml":       "github.com/pulumi/pulumi-yaml",
+	"pulumi-sdkgen":              "github.com/pulumi/pulumi/pkg/v3",
+	"pulumi-resource-kubernetes": "github.com/pulumi/pulumi-kubernetes/sdk/v4",
+	"kubernetes":                 "k8s.io/kubernetes",
+	"etcd":                       "go.etcd.io/etcd/server/v3",
+	"etcdctl":                    "go.etcd.io/etcd/etcdctl/v3",
+	"coredns":                    "github.com/coredns/coredns",
+	"kwok":                       "sigs.k8s.io/kwok",
+	"kruise":                     "github.com/openkruise/kruise",
+}
+
+// own are module path prefixes a wrapper keeps at its tool's release,
+// outside the alignment: etcd's own modules follow etcd v3.6.16 while
+// client-go's users (kubernetes, kwok) take the etcd client of k8s.io v0.37.
+var own = map[string][]string{
+	"etcd":    {"go.etcd.io/"},
+	"etcdctl": {"go.etcd.io/"},
+}
+
 // apart are the wrapper modules left on versions of their own, and why.
 var apart = map[string]string{
 	"pulumi-language-go":         "built from the Pulumi SDK tree of v3.66.0, where the language host lived; its graph is another generation",
@@ -71,17 +100,20 @@ func TestEveryToolIsAlignedOrSaysWhyNot(t *testing.T) {
 
 func TestSharedModulesHaveOneVersion(t *testing.T) {
 	byModule := map[string]map[string]string{} // module -> go.mod -> version
-	add := func(name, path string) {
+	add := func(name, path string, own []string) {
 		for mod, v := range versions(t, path) {
+			if slices.ContainsFunc(own, func(prefix string) bool { return strings.HasPrefix(mod, prefix) }) {
+				continue
+			}
 			if byModule[mod] == nil {
 				byModule[mod] = map[string]string{}
 			}
 			byModule[mod][name] = v
 		}
 	}
-	add("go.mod", filepath.Join(root, "go.mod"))
+	add("go.mod", filepath.Join(root, "go.mod"), nil)
 	for _, tool := range aligned {
-		add("scripts/tools/"+tool+"/go.mod", filepath.Join(root, "scripts", "tools", tool, "go.mod"))
+		add("scripts/tools/"+tool+"/go.mod", filepath.Join(root, "scripts", "tools", tool, "go.mod"), own[tool])
 	}
 	shared := 0
 	for _, mod := range slices.Sorted(maps.Keys(byModule)) {
@@ -106,5 +138,37 @@ func TestSharedModulesHaveOneVersion(t *testing.T) {
 	require.Greater(t, shared, 100, "modules named by two or more of the go.mod files")
 	for _, mod := range []string{"github.com/pulumi/pulumi/sdk/v3", "google.golang.org/grpc", "k8s.io/client-go", "golang.org/x/sys"} {
 		require.GreaterOrEqualf(t, len(byModule[mod]), 2, "%s should be shared", mod)
+	}
+}
+
+// toolVersions reads the VERSION table of scripts/install-tools.sh
+// ("  [tool]=vX.Y.Z" lines).
+func toolVersions(t *testing.T) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(root, "scripts", "install-tools.sh"))
+	require.NoError(t, err)
+	out := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		tool, version, ok := strings.Cut(strings.TrimPrefix(line, "["), "]=")
+		if ok && strings.HasPrefix(line, "[") && strings.HasPrefix(version, "v") {
+			out[tool] = version
+		}
+	}
+	require.NotEmpty(t, out, "no [tool]=version line in scripts/install-tools.sh")
+	return out
+}
+
+func TestEachToolIsBuiltAtItsDeclaredVersion(t *testing.T) {
+	declared := toolVersions(t)
+	for tool, mod := range main {
+		t.Run(tool, func(t *testing.T) {
+			want, ok := declared[tool]
+			require.Truef(t, ok, "scripts/install-tools.sh declares no version of %s", tool)
+			got := versions(t, filepath.Join(root, "scripts", "tools", tool, "go.mod"))[mod]
+			require.Equalf(t, want, got,
+				"scripts/tools/%s/go.mod selects %s %s, but install-tools.sh builds %s %s: pin it (go mod edit -require=%s@%s) and keep the alignment off the tool's own modules",
+				tool, mod, got, tool, want, mod, want)
+		})
 	}
 }

@@ -18,7 +18,7 @@ import (
 
 	"github.com/blang/semver"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
-	yamlv2 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/yaml/v2"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/utilities"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optremove"
@@ -351,11 +351,24 @@ func policyProgram(policy appsv1.PodManagementPolicyType) pulumi.RunFunc {
 }
 
 // yamlProgram deploys rendered manifests with yaml/v2.
+//
+// It registers kubernetes:yaml/v2:ConfigGroup as the SDK's NewConfigGroup
+// does (a remote component with the package's default options), without
+// importing sdk/v4/go/kubernetes/yaml/v2: that package imports every API
+// group of the SDK to register their output types, 16 MB of generated Go
+// that nothing else in this module compiles (the engine does the work;
+// this program reads no output of the group).
 func yamlProgram(files []string) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
-		_, err := yamlv2.NewConfigGroup(ctx, "manifests", &yamlv2.ConfigGroupArgs{Files: pulumi.ToStringArray(files)})
-		return err
+		var group configGroup
+		return ctx.RegisterRemoteComponentResource("kubernetes:yaml/v2:ConfigGroup", "manifests",
+			pulumi.Map{"files": pulumi.ToStringArray(files)}, &group, utilities.PkgResourceDefaultOpts(nil)...)
 	}
+}
+
+// configGroup is a kubernetes:yaml/v2:ConfigGroup whose outputs are not read.
+type configGroup struct {
+	pulumi.ResourceState
 }
 
 // rendered is a directory of manifests written by the render config.

@@ -12,7 +12,7 @@
 #                                            starts and stops its own local cluster)
 #
 # The tools the end-to-end suite needs are built from Go modules on first use
-# (scripts/install-tools.sh; ~47 minutes cold on 2 cores, seconds when cached),
+# (scripts/install-tools.sh; ~37 minutes cold on 2 cores, seconds when cached),
 # the images from Debian packages (scripts/images.sh; minutes cold, cached),
 # and the Debian packages real nodes need are installed when missing
 # (scripts/install-node-deps.sh).

@@ -7,8 +7,8 @@
 // only when the whole graph below it is the same, so one stray version of
 // golang.org/x/sys or gRPC makes a tool recompile client-go, the Pulumi SDK
 // and all that stands on them. Aligned, a cold machine compiles about a
-// quarter fewer Go files before the end-to-end suite can start (the model,
-// from go list, is in RELIABILITY.md's CI section).
+// quarter fewer Go files before the end-to-end suite can start
+// (BENCHMARKS.md, "CI on a cold machine").
 //
 // The test reads go.mod files only; it builds nothing.
 package toolversions

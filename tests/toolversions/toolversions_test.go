@@ -54,7 +54,7 @@ var own = map[string][]string{
 var apart = map[string]string{
 	"pulumi-language-go":         "built from the Pulumi SDK tree of v3.66.0, where the language host lived; its graph is another generation",
 	"pulumi-language-nodejs":     "as pulumi-language-go",
-	"pulumi-resource-kubernetes": "provider v4.25.0 is built on k8s.io v0.33 and Helm v3.18; moving them is a provider upgrade, not a pin",
+	"pulumi-resource-kubernetes": "provider v4.25.0 is built on Pulumi v3.215.0 (its schema generator does not compile against v3.274.1's codegen/schema), k8s.io v0.33 and Helm v3.18, with kube-openapi's older gnostic-models: moving those is a provider upgrade, not a pin",
 	"kruise":                     "OpenKruise's replace block pins k8s.io v0.32 and golang.org/x/sys v0.19 under everything it compiles",
 }
 

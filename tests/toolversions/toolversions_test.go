@@ -21,13 +21,13 @@ var aligned = []string{
 	"kubernetes", "coredns", "etcd", "etcdctl", "kwok",
 }
 
-// main names the module each wrapper builds its tool from: it must select
+// mainModule names the module each wrapper builds its tool from: it must select
 // the version scripts/install-tools.sh declares for the tool, whatever the
 // alignment asks of the modules around it. (Raising every shared module
 // once moved etcd's wrapper to etcd server v3.7.0 as a side effect: built
 // without a complaint, reporting "3.6.16", while etcdctl v3.6.16 no longer
 // compiled against client v3.7.2.)
-var main = map[string]string{
+var mainModule = map[string]string{
 	"pulumi":                     "github.com/pulumi/pulumi/pkg/v3",
 	"pulumi-language-go":         "github.com/pulumi/pulumi/sdk/v3",
 	"pulumi-language-nodejs":     "github.com/pulumi/pulumi/sdk/v3",
@@ -100,9 +100,9 @@ func TestEveryToolIsAlignedOrSaysWhyNot(t *testing.T) {
 
 func TestSharedModulesHaveOneVersion(t *testing.T) {
 	byModule := map[string]map[string]string{} // module -> go.mod -> version
-	add := func(name, path string, own []string) {
+	add := func(name, path string, skip []string) {
 		for mod, v := range versions(t, path) {
-			if slices.ContainsFunc(own, func(prefix string) bool { return strings.HasPrefix(mod, prefix) }) {
+			if slices.ContainsFunc(skip, func(prefix string) bool { return strings.HasPrefix(mod, prefix) }) {
 				continue
 			}
 			if byModule[mod] == nil {
@@ -161,7 +161,7 @@ func toolVersions(t *testing.T) map[string]string {
 
 func TestEachToolIsBuiltAtItsDeclaredVersion(t *testing.T) {
 	declared := toolVersions(t)
-	for tool, mod := range main {
+	for tool, mod := range mainModule {
 		t.Run(tool, func(t *testing.T) {
 			want, ok := declared[tool]
 			require.Truef(t, ok, "scripts/install-tools.sh declares no version of %s", tool)

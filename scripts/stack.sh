@@ -52,11 +52,6 @@ cd "${ORDINAL_ROOT}"
 STACK="${ORDINAL_STACK:-dev}"
 LOCAL_CLUSTER_KUBECONFIG="${ORDINAL_TOOLS_DIR}/cluster/kubeconfig"
 export PULUMI_SKIP_UPDATE_CHECK=true
-# The program compiles as `make test` compiles the same packages: static
-# (lib.sh) and with -trimpath, so Go's build cache serves both. Without
-# -trimpath, the first `make up` after `make test` compiled the Pulumi and
-# Kubernetes SDKs again (its `pulumi up` took 184 s).
-export GOFLAGS="${GOFLAGS:+${GOFLAGS} }-trimpath"
 
 # Examples whose images cannot be built or fetched for the local cluster
 # (CockroachDB; TiDB's pd, tikv and tidb): `up` refuses them there.
